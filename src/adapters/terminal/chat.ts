@@ -1,0 +1,116 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { createInterface, type Interface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { type Core, handleText } from "../../core/dispatch.js";
+import { type Message, problem } from "../../core/messages.js";
+import type { Actor } from "../../core/ports.js";
+import { LOCAL_MODERATOR, readLine } from "./events/line.js";
+import { renderMessage } from "./render/text.js";
+
+export interface TerminalChatOptions {
+  core: Core;
+  input: Readable;
+  output: Writable;
+  /** A person at a keyboard: prompt, history and completion. Otherwise read every line, then exit. */
+  interactive: boolean;
+  color: boolean;
+  /** Where interactive history is kept between runs. */
+  historyPath?: string;
+}
+
+const SPACE = "local";
+
+function actorFor(user: string): Actor {
+  return {
+    platform: "terminal",
+    spaceExternalId: SPACE,
+    spaceName: "Terminal chat",
+    userExternalId: user,
+    displayName: user,
+    isModerator: user === LOCAL_MODERATOR,
+    channelExternalId: SPACE,
+  };
+}
+
+/** One line in, one reply out; never throws, so a bad line cannot end the chat. */
+export async function replyTo(core: Core, raw: string): Promise<Message | undefined> {
+  const line = readLine(raw);
+  switch (line.kind) {
+    case "skip":
+      return undefined;
+    case "bad-speaker":
+      return problem(line.text);
+    case "say":
+      return handleText(core, actorFor(line.user), line.text);
+  }
+}
+
+function completer(core: Core) {
+  const names = core.commands.map((c) => `/${c.name}`);
+  return (line: string): [string[], string] => {
+    const hits = names.filter((name) => name.startsWith(line));
+    return [hits.length ? hits : names, line];
+  };
+}
+
+function loadHistory(path: string | undefined): string[] {
+  if (!path) return [];
+  try {
+    return readFileSync(path, "utf8").split("\n").filter(Boolean).reverse().slice(0, 500);
+  } catch {
+    return [];
+  }
+}
+
+/** Runs the terminal chat until the input ends (Ctrl+D, or the end of a piped script). */
+export async function runTerminalChat(options: TerminalChatOptions): Promise<void> {
+  const { core, output, interactive, color } = options;
+  const write = (text: string) => output.write(`${text}\n`);
+  const prompt = (user: string) => (color ? `\x1b[2m${user} ›\x1b[22m ` : `${user} › `);
+
+  const rl: Interface = createInterface({
+    input: options.input,
+    ...(interactive
+      ? {
+          output,
+          terminal: true,
+          completer: completer(core),
+          history: loadHistory(options.historyPath),
+          historySize: 500,
+        }
+      : { terminal: false }),
+  });
+
+  if (interactive) {
+    write(
+      renderMessage(
+        {
+          title: "Quorum terminal chat",
+          text: `You are **${LOCAL_MODERATOR}**, the moderator of this local space. Type /help to begin; @name /command speaks as someone else; Ctrl+D quits.`,
+        },
+        { color },
+      ),
+    );
+    rl.setPrompt(prompt(LOCAL_MODERATOR));
+    rl.prompt();
+  }
+
+  for await (const raw of rl) {
+    if (!interactive) {
+      const spoken = readLine(raw);
+      if (spoken.kind === "say") write(`${prompt(spoken.user)}${spoken.text}`);
+    }
+    const reply = await replyTo(core, raw);
+    if (reply) write(`${renderMessage(reply, { color })}\n`);
+    if (interactive) rl.prompt();
+  }
+
+  if (interactive && options.historyPath) {
+    const history = (rl as Interface & { history?: string[] }).history ?? [];
+    try {
+      writeFileSync(options.historyPath, `${[...history].reverse().join("\n")}\n`);
+    } catch {
+      // History is a convenience; failing to save it must not fail the exit.
+    }
+  }
+}

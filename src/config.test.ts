@@ -1,0 +1,64 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../test/helpers.js";
+import { loadConfig } from "./config.js";
+
+describe("config", () => {
+  it("given an empty environment, starts the terminal chat with the defaults", () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.adapters).toEqual(["terminal"]);
+    expect(result.config.databasePath).toMatch(/data[/\\]quorum\.db$/);
+    expect(result.config.defaultTimezone).toBe("UTC");
+    expect(result.config.logLevel).toBeUndefined();
+  });
+
+  it("given an unknown LOG_LEVEL, names the variable and the allowed values", () => {
+    const result = loadConfig({ LOG_LEVEL: "loud" });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { variable: "LOG_LEVEL", message: "must be one of fatal, error, warn, info, debug, trace, silent" },
+      ],
+    });
+  });
+
+  it("given a DATABASE_PATH that is a folder, says to name a file", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "db"));
+    const result = loadConfig({ DATABASE_PATH: join(dir, "db") });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]?.variable).toBe("DATABASE_PATH");
+  });
+
+  it("given a Discord token without an application id, asks for the id", () => {
+    const result = loadConfig({ DISCORD_TOKEN: "a-token-long-enough" });
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ variable: "DISCORD_APPLICATION_ID", message: "must be set when DISCORD_TOKEN is set" }],
+    });
+  });
+
+  it("given complete Discord and Slack credentials, starts both and not the terminal", () => {
+    const result = loadConfig({
+      DISCORD_TOKEN: "a-token-long-enough",
+      DISCORD_APPLICATION_ID: "123456789012345678",
+      SLACK_BOT_TOKEN: "xoxb-123",
+      SLACK_SIGNING_SECRET: "a-signing-secret",
+    });
+    expect(result.ok && result.config.adapters).toEqual(["discord", "slack"]);
+  });
+
+  it("given an empty variable, treats it as unset", () => {
+    const result = loadConfig({ LOG_LEVEL: "", DISCORD_TOKEN: "" });
+    expect(result.ok && result.config.adapters).toEqual(["terminal"]);
+  });
+
+  it("given a misspelt default zone, rejects it", () => {
+    const result = loadConfig({ DEFAULT_TIMEZONE: "Europe/Berlinn" });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]?.variable).toBe("DEFAULT_TIMEZONE");
+  });
+});

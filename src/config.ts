@@ -1,0 +1,156 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { canonicalTimeZone } from "./core/rules/time.js";
+import { defaultCurriculumDir } from "./paths.js";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+// An empty variable counts as unset, as in most .env tooling.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const token = (what: string) => z.string().trim().min(10, `must be ${what}`);
+
+const isDirectory = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+const Env = z.object({
+  DATABASE_PATH: z
+    .string()
+    .trim()
+    .min(1, "must be a file path, e.g. ./data/quorum.db")
+    .default("./data/quorum.db")
+    .refine((path) => !path.includes("\0"), { error: "must not contain a NUL character", abort: true })
+    .refine((path) => path === ":memory:" || !/[/\\]$/.test(path), {
+      error: "must name a file, not a folder (e.g. ./data/quorum.db)",
+      abort: true,
+    })
+    .refine(
+      (path) => path === ":memory:" || !isDirectory(path),
+      "is a folder; name a file inside it, e.g. ./data/quorum.db",
+    ),
+  CURRICULUM_DIR: z
+    .string()
+    .trim()
+    .default(defaultCurriculumDir)
+    .refine(isDirectory, "must be a folder holding roadmap.yaml, tracks.yaml, projects.yaml and weeks/"),
+  LOG_LEVEL: optional(z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` })),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine(
+      (zone) => canonicalTimeZone(zone) !== undefined,
+      "must be an IANA time zone, e.g. Europe/Berlin or UTC",
+    ),
+  DISCORD_TOKEN: optional(token("a Discord bot token")),
+  DISCORD_APPLICATION_ID: optional(
+    z.string().regex(/^\d{17,20}$/, "must be a Discord application id (17–20 digits)"),
+  ),
+  DISCORD_API_URL: optional(z.url({ error: "must be a URL, e.g. https://discord.com/api" })),
+  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, "must be a Slack bot token starting with xoxb-")),
+  SLACK_SIGNING_SECRET: optional(token("the Slack app's signing secret")),
+  SLACK_APP_TOKEN: optional(
+    z.string().regex(/^xapp-/, "must be a Slack app-level token starting with xapp-"),
+  ),
+  SLACK_API_URL: optional(z.url({ error: "must be a URL, e.g. https://slack.com/api/" })),
+});
+
+export type AdapterName = "terminal" | "discord" | "slack";
+
+export interface Config {
+  databasePath: string;
+  curriculumDir: string;
+  /** Unset means the adapter's default: quiet in the terminal chat, info elsewhere. */
+  logLevel: (typeof logLevels)[number] | undefined;
+  defaultTimezone: string;
+  discord?: { token: string; applicationId: string; apiUrl: string | undefined };
+  slack?: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
+  /** Which adapters start: those whose credentials are complete; the terminal when none are. */
+  adapters: AdapterName[];
+}
+
+export interface ConfigError {
+  variable: string;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
+
+/** Reads the environment once; every problem names its variable and what is expected. */
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? "environment"),
+      message: issue.message,
+    }));
+    return { ok: false, errors };
+  }
+  const e = parsed.data;
+  const errors: ConfigError[] = [];
+  const requires = (set: string, needed: string, value: unknown) => {
+    if (value === undefined) errors.push({ variable: needed, message: `must be set when ${set} is set` });
+  };
+
+  if (e.DISCORD_TOKEN !== undefined)
+    requires("DISCORD_TOKEN", "DISCORD_APPLICATION_ID", e.DISCORD_APPLICATION_ID);
+  if (e.DISCORD_APPLICATION_ID !== undefined)
+    requires("DISCORD_APPLICATION_ID", "DISCORD_TOKEN", e.DISCORD_TOKEN);
+  if (
+    e.SLACK_BOT_TOKEN !== undefined &&
+    e.SLACK_SIGNING_SECRET === undefined &&
+    e.SLACK_APP_TOKEN === undefined
+  ) {
+    errors.push({
+      variable: "SLACK_SIGNING_SECRET",
+      message: "must be set when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)",
+    });
+  }
+  if (e.SLACK_BOT_TOKEN === undefined && (e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN) !== undefined) {
+    errors.push({ variable: "SLACK_BOT_TOKEN", message: "must be set when other SLACK_ variables are set" });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const config: Config = {
+    databasePath: e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : resolve(e.DATABASE_PATH),
+    curriculumDir: resolve(e.CURRICULUM_DIR),
+    logLevel: e.LOG_LEVEL,
+    defaultTimezone: canonicalTimeZone(e.DEFAULT_TIMEZONE) ?? "UTC",
+    adapters: [],
+  };
+  if (e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID) {
+    config.discord = {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      apiUrl: e.DISCORD_API_URL,
+    };
+    config.adapters.push("discord");
+  }
+  if (e.SLACK_BOT_TOKEN) {
+    config.slack = {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    };
+    config.adapters.push("slack");
+  }
+  if (config.adapters.length === 0) config.adapters.push("terminal");
+  return { ok: true, config };
+}
+
+export function formatConfigError(error: ConfigError): string {
+  return `Configuration error: ${error.variable} ${error.message}.`;
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { problem, success } from "../messages.js";
+import { localDate, parseCalendarDate, resolveTimeZone } from "../rules/time.js";
+import { cohortName } from "./cohort-shared.js";
+import type { Command } from "./command.js";
+
+const input = z.object({
+  name: cohortName.describe("cohort name: letters, digits, - or _ (e.g. spring-2026)"),
+  start: z
+    .string()
+    .refine((text) => parseCalendarDate(text) !== undefined, "must be a date like 2026-01-05")
+    .optional()
+    .describe("first day of week 1, YYYY-MM-DD (default: today)"),
+  tz: z.string().max(64, "is too long").optional().describe("IANA time zone, e.g. Europe/Berlin"),
+});
+
+export const cohortCreate = {
+  name: "cohort create",
+  summary: "Create a cohort that follows the roadmap from a start date",
+  audience: "moderator",
+  group: "cohorts",
+  input,
+  examples: ["/cohort create spring", "/cohort create spring-2026 2026-03-02 Europe/Berlin"],
+  async run({ name, start, tz }, ctx) {
+    const zone = resolveTimeZone(tz ?? ctx.settings.defaultTimezone);
+    if (!zone.ok) {
+      return problem(
+        `"${tz}" is not a time zone I know.`,
+        `Closest: ${zone.error.suggestions.join(", ")} — e.g. /cohort create ${name} ${start ?? "2026-03-02"} Europe/Berlin`,
+      );
+    }
+    const now = ctx.clock.now();
+    const startDate = start ?? localDate(now, zone.value);
+
+    const space = await ctx.store.identities.findSpace(ctx.actor);
+    if (space && (await ctx.store.cohorts.findByName(space.id, name))) {
+      return problem(
+        `A cohort called "${name}" already exists here.`,
+        `Join it with /cohort join ${name}, or pick another name.`,
+      );
+    }
+    const identity = await ctx.store.identities.ensure(ctx.actor, now);
+    const created = await ctx.store.cohorts.create({
+      spaceId: identity.space.id,
+      name,
+      startDate,
+      timezone: zone.value,
+      channelExternalId: ctx.actor.channelExternalId ?? null,
+      createdBy: identity.member.id,
+      at: now,
+    });
+    if (!created.ok) {
+      return problem(`A cohort called "${name}" already exists here.`, `Join it with /cohort join ${name}.`);
+    }
+    const cohort = created.value;
+    return success(
+      `Cohort **${cohort.name}** created: week 1 starts ${cohort.startDate} (${cohort.timezone}). You're in it.`,
+      { footer: `Learners join with /cohort join ${cohort.name} · see it with /cohort info` },
+    );
+  },
+} satisfies Command<typeof input>;

@@ -1,0 +1,45 @@
+import type { z } from "zod";
+import type { Clock } from "../clock.js";
+import type { Curriculum } from "../curriculum/schema.js";
+import type { Logger } from "../logger.js";
+import type { Message } from "../messages.js";
+import type { Actor, Store } from "../ports.js";
+
+export interface Settings {
+  /** The zone a cohort gets when its moderator names none. */
+  defaultTimezone: string;
+}
+
+/** What a handler may use; built by the adapter-independent dispatcher for each call. */
+export interface CommandContext {
+  actor: Actor;
+  curriculum: Curriculum;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  settings: Settings;
+  /** The registered commands, for /help. */
+  commands: readonly AnyCommand[];
+}
+
+export type Audience = "everyone" | "moderator";
+
+/**
+ * One command of the vocabulary. Every adapter derives its own form from it:
+ * Discord options, Slack `/quorum …` text, terminal lines.
+ */
+export interface Command<Input extends z.ZodObject = z.ZodObject> {
+  /** Words after the slash, e.g. "track join". */
+  name: string;
+  /** One line, at most 100 characters (Discord's limit for descriptions). */
+  summary: string;
+  audience: Audience;
+  group: "start" | "learn" | "tracks" | "cohorts";
+  /** Arguments in the order they are typed; `.describe()` gives each its help text. */
+  input: Input;
+  examples: readonly string[];
+  run(input: z.infer<Input>, ctx: CommandContext): Promise<Message>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a list holds commands of every input shape.
+export type AnyCommand = Command<any>;

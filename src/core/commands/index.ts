@@ -1,0 +1,25 @@
+import { cohortCreate } from "./cohort-create.js";
+import { cohortInfo } from "./cohort-info.js";
+import { cohortJoin } from "./cohort-join.js";
+import type { AnyCommand } from "./command.js";
+import { help } from "./help.js";
+import { roadmap } from "./roadmap.js";
+import { trackJoin } from "./track-join.js";
+import { trackLeave } from "./track-leave.js";
+import { trackList } from "./track-list.js";
+import { trackShow } from "./track-show.js";
+import { week } from "./week.js";
+
+/** Every command, in the order /help lists them. Explicit on purpose: no glob imports. */
+export const commands: readonly AnyCommand[] = [
+  help,
+  roadmap,
+  week,
+  trackList,
+  trackJoin,
+  trackLeave,
+  trackShow,
+  cohortCreate,
+  cohortJoin,
+  cohortInfo,
+];

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { allTopics } from "../curriculum/query.js";
+import { problem } from "../messages.js";
+import { localDate } from "../rules/time.js";
+import { viewLearner } from "../services/learner.js";
+import type { Command } from "./command.js";
+import { laneNames, resolveTrack } from "./track-shared.js";
+
+const input = z.object({
+  track: z.string().trim().min(1).max(60).optional().describe("a track to look at (default: yours)"),
+});
+
+export const trackShow = {
+  name: "track show",
+  summary: "Your role track: what it stresses, its key topics and its career ladder",
+  audience: "everyone",
+  group: "tracks",
+  input,
+  examples: ["/track show", "/track show data-architect"],
+  async run({ track: query }, ctx) {
+    const learner = await viewLearner(ctx);
+    let track = learner.track;
+    if (query) {
+      const found = resolveTrack(ctx.curriculum, query);
+      if (!found.ok)
+        return problem(`There is no track called "${query}".`, `${found.error} — e.g. /track show dba`);
+      track = found.value;
+    }
+    if (!track) {
+      return {
+        text: "You haven't joined a track yet. See them with /track list, then e.g. /track join dba.",
+        visibility: "private",
+      };
+    }
+    const topics = allTopics(ctx.curriculum);
+    const focus = track.focusTopics.map((id) => {
+      const found = topics.find((t) => t.topic.id === id);
+      return found ? `- ${found.topic.title} (week ${found.week})` : `- ${id}`;
+    });
+    const mine = learner.track?.id === track.id && learner.membership;
+    const zone = learner.cohort?.timezone ?? ctx.settings.defaultTimezone;
+    return {
+      title: `${track.name}${mine ? " · your track" : ""}`,
+      text: `${track.summary}\n\n${track.emphasis}`,
+      fields: [
+        { name: "Lanes in weeks 5–12", value: laneNames(track), inline: true },
+        ...(mine ? [{ name: "Joined", value: localDate(mine.joinedAt, zone), inline: true }] : []),
+      ],
+      sections: [
+        { heading: "Key topics", text: focus.join("\n") },
+        {
+          heading: "Career ladder",
+          text: track.ladder.map((step) => `- **${step.title}** (${step.experience})`).join("\n"),
+        },
+      ],
+      footer: mine ? "Change with /track join <track>, or /track leave" : `Join with /track join ${track.id}`,
+    };
+  },
+} satisfies Command<typeof input>;

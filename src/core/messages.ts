@@ -1,0 +1,71 @@
+/**
+ * The neutral message every command returns and every adapter renders:
+ * Discord embeds and components, Slack Block Kit, ANSI text in the terminal.
+ * Text is a small Markdown subset: **bold**, *italic*, `code`, fenced code, [label](url), lists.
+ */
+export interface Message {
+  title?: string;
+  /** Markdown shown first, under the title. */
+  text?: string;
+  /** Longer content in named parts; adapters may split a message at section borders. */
+  sections?: Section[];
+  fields?: Field[];
+  progress?: Progress;
+  /** Buttons or choices the reader can press; ids go back to the core unchanged. */
+  choices?: Choice[];
+  links?: LinkButton[];
+  images?: Image[];
+  footer?: string;
+  tone?: Tone;
+  /** Private replies are seen only by the person who asked (ephemeral on Discord and Slack). */
+  visibility?: "public" | "private";
+}
+
+export type Tone = "info" | "success" | "warning" | "error";
+
+export interface Section {
+  heading: string;
+  text: string;
+}
+
+export interface Field {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+export interface Progress {
+  current: number;
+  total: number;
+  label?: string;
+}
+
+export interface Choice {
+  id: string;
+  label: string;
+  style?: "primary" | "secondary" | "danger";
+}
+
+export interface LinkButton {
+  label: string;
+  url: string;
+}
+
+export interface Image {
+  /** Text shown where the picture cannot be. */
+  alt: string;
+  path: string;
+}
+
+/** A short reply that says what was wrong and what would be right. */
+export function problem(text: string, hint?: string): Message {
+  return {
+    tone: "error",
+    text: hint === undefined ? text : `${text}\n${hint}`,
+    visibility: "private",
+  };
+}
+
+export function success(text: string, extra: Omit<Message, "text" | "tone"> = {}): Message {
+  return { ...extra, tone: "success", text };
+}

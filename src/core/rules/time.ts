@@ -1,0 +1,108 @@
+import { err, ok, type Result } from "../result.js";
+
+const zoneCache = new Map<string, string | null>();
+
+/** The canonical IANA name for a zone a person typed ("europe/berlin" → "Europe/Berlin"), if it is one. */
+export function canonicalTimeZone(input: string): string | undefined {
+  const cached = zoneCache.get(input);
+  if (cached !== undefined) return cached ?? undefined;
+  let canonical: string | null = null;
+  // Offsets like "+02:00" are valid to Intl but are not zones: they ignore DST.
+  if (/^[A-Za-z]/.test(input)) {
+    try {
+      canonical = new Intl.DateTimeFormat("en-US", { timeZone: input }).resolvedOptions().timeZone;
+    } catch {
+      canonical = null;
+    }
+  }
+  zoneCache.set(input, canonical);
+  return canonical ?? undefined;
+}
+
+let knownZones: string[] | undefined;
+function allZones(): string[] {
+  knownZones ??= [...Intl.supportedValuesOf("timeZone"), "UTC"];
+  return knownZones;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** Up to `limit` real zone names closest to what was typed: same city first, then by spelling. */
+export function suggestTimeZones(input: string, limit = 3): string[] {
+  const wanted = input.toLowerCase().replace(/[\s-]+/g, "_");
+  const scored = allZones().map((zone) => {
+    const lower = zone.toLowerCase();
+    const city = lower.slice(lower.lastIndexOf("/") + 1);
+    const distance = Math.min(editDistance(wanted, lower), editDistance(wanted, city) + 1);
+    const contains = lower.includes(wanted) && wanted.length >= 3 ? -10 : 0;
+    return { zone, score: distance + contains };
+  });
+  scored.sort((a, b) => a.score - b.score || a.zone.localeCompare(b.zone));
+  return scored.slice(0, limit).map((s) => s.zone);
+}
+
+export type ZoneResult = Result<string, { suggestions: string[] }>;
+
+export function resolveTimeZone(input: string): ZoneResult {
+  const canonical = canonicalTimeZone(input.trim());
+  return canonical ? ok(canonical) : err({ suggestions: suggestTimeZones(input.trim()) });
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) an instant falls on in a zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  let format = dateFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    dateFormatters.set(timeZone, format);
+  }
+  return format.format(instant);
+}
+
+/** Parses a strict YYYY-MM-DD calendar date; rejects 2025-02-30 and the like. */
+export function parseCalendarDate(text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const utc = Date.UTC(y, m - 1, d);
+  const back = new Date(utc);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) {
+    return undefined;
+  }
+  return utc;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole calendar days from `from` to `to` (both YYYY-MM-DD); DST cannot skew it. */
+export function daysBetween(from: string, to: string): number {
+  const a = parseCalendarDate(from);
+  const b = parseCalendarDate(to);
+  if (a === undefined || b === undefined) throw new RangeError(`not a calendar date: ${from} / ${to}`);
+  return Math.round((b - a) / DAY_MS);
+}
+
+export function addDays(date: string, days: number): string {
+  const start = parseCalendarDate(date);
+  if (start === undefined) throw new RangeError(`not a calendar date: ${date}`);
+  return new Date(start + days * DAY_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,37 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { migrationsDir } from "../paths.js";
+import * as schema from "./schema.js";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface OpenDatabase {
+  db: Db;
+  sqlite: Database.Database;
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) the SQLite file, sets the pragmas every connection
+ * needs and applies pending migrations, so a fresh clone needs no set-up.
+ */
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): OpenDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  try {
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    // WAL makes NORMAL durable against process crashes; only a power loss can drop the last commits.
+    sqlite.pragma("synchronous = NORMAL");
+    const db = drizzle(sqlite, { schema });
+    if (options.migrate ?? true) migrate(db, { migrationsFolder: migrationsDir });
+    return { db, sqlite, close: () => sqlite.close() };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}

@@ -1,0 +1,207 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+// The one schema. `npm run db:generate` turns changes here into SQL in migrations/.
+// Instants are UTC milliseconds; calendar dates are 'YYYY-MM-DD' in the cohort's zone.
+
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull();
+
+export const spaces = sqliteTable(
+  "spaces",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    platform: text("platform", { enum: ["terminal", "discord", "slack"] }).notNull(),
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("spaces_platform_external_id").on(t.platform, t.externalId)],
+);
+
+export const cohorts = sqliteTable(
+  "cohorts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    spaceId: integer("space_id")
+      .notNull()
+      .references(() => spaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Lower-cased name: names are unique in a space without regard to case. */
+    nameKey: text("name_key").notNull(),
+    startDate: text("start_date").notNull(),
+    timezone: text("timezone").notNull(),
+    channelExternalId: text("channel_external_id"),
+    status: text("status", { enum: ["active", "paused", "complete"] })
+      .notNull()
+      .default("active"),
+    createdBy: integer("created_by").references((): AnySQLiteColumn => members.id, {
+      onDelete: "set null",
+    }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("cohorts_space_name").on(t.spaceId, t.nameKey),
+    check("cohorts_start_date_format", sql`${t.startDate} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`),
+  ],
+);
+
+export const members = sqliteTable(
+  "members",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    spaceId: integer("space_id")
+      .notNull()
+      .references(() => spaces.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    displayName: text("display_name").notNull(),
+    /** The learner's own zone for streaks; null means the cohort's. */
+    timezone: text("timezone"),
+    cohortId: integer("cohort_id").references((): AnySQLiteColumn => cohorts.id, {
+      onDelete: "set null",
+    }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("members_space_external_id").on(t.spaceId, t.externalId),
+    index("members_cohort").on(t.cohortId),
+  ],
+);
+
+export const trackMemberships = sqliteTable(
+  "track_memberships",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    trackId: text("track_id").notNull(),
+    joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
+    leftAt: integer("left_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    // One current track per member; past memberships stay as history.
+    uniqueIndex("track_memberships_current").on(t.memberId).where(sql`${t.leftAt} IS NULL`),
+    index("track_memberships_track").on(t.trackId),
+  ],
+);
+
+export const schedules = sqliteTable(
+  "schedules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    cohortId: integer("cohort_id")
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["module", "reminder", "daily-question"] }).notNull(),
+    cron: text("cron").notNull(),
+    timezone: text("timezone").notNull(),
+    pausedAt: integer("paused_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("schedules_cohort_kind").on(t.cohortId, t.kind)],
+);
+
+export const posts = sqliteTable(
+  "posts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    cohortId: integer("cohort_id")
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    week: integer("week").notNull(),
+    kind: text("kind").notNull(),
+    dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
+    status: text("status", { enum: ["claimed", "sent", "failed", "skipped"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    claimedAt: integer("claimed_at", { mode: "timestamp_ms" }),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    externalMessageId: text("external_message_id"),
+    error: text("error"),
+  },
+  (t) => [
+    // Claiming a post is inserting this row: a second claim of the same post fails.
+    uniqueIndex("posts_cohort_week_kind").on(t.cohortId, t.week, t.kind),
+    index("posts_status_due").on(t.status, t.dueAt),
+  ],
+);
+
+export const questionsDelivered = sqliteTable(
+  "questions_delivered",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    spaceId: integer("space_id")
+      .notNull()
+      .references(() => spaces.id, { onDelete: "cascade" }),
+    questionId: text("question_id").notNull(),
+    /** Set for a question sent to one learner; null for one posted to a cohort's channel. */
+    memberId: integer("member_id").references(() => members.id, { onDelete: "cascade" }),
+    cohortId: integer("cohort_id").references(() => cohorts.id, { onDelete: "cascade" }),
+    week: integer("week").notNull(),
+    channelExternalId: text("channel_external_id"),
+    externalMessageId: text("external_message_id"),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }).notNull(),
+    closesAt: integer("closes_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("questions_delivered_member").on(t.memberId, t.questionId),
+    index("questions_delivered_cohort").on(t.cohortId, t.deliveredAt),
+  ],
+);
+
+export const answers = sqliteTable(
+  "answers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    questionId: text("question_id").notNull(),
+    deliveryId: integer("delivery_id").references(() => questionsDelivered.id, {
+      onDelete: "set null",
+    }),
+    response: text("response").notNull(),
+    correct: integer("correct", { mode: "boolean" }).notNull(),
+    /** True for the one attempt per member and question that earned points. */
+    scored: integer("scored", { mode: "boolean" }).notNull().default(false),
+    /** The platform's event id, so a replayed event is recognised and not stored twice. */
+    eventKey: text("event_key"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("answers_scored_once").on(t.memberId, t.questionId).where(sql`${t.scored} = 1`),
+    uniqueIndex("answers_event_key").on(t.eventKey),
+    index("answers_member_created").on(t.memberId, t.createdAt),
+  ],
+);
+
+/** Append-only: streaks and leaderboards are aggregates that can be rebuilt from it. */
+export const pointsLedger = sqliteTable(
+  "points_ledger",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    spaceId: integer("space_id")
+      .notNull()
+      .references(() => spaces.id, { onDelete: "cascade" }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    cohortId: integer("cohort_id").references(() => cohorts.id, { onDelete: "set null" }),
+    answerId: integer("answer_id").references(() => answers.id, { onDelete: "set null" }),
+    points: integer("points").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("points_ledger_member").on(t.memberId, t.createdAt),
+    index("points_ledger_cohort").on(t.cohortId, t.createdAt),
+  ],
+);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { actor, tempDatabase } from "../../test/helpers.js";
+import { openDatabase } from "./client.js";
+import { createStore } from "./store.js";
+
+const at = new Date("2026-03-04T10:00:00Z");
+
+describe("SQLite store", () => {
+  it("given a new file, opens it with WAL, foreign keys and a busy timeout", () => {
+    const { sqlite } = tempDatabase();
+    expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(sqlite.pragma("busy_timeout", { simple: true })).toBe(5000);
+  });
+
+  it("given the same person twice, ensures one space and one member", async () => {
+    const { db } = tempDatabase();
+    const store = createStore(db);
+    const first = await store.identities.ensure(actor("ana"), at);
+    const again = await store.identities.ensure(actor("ana", { displayName: "Ana B." }), at);
+    expect(again.member.id).toBe(first.member.id);
+    expect(again.member.displayName).toBe("Ana B.");
+    expect(await store.identities.find(actor("bo"))).toBeUndefined();
+    expect((await store.identities.findSpace(actor("bo")))?.id).toBe(first.space.id);
+    expect(await store.identities.findSpace(actor("bo", { spaceExternalId: "elsewhere" }))).toBeUndefined();
+  });
+
+  it("given the same user id in two spaces, keeps two separate members", async () => {
+    const { db } = tempDatabase();
+    const store = createStore(db);
+    const a = await store.identities.ensure(actor("ana", { spaceExternalId: "guild-a" }), at);
+    const b = await store.identities.ensure(actor("ana", { spaceExternalId: "guild-b" }), at);
+    expect(a.space.id).not.toBe(b.space.id);
+    expect(a.member.id).not.toBe(b.member.id);
+  });
+
+  it("given a cohort name taken in any case, refuses the second", async () => {
+    const { db } = tempDatabase();
+    const store = createStore(db);
+    const { space, member } = await store.identities.ensure(actor("mod"), at);
+    const cohort = {
+      spaceId: space.id,
+      startDate: "2026-03-02",
+      timezone: "UTC",
+      channelExternalId: null,
+      createdBy: member.id,
+      at,
+    };
+    expect((await store.cohorts.create({ ...cohort, name: "Spring" })).ok).toBe(true);
+    expect(await store.cohorts.create({ ...cohort, name: "spring" })).toEqual({
+      ok: false,
+      error: "name-taken",
+    });
+    expect((await store.cohorts.findByName(space.id, "SPRING"))?.name).toBe("Spring");
+    expect((await store.identities.find(actor("mod")))?.member.cohortId).toBe(
+      (await store.cohorts.list(space.id))[0]?.id,
+    );
+  });
+
+  it("given a member who switches tracks, keeps one current track and the history", async () => {
+    const database = tempDatabase();
+    const store = createStore(database.db);
+    const { member } = await store.identities.ensure(actor("ana"), at);
+    expect(await store.tracks.join(member.id, "dba", at)).toEqual({ previous: null });
+    expect(await store.tracks.join(member.id, "data-architect", new Date(at.getTime() + 1000))).toEqual({
+      previous: "dba",
+    });
+    expect((await store.tracks.current(member.id))?.trackId).toBe("data-architect");
+    const rows = database.sqlite
+      .prepare("SELECT track_id, left_at IS NULL AS current FROM track_memberships ORDER BY id")
+      .all();
+    expect(rows).toEqual([
+      { track_id: "dba", current: 0 },
+      { track_id: "data-architect", current: 1 },
+    ]);
+    expect((await store.tracks.leave(member.id, at))?.trackId).toBe("data-architect");
+    expect(await store.tracks.current(member.id)).toBeUndefined();
+    expect(await store.tracks.leave(member.id, at)).toBeUndefined();
+  });
+
+  it("given a cohort with members on tracks, summarises members per track", async () => {
+    const { db } = tempDatabase();
+    const store = createStore(db);
+    const mod = await store.identities.ensure(actor("mod"), at);
+    const created = await store.cohorts.create({
+      spaceId: mod.space.id,
+      name: "spring",
+      startDate: "2026-03-02",
+      timezone: "UTC",
+      channelExternalId: null,
+      createdBy: mod.member.id,
+      at,
+    });
+    if (!created.ok) throw new Error("not created");
+    for (const [user, track] of [
+      ["ana", "dba"],
+      ["bo", "dba"],
+      ["cy", "sql-developer"],
+      ["di", undefined],
+    ] as const) {
+      const { member } = await store.identities.ensure(actor(user), at);
+      await store.cohorts.join(member.id, created.value.id);
+      if (track) await store.tracks.join(member.id, track, at);
+    }
+    expect(await store.cohorts.summary(created.value.id)).toEqual({
+      memberCount: 5,
+      tracks: [
+        { trackId: "dba", members: 2 },
+        { trackId: "sql-developer", members: 1 },
+      ],
+    });
+  });
+
+  it("given the file closed and opened again, the data is still there", async () => {
+    const database = tempDatabase();
+    const { member } = await createStore(database.db).identities.ensure(actor("ana"), at);
+    await createStore(database.db).tracks.join(member.id, "dba", at);
+    database.close();
+    const reopened = openDatabase(database.path);
+    try {
+      expect((await createStore(reopened.db).tracks.current(member.id))?.trackId).toBe("dba");
+    } finally {
+      reopened.close();
+    }
+  });
+});

@@ -1,0 +1,220 @@
+import { and, count, eq, isNull, sql } from "drizzle-orm";
+import type {
+  Actor,
+  Cohort,
+  CohortStore,
+  Identity,
+  IdentityStore,
+  Member,
+  Space,
+  Store,
+  TrackStore,
+} from "../core/ports.js";
+import { err, ok } from "../core/result.js";
+import type { Db } from "./client.js";
+import { cohorts, members, spaces, trackMemberships } from "./schema.js";
+
+type SpaceRow = typeof spaces.$inferSelect;
+type MemberRow = typeof members.$inferSelect;
+type CohortRow = typeof cohorts.$inferSelect;
+
+const toSpace = (row: SpaceRow): Space => ({
+  id: row.id,
+  platform: row.platform,
+  externalId: row.externalId,
+  name: row.name,
+});
+
+const toMember = (row: MemberRow): Member => ({
+  id: row.id,
+  spaceId: row.spaceId,
+  externalId: row.externalId,
+  displayName: row.displayName,
+  timezone: row.timezone,
+  cohortId: row.cohortId,
+});
+
+const toCohort = (row: CohortRow): Cohort => ({
+  id: row.id,
+  spaceId: row.spaceId,
+  name: row.name,
+  startDate: row.startDate,
+  timezone: row.timezone,
+  channelExternalId: row.channelExternalId,
+  status: row.status,
+  createdAt: row.createdAt,
+});
+
+// better-sqlite3 is synchronous; the async signatures keep the store swappable for PostgreSQL.
+function identityStore(db: Db): IdentityStore {
+  const findSpace = (actor: Actor) =>
+    db
+      .select()
+      .from(spaces)
+      .where(and(eq(spaces.platform, actor.platform), eq(spaces.externalId, actor.spaceExternalId)))
+      .get();
+  const findMember = (spaceId: number, externalId: string) =>
+    db
+      .select()
+      .from(members)
+      .where(and(eq(members.spaceId, spaceId), eq(members.externalId, externalId)))
+      .get();
+
+  return {
+    async findSpace(actor) {
+      const space = findSpace(actor);
+      return space && toSpace(space);
+    },
+    async find(actor): Promise<Identity | undefined> {
+      const space = findSpace(actor);
+      const member = space && findMember(space.id, actor.userExternalId);
+      return space && member ? { space: toSpace(space), member: toMember(member) } : undefined;
+    },
+    async ensure(actor, at): Promise<Identity> {
+      return db.transaction((tx) => {
+        const space = tx
+          .insert(spaces)
+          .values({
+            platform: actor.platform,
+            externalId: actor.spaceExternalId,
+            name: actor.spaceName,
+            createdAt: at,
+          })
+          .onConflictDoUpdate({
+            target: [spaces.platform, spaces.externalId],
+            set: { name: actor.spaceName },
+          })
+          .returning()
+          .get();
+        const member = tx
+          .insert(members)
+          .values({
+            spaceId: space.id,
+            externalId: actor.userExternalId,
+            displayName: actor.displayName,
+            createdAt: at,
+          })
+          .onConflictDoUpdate({
+            target: [members.spaceId, members.externalId],
+            set: { displayName: actor.displayName },
+          })
+          .returning()
+          .get();
+        return { space: toSpace(space), member: toMember(member) };
+      });
+    },
+  };
+}
+
+function cohortStore(db: Db): CohortStore {
+  return {
+    async create(input) {
+      return db.transaction((tx) => {
+        const nameKey = input.name.toLowerCase();
+        const taken = tx
+          .select({ id: cohorts.id })
+          .from(cohorts)
+          .where(and(eq(cohorts.spaceId, input.spaceId), eq(cohorts.nameKey, nameKey)))
+          .get();
+        if (taken) return err("name-taken" as const);
+        const row = tx
+          .insert(cohorts)
+          .values({
+            spaceId: input.spaceId,
+            name: input.name,
+            nameKey,
+            startDate: input.startDate,
+            timezone: input.timezone,
+            channelExternalId: input.channelExternalId,
+            createdBy: input.createdBy,
+            createdAt: input.at,
+          })
+          .returning()
+          .get();
+        tx.update(members).set({ cohortId: row.id }).where(eq(members.id, input.createdBy)).run();
+        return ok(toCohort(row));
+      });
+    },
+    async get(id) {
+      const row = db.select().from(cohorts).where(eq(cohorts.id, id)).get();
+      return row && toCohort(row);
+    },
+    async findByName(spaceId, name) {
+      const row = db
+        .select()
+        .from(cohorts)
+        .where(and(eq(cohorts.spaceId, spaceId), eq(cohorts.nameKey, name.toLowerCase())))
+        .get();
+      return row && toCohort(row);
+    },
+    async list(spaceId) {
+      return db
+        .select()
+        .from(cohorts)
+        .where(eq(cohorts.spaceId, spaceId))
+        .orderBy(cohorts.createdAt, cohorts.id)
+        .all()
+        .map(toCohort);
+    },
+    async join(memberId, cohortId) {
+      db.update(members).set({ cohortId }).where(eq(members.id, memberId)).run();
+    },
+    async summary(cohortId) {
+      const total = db.select({ n: count() }).from(members).where(eq(members.cohortId, cohortId)).get();
+      const tracks = db
+        .select({ trackId: trackMemberships.trackId, members: count() })
+        .from(trackMemberships)
+        .innerJoin(members, eq(members.id, trackMemberships.memberId))
+        .where(and(eq(members.cohortId, cohortId), isNull(trackMemberships.leftAt)))
+        .groupBy(trackMemberships.trackId)
+        .orderBy(sql`count(*) DESC`, trackMemberships.trackId)
+        .all();
+      return { memberCount: total?.n ?? 0, tracks };
+    },
+  };
+}
+
+function trackStore(db: Db): TrackStore {
+  const currentRow = (memberId: number) =>
+    db
+      .select()
+      .from(trackMemberships)
+      .where(and(eq(trackMemberships.memberId, memberId), isNull(trackMemberships.leftAt)))
+      .get();
+
+  return {
+    async current(memberId) {
+      const row = currentRow(memberId);
+      return row && { memberId: row.memberId, trackId: row.trackId, joinedAt: row.joinedAt };
+    },
+    async join(memberId, trackId, at) {
+      return db.transaction((tx) => {
+        const previous = tx
+          .update(trackMemberships)
+          .set({ leftAt: at })
+          .where(and(eq(trackMemberships.memberId, memberId), isNull(trackMemberships.leftAt)))
+          .returning({ trackId: trackMemberships.trackId })
+          .get();
+        tx.insert(trackMemberships).values({ memberId, trackId, joinedAt: at }).run();
+        return { previous: previous?.trackId ?? null };
+      });
+    },
+    async leave(memberId, at) {
+      const row = db
+        .update(trackMemberships)
+        .set({ leftAt: at })
+        .where(and(eq(trackMemberships.memberId, memberId), isNull(trackMemberships.leftAt)))
+        .returning()
+        .get();
+      return row && { memberId: row.memberId, trackId: row.trackId, joinedAt: row.joinedAt };
+    },
+  };
+}
+
+export function createStore(db: Db): Store {
+  return {
+    identities: identityStore(db),
+    cohorts: cohortStore(db),
+    tracks: trackStore(db),
+  };
+}

@@ -1,0 +1,6 @@
+import { fileURLToPath } from "node:url";
+
+/** The folder holding package.json, whether running from src/ (tsx) or dist/ (node). */
+export const appRoot = fileURLToPath(new URL("..", import.meta.url));
+export const defaultCurriculumDir = fileURLToPath(new URL("../curriculum", import.meta.url));
+export const migrationsDir = fileURLToPath(new URL("../migrations", import.meta.url));

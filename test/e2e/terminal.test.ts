@@ -126,6 +126,27 @@ describe("terminal chat, end to end", () => {
     expect(run.stdout).toMatch(/━━ Week 2 · /);
   });
 
+  it("given a reader that stops reading early (| head), exits 0 without a stack trace", async () => {
+    const env = { DATABASE_PATH: join(tempDir(), "quorum.db") };
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_)/.test(key)),
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", join(appRoot, "src", "main.ts")], {
+      cwd: appRoot,
+      env: { ...clean, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.once("data", () => child.stdout.destroy());
+    child.stdin.end("/roadmap\n".repeat(200));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
   it.each([
     [
       "LOG_LEVEL",

@@ -65,7 +65,10 @@ function loadHistory(path: string | undefined): string[] {
 /** Runs the terminal chat until the input ends (Ctrl+D, or the end of a piped script). */
 export async function runTerminalChat(options: TerminalChatOptions): Promise<void> {
   const { core, output, interactive, color } = options;
-  const write = (text: string) => output.write(`${text}\n`);
+  let readerGone = false;
+  const write = (text: string) => {
+    if (!readerGone) output.write(`${text}\n`);
+  };
   const prompt = (user: string) => (color ? `\x1b[2m${user} ›\x1b[22m ` : `${user} › `);
 
   const rl: Interface = createInterface({
@@ -80,6 +83,14 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
         }
       : { terminal: false }),
   });
+
+  // Whoever reads our output went away (`| head`): stop quietly, like any well-behaved command.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    readerGone = true;
+    rl.close();
+  };
+  output.on("error", onOutputError);
 
   if (interactive) {
     write(
@@ -96,6 +107,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
   }
 
   for await (const raw of rl) {
+    if (readerGone) break;
     if (!interactive) {
       const spoken = readLine(raw);
       if (spoken.kind === "say") write(`${prompt(spoken.user)}${spoken.text}`);
@@ -105,6 +117,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
     if (interactive) rl.prompt();
   }
 
+  output.off("error", onOutputError);
   if (interactive && options.historyPath) {
     const history = (rl as Interface & { history?: string[] }).history ?? [];
     try {

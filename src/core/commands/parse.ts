@@ -1,3 +1,4 @@
+import { editDistance } from "../text.js";
 import { argSpecs } from "./args.js";
 import type { AnyCommand } from "./command.js";
 
@@ -24,24 +25,10 @@ export function tokenize(line: string): Token[] {
   return tokens;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
 function suggest(word: string, commands: readonly AnyCommand[]): string[] {
   const roots = [...new Set(commands.map((c) => c.name.split(" ")[0] ?? c.name))];
   return roots
-    .map((root) => ({ root, d: root.startsWith(word) ? 0 : distance(word, root) }))
+    .map((root) => ({ root, d: root.startsWith(word) ? 0 : editDistance(word, root) }))
     .filter(({ d }) => d <= 2)
     .sort((a, b) => a.d - b.d || a.root.localeCompare(b.root))
     .slice(0, 3)

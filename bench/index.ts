@@ -21,12 +21,15 @@ try {
 
   const loaded = loadCurriculum(defaultCurriculumDir);
   if (!loaded.ok) throw new Error("curriculum does not load: run npm run curriculum:check");
+  const clock = fixedClock("2026-04-15T10:00:00Z");
+  const store = createStore(database.db);
   const core: Core = {
     curriculum: loaded.curriculum,
-    store: createStore(database.db),
-    clock: fixedClock("2026-04-15T10:00:00Z"),
+    store,
+    clock,
     logger: silentLogger,
     settings: { defaultTimezone: "UTC" },
+    scheduler: { postNow: async () => undefined, wake: () => {} },
     commands,
   };
   const person = (n: number): Actor => ({

@@ -49,6 +49,21 @@ const Env = z.object({
       (zone) => canonicalTimeZone(zone) !== undefined,
       "must be an IANA time zone, e.g. Europe/Berlin or UTC",
     ),
+  CATCH_UP_HOURS: z.coerce
+    .number({ error: "must be a number of hours, e.g. 24" })
+    .min(0, "must be 0 or more hours")
+    .max(24 * 14, "must be at most 336 hours (two weeks)")
+    .default(24),
+  POST_RATE_PER_SECOND: optional(
+    z.coerce
+      .number({ error: "must be a number, e.g. 20" })
+      .positive("must be more than 0")
+      .max(1000, "must be at most 1000"),
+  ),
+  QUORUM_CLOCK_START: optional(
+    z.iso.datetime({ offset: true, error: "must be an ISO instant, e.g. 2026-03-02T08:59:00Z" }),
+  ),
+  QUORUM_FAILPOINT: optional(z.enum(["after-claim"], { error: "must be after-claim (tests only)" })),
   DISCORD_TOKEN: optional(token("a Discord bot token")),
   DISCORD_APPLICATION_ID: optional(
     z.string().regex(/^\d{17,20}$/, "must be a Discord application id (17–20 digits)"),
@@ -70,6 +85,14 @@ export interface Config {
   /** Unset means the adapter's default: quiet in the terminal chat, info elsewhere. */
   logLevel: (typeof logLevels)[number] | undefined;
   defaultTimezone: string;
+  /** Posts missed by less than this while the bot was down are still sent. */
+  catchUpMs: number;
+  /** Scheduled posts per second per platform; unset means each platform's own default. */
+  postRatePerSecond: number | undefined;
+  /** Start the clock at this instant (tests and demos); it then runs at real speed. */
+  clockStart: Date | undefined;
+  /** Tests only: stop the process at a named point, to prove recovery. */
+  failpoint: "after-claim" | undefined;
   discord?: { token: string; applicationId: string; apiUrl: string | undefined };
   slack?: {
     botToken: string;
@@ -128,6 +151,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     curriculumDir: resolve(e.CURRICULUM_DIR),
     logLevel: e.LOG_LEVEL,
     defaultTimezone: canonicalTimeZone(e.DEFAULT_TIMEZONE) ?? "UTC",
+    catchUpMs: e.CATCH_UP_HOURS * 3_600_000,
+    postRatePerSecond: e.POST_RATE_PER_SECOND,
+    clockStart: e.QUORUM_CLOCK_START === undefined ? undefined : new Date(e.QUORUM_CLOCK_START),
+    failpoint: e.QUORUM_FAILPOINT,
     adapters: [],
   };
   if (e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID) {

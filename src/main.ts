@@ -1,16 +1,26 @@
 import { dirname, join } from "node:path";
 import { pino } from "pino";
 import { runTerminalChat } from "./adapters/terminal/chat.js";
+import { TerminalConsole } from "./adapters/terminal/console.js";
+import { terminalOutbox } from "./adapters/terminal/outbox.js";
 import { formatConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
 import { commands } from "./core/commands/index.js";
 import type { Core } from "./core/dispatch.js";
+import type { Platform } from "./core/ports.js";
+import { OutboundQueue } from "./core/services/outbound.js";
+import { Scheduler } from "./core/services/scheduler.js";
 import { formatCurriculumError, loadCurriculum } from "./curriculum/load.js";
 import { openDatabase } from "./db/client.js";
 import { createStore } from "./db/store.js";
+import { shiftedClock } from "./runtime/clock.js";
+import { startTimer } from "./runtime/timer.js";
 
 /** Exit code for a configuration the program cannot start with. */
 const EXIT_CONFIG = 2;
+
+/** Scheduled posts per second: under Discord's global 50/s, Slack's bursts, and anything for a terminal. */
+const DEFAULT_POST_RATES: Record<Platform, number> = { discord: 40, slack: 20, terminal: 1000 };
 
 function fail(lines: string[]): never {
   for (const line of lines) process.stderr.write(`${line}\n`);
@@ -55,34 +65,73 @@ async function main(): Promise<void> {
   }
   logger.info({ databasePath: config.databasePath }, "database ready");
 
+  const clock = config.clockStart ? shiftedClock(config.clockStart) : systemClock;
+  const store = createStore(database.db);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const terminal = new TerminalConsole(process.stdout, interactive && !process.env.NO_COLOR);
+  const rate = config.postRatePerSecond;
+  const queue = new OutboundQueue({
+    ratePerSecond: rate === undefined ? DEFAULT_POST_RATES : { discord: rate, slack: rate, terminal: rate },
+    defaultRatePerSecond: rate ?? 20,
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    onError: (error) => logger.error({ err: error }, "outbound send failed"),
+  });
+  const scheduler = new Scheduler({
+    store,
+    curriculum: curriculum.curriculum,
+    clock,
+    logger,
+    queue,
+    outboxes: { terminal: terminalOutbox(terminal) },
+    catchUpMs: config.catchUpMs,
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    ...(config.failpoint === "after-claim"
+      ? {
+          afterClaim: (posts) => {
+            if (posts.length > 0) process.kill(process.pid, "SIGKILL");
+          },
+        }
+      : {}),
+  });
+
   const core: Core = {
     curriculum: curriculum.curriculum,
-    store: createStore(database.db),
-    clock: systemClock,
+    store,
+    clock,
     logger,
     settings: { defaultTimezone: config.defaultTimezone },
+    scheduler,
     commands,
   };
 
+  const timer = startTimer(scheduler, clock, logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
+    timer.stop();
     database.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
 
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const color = interactive && !process.env.NO_COLOR;
+  // What is due at start-up (catch-up after downtime, claimed but unsent posts) goes out before input is read.
+  const settle = async () => {
+    await scheduler.tick();
+    await queue.drain();
+  };
+  await settle();
   await runTerminalChat({
     core,
     input: process.stdin,
-    output: process.stdout,
+    terminal,
     interactive,
-    color,
+    settle,
     ...(config.databasePath === ":memory:"
       ? {}
       : { historyPath: join(dirname(config.databasePath), ".quorum_history") }),
   });
+  await settle();
+  timer.stop();
   database.close();
 }
 

@@ -7,7 +7,10 @@ import { commands } from "../src/core/commands/index.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import type { Core } from "../src/core/dispatch.js";
 import { silentLogger } from "../src/core/logger.js";
-import type { Actor } from "../src/core/ports.js";
+import type { Message } from "../src/core/messages.js";
+import type { Actor, ChannelTarget, ChatOutbox, SendOutcome, UserTarget } from "../src/core/ports.js";
+import { OutboundQueue } from "../src/core/services/outbound.js";
+import { Scheduler } from "../src/core/services/scheduler.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
@@ -43,24 +46,84 @@ export function tempDatabase(): OpenDatabase & { path: string } {
   return { ...database, path };
 }
 
+/** Records what the bot posts; `respond` decides each send's outcome (all succeed by default). */
+export class RecordingOutbox implements ChatOutbox {
+  readonly sent: { target: ChannelTarget; message: Message; key: string }[] = [];
+  readonly notices: { target: UserTarget; message: Message }[] = [];
+  respond: (target: ChannelTarget) => SendOutcome = () => ({ ok: true, messageId: `m${this.sent.length}` });
+
+  async send(target: ChannelTarget, message: Message, key: string): Promise<SendOutcome> {
+    const outcome = this.respond(target);
+    if (outcome.ok) this.sent.push({ target, message, key });
+    return outcome;
+  }
+
+  async notify(target: UserTarget, message: Message): Promise<SendOutcome> {
+    this.notices.push({ target, message });
+    return { ok: true, messageId: null };
+  }
+
+  titles(): string[] {
+    return this.sent.map((s) => s.message.title ?? "");
+  }
+}
+
 export interface TestCore {
   core: Core;
   clock: Clock & { set(at: Date | string): void };
   database: OpenDatabase & { path: string };
+  scheduler: Scheduler;
+  outbox: RecordingOutbox;
+  /** Plans whatever is due at the clock's time and waits until it has been sent. */
+  settle(): Promise<void>;
 }
 
-export function testCore(now = "2026-03-04T10:00:00Z"): TestCore {
-  const database = tempDatabase();
+export function testCore(
+  now = "2026-03-04T10:00:00Z",
+  options: { catchUpMs?: number; database?: OpenDatabase & { path: string } } = {},
+): TestCore {
+  const database = options.database ?? tempDatabase();
   const clock = fixedClock(now);
+  const store = createStore(database.db);
+  const outbox = new RecordingOutbox();
+  const queue = new OutboundQueue({
+    ratePerSecond: {},
+    defaultRatePerSecond: 10_000,
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    onError: (error) => {
+      throw error;
+    },
+  });
+  const scheduler = new Scheduler({
+    store,
+    curriculum: realCurriculum(),
+    clock,
+    logger: silentLogger,
+    queue,
+    outboxes: { terminal: outbox },
+    catchUpMs: options.catchUpMs ?? 24 * 3_600_000,
+  });
   const core: Core = {
     curriculum: realCurriculum(),
-    store: createStore(database.db),
+    store,
     clock,
     logger: silentLogger,
     settings: { defaultTimezone: "UTC" },
+    scheduler,
     commands,
   };
-  return { core, clock, database };
+  return {
+    core,
+    clock,
+    database,
+    scheduler,
+    outbox,
+    async settle() {
+      await scheduler.tick();
+      await queue.drain();
+    },
+  };
 }
 
 export function actor(user: string, overrides: Partial<Actor> = {}): Actor {

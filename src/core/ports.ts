@@ -1,3 +1,4 @@
+import type { Message } from "./messages.js";
 import type { Result } from "./result.js";
 
 export const platforms = ["terminal", "discord", "slack"] as const;
@@ -78,6 +79,8 @@ export interface NewCohort {
   channelExternalId: string | null;
   createdBy: number;
   at: Date;
+  /** The module schedule the cohort starts with, saved in the same transaction. */
+  moduleSchedule: NewSchedule;
 }
 
 export interface CohortStore {
@@ -90,6 +93,107 @@ export interface CohortStore {
   /** A member follows one cohort per space; joining another moves them. */
   join(memberId: number, cohortId: number): Promise<void>;
   summary(cohortId: number): Promise<CohortSummary>;
+  setChannel(cohortId: number, channelExternalId: string): Promise<void>;
+  /** Who created the cohort, to tell them when its posts cannot go out. */
+  moderatorOf(cohortId: number): Promise<Member | undefined>;
+}
+
+export type ScheduleKind = "module" | "reminder";
+
+export interface Schedule {
+  id: number;
+  cohortId: number;
+  kind: ScheduleKind;
+  cron: string;
+  /** What the moderator typed, shown back: "mon 09:00". */
+  spec: string;
+  timezone: string;
+  anchorAt: Date;
+  anchorWeek: number;
+  pausedAt: Date | null;
+  /** The next fire not yet planned; null when paused or finished. */
+  nextFireAt: Date | null;
+  /** Skipped fires, epoch milliseconds. */
+  skips: number[];
+}
+
+export type NewSchedule = Omit<Schedule, "id" | "cohortId" | "skips">;
+
+export interface DueSchedule {
+  schedule: Schedule;
+  cohort: Cohort;
+  platform: Platform;
+  spaceExternalId: string;
+}
+
+export interface ScheduleStore {
+  forCohort(cohortId: number): Promise<Schedule[]>;
+  /** Creates or replaces the cohort's schedule of that kind; skips of a replaced one are dropped. */
+  save(cohortId: number, schedule: NewSchedule, at: Date): Promise<Schedule>;
+  update(
+    id: number,
+    changes: Partial<Pick<Schedule, "anchorAt" | "anchorWeek" | "pausedAt" | "nextFireAt">>,
+    at: Date,
+  ): Promise<void>;
+  remove(cohortId: number, kind: ScheduleKind): Promise<boolean>;
+  addSkip(id: number, fireAt: Date): Promise<void>;
+  /** Unpaused schedules of unfinished cohorts whose next fire is at or before `now`, oldest first. */
+  due(now: Date, limit: number): Promise<DueSchedule[]>;
+  /** The earliest next fire of any unpaused schedule. */
+  nextFireAt(): Promise<Date | undefined>;
+}
+
+export type PostKind = "module" | "reminder" | "wrap-up" | "manual";
+export type PostStatus = "claimed" | "sent" | "failed" | "skipped";
+
+export interface PostClaim {
+  cohortId: number;
+  week: number;
+  kind: PostKind;
+  dueAt: Date;
+}
+
+export interface Post extends PostClaim {
+  id: number;
+  status: PostStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  sentAt: Date | null;
+  error: string | null;
+}
+
+/** What one schedule's fires came to, written in one transaction with its other plans. */
+export interface SchedulePlan {
+  scheduleId: number;
+  nextFireAt: Date | null;
+  claims: PostClaim[];
+  /** Fires missed for longer than the catch-up window: recorded, never sent. */
+  missed: PostClaim[];
+  completesCohort: boolean;
+}
+
+export interface PostTarget {
+  post: Post;
+  cohort: Cohort;
+  platform: Platform;
+  spaceExternalId: string;
+}
+
+export interface PostStore {
+  /** Claims every plan's posts (a fire already claimed is left alone) and moves each schedule on. */
+  plan(plans: SchedulePlan[], at: Date): Promise<Post[]>;
+  /** Claims one post outside the schedule (post-now); undefined when that exact post exists. */
+  claim(claim: PostClaim, at: Date): Promise<Post | undefined>;
+  /** Claimed posts not yet sent whose next attempt is due, with where they go. */
+  pending(now: Date, limit: number): Promise<PostTarget[]>;
+  target(postId: number): Promise<PostTarget | undefined>;
+  markSent(id: number, at: Date, externalMessageId: string | null): Promise<void>;
+  markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
+  markFailed(id: number, attempts: number, error: string): Promise<void>;
+  forCohort(cohortId: number): Promise<Post[]>;
+  nextAttemptAt(): Promise<Date | undefined>;
+  /** Pauses every schedule of the cohort, when its channel is gone or closed to the bot. */
+  pauseCohort(cohortId: number, at: Date): Promise<void>;
 }
 
 export interface TrackStore {
@@ -104,4 +208,32 @@ export interface Store {
   identities: IdentityStore;
   cohorts: CohortStore;
   tracks: TrackStore;
+  schedules: ScheduleStore;
+  posts: PostStore;
+}
+
+export interface ChannelTarget {
+  platform: Platform;
+  spaceExternalId: string;
+  channelExternalId: string;
+}
+
+export interface UserTarget {
+  platform: Platform;
+  spaceExternalId: string;
+  userExternalId: string;
+}
+
+export type SendProblem = "channel-gone" | "forbidden" | "rate-limited" | "transient";
+
+export type SendOutcome =
+  | { ok: true; messageId: string | null }
+  | { ok: false; problem: SendProblem; detail: string; retryAfterMs?: number };
+
+/** How the core posts to a platform; each adapter implements one. */
+export interface ChatOutbox {
+  /** `key` is the same on every retry of one post, for platforms that can deduplicate. */
+  send(target: ChannelTarget, message: Message, key: string): Promise<SendOutcome>;
+  /** A private message to one person (the moderator, when posting fails). */
+  notify(target: UserTarget, message: Message): Promise<SendOutcome>;
 }

@@ -4,6 +4,7 @@ import {
   check,
   index,
   integer,
+  primaryKey,
   sqliteTable,
   text,
   uniqueIndex,
@@ -102,12 +103,35 @@ export const schedules = sqliteTable(
       .references(() => cohorts.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["module", "reminder", "daily-question"] }).notNull(),
     cron: text("cron").notNull(),
+    /** What the moderator typed ("mon 09:00"), shown back to them. */
+    spec: text("spec").notNull(),
     timezone: text("timezone").notNull(),
+    /** Fires are counted after this instant… */
+    anchorAt: integer("anchor_at", { mode: "timestamp_ms" }).notNull(),
+    /** …starting from this week (0: not started). Re-anchored on every change so past weeks never renumber. */
+    anchorWeek: integer("anchor_week").notNull().default(0),
     pausedAt: integer("paused_at", { mode: "timestamp_ms" }),
+    /** The next fire not yet planned; the timer's one indexed query. Null when paused or finished. */
+    nextFireAt: integer("next_fire_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("schedules_cohort_kind").on(t.cohortId, t.kind)],
+  (t) => [
+    uniqueIndex("schedules_cohort_kind").on(t.cohortId, t.kind),
+    index("schedules_next_fire").on(t.nextFireAt),
+  ],
+);
+
+/** Fires a moderator chose to skip: the week does not advance at them. */
+export const scheduleSkips = sqliteTable(
+  "schedule_skips",
+  {
+    scheduleId: integer("schedule_id")
+      .notNull()
+      .references(() => schedules.id, { onDelete: "cascade" }),
+    fireAt: integer("fire_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.fireAt] })],
 );
 
 export const posts = sqliteTable(
@@ -118,19 +142,21 @@ export const posts = sqliteTable(
       .notNull()
       .references(() => cohorts.id, { onDelete: "cascade" }),
     week: integer("week").notNull(),
-    kind: text("kind").notNull(),
+    kind: text("kind", { enum: ["module", "reminder", "wrap-up", "manual"] }).notNull(),
     dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
     status: text("status", { enum: ["claimed", "sent", "failed", "skipped"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     claimedAt: integer("claimed_at", { mode: "timestamp_ms" }),
+    /** When a failed send may be tried again (backoff). */
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     externalMessageId: text("external_message_id"),
     error: text("error"),
   },
   (t) => [
-    // Claiming a post is inserting this row: a second claim of the same post fails.
-    uniqueIndex("posts_cohort_week_kind").on(t.cohortId, t.week, t.kind),
-    index("posts_status_due").on(t.status, t.dueAt),
+    // Claiming a post is inserting this row: a second claim of the same fire fails.
+    uniqueIndex("posts_cohort_kind_due").on(t.cohortId, t.kind, t.dueAt),
+    index("posts_status_next_attempt").on(t.status, t.nextAttemptAt),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actor, tempDatabase } from "../../test/helpers.js";
+import { defaultModuleSchedule } from "../core/services/timeline.js";
 import { openDatabase } from "./client.js";
 import { createStore } from "./store.js";
 
@@ -45,6 +46,7 @@ describe("SQLite store", () => {
       channelExternalId: null,
       createdBy: member.id,
       at,
+      moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC"),
     };
     expect((await store.cohorts.create({ ...cohort, name: "Spring" })).ok).toBe(true);
     expect(await store.cohorts.create({ ...cohort, name: "spring" })).toEqual({
@@ -90,6 +92,7 @@ describe("SQLite store", () => {
       channelExternalId: null,
       createdBy: mod.member.id,
       at,
+      moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC"),
     });
     if (!created.ok) throw new Error("not created");
     for (const [user, track] of [

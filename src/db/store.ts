@@ -1,49 +1,11 @@
 import { and, count, eq, isNull, sql } from "drizzle-orm";
-import type {
-  Actor,
-  Cohort,
-  CohortStore,
-  Identity,
-  IdentityStore,
-  Member,
-  Space,
-  Store,
-  TrackStore,
-} from "../core/ports.js";
+import type { Actor, CohortStore, Identity, IdentityStore, Store, TrackStore } from "../core/ports.js";
 import { err, ok } from "../core/result.js";
 import type { Db } from "./client.js";
-import { cohorts, members, spaces, trackMemberships } from "./schema.js";
-
-type SpaceRow = typeof spaces.$inferSelect;
-type MemberRow = typeof members.$inferSelect;
-type CohortRow = typeof cohorts.$inferSelect;
-
-const toSpace = (row: SpaceRow): Space => ({
-  id: row.id,
-  platform: row.platform,
-  externalId: row.externalId,
-  name: row.name,
-});
-
-const toMember = (row: MemberRow): Member => ({
-  id: row.id,
-  spaceId: row.spaceId,
-  externalId: row.externalId,
-  displayName: row.displayName,
-  timezone: row.timezone,
-  cohortId: row.cohortId,
-});
-
-const toCohort = (row: CohortRow): Cohort => ({
-  id: row.id,
-  spaceId: row.spaceId,
-  name: row.name,
-  startDate: row.startDate,
-  timezone: row.timezone,
-  channelExternalId: row.channelExternalId,
-  status: row.status,
-  createdAt: row.createdAt,
-});
+import { postStore } from "./post-store.js";
+import { toCohort, toMember, toSpace } from "./rows.js";
+import { scheduleStore } from "./schedule-store.js";
+import { cohorts, members, schedules, spaces, trackMemberships } from "./schema.js";
 
 // better-sqlite3 is synchronous; the async signatures keep the store swappable for PostgreSQL.
 function identityStore(db: Db): IdentityStore {
@@ -132,6 +94,9 @@ function cohortStore(db: Db): CohortStore {
           .returning()
           .get();
         tx.update(members).set({ cohortId: row.id }).where(eq(members.id, input.createdBy)).run();
+        tx.insert(schedules)
+          .values({ ...input.moduleSchedule, cohortId: row.id, createdAt: input.at, updatedAt: input.at })
+          .run();
         return ok(toCohort(row));
       });
     },
@@ -170,6 +135,18 @@ function cohortStore(db: Db): CohortStore {
         .orderBy(sql`count(*) DESC`, trackMemberships.trackId)
         .all();
       return { memberCount: total?.n ?? 0, tracks };
+    },
+    async setChannel(cohortId, channelExternalId) {
+      db.update(cohorts).set({ channelExternalId }).where(eq(cohorts.id, cohortId)).run();
+    },
+    async moderatorOf(cohortId) {
+      const row = db
+        .select({ member: members })
+        .from(cohorts)
+        .innerJoin(members, eq(members.id, cohorts.createdBy))
+        .where(eq(cohorts.id, cohortId))
+        .get();
+      return row && toMember(row.member);
     },
   };
 }
@@ -216,5 +193,7 @@ export function createStore(db: Db): Store {
     identities: identityStore(db),
     cohorts: cohortStore(db),
     tracks: trackStore(db),
+    schedules: scheduleStore(db),
+    posts: postStore(db),
   };
 }

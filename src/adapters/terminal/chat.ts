@@ -1,19 +1,21 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createInterface, type Interface } from "node:readline";
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import { type Core, handleText } from "../../core/dispatch.js";
 import { type Message, problem } from "../../core/messages.js";
 import type { Actor } from "../../core/ports.js";
+import type { TerminalConsole } from "./console.js";
 import { LOCAL_MODERATOR, readLine } from "./events/line.js";
 import { renderMessage } from "./render/text.js";
 
 export interface TerminalChatOptions {
   core: Core;
   input: Readable;
-  output: Writable;
+  terminal: TerminalConsole;
   /** A person at a keyboard: prompt, history and completion. Otherwise read every line, then exit. */
   interactive: boolean;
-  color: boolean;
+  /** Piped: after each reply, let due posts go out, so a transcript reads in order. */
+  settle?: () => Promise<void>;
   /** Where interactive history is kept between runs. */
   historyPath?: string;
 }
@@ -64,18 +66,15 @@ function loadHistory(path: string | undefined): string[] {
 
 /** Runs the terminal chat until the input ends (Ctrl+D, or the end of a piped script). */
 export async function runTerminalChat(options: TerminalChatOptions): Promise<void> {
-  const { core, output, interactive, color } = options;
-  let readerGone = false;
-  const write = (text: string) => {
-    if (!readerGone) output.write(`${text}\n`);
-  };
+  const { core, terminal, interactive } = options;
+  const color = terminal.color;
   const prompt = (user: string) => (color ? `\x1b[2m${user} ›\x1b[22m ` : `${user} › `);
 
   const rl: Interface = createInterface({
     input: options.input,
     ...(interactive
       ? {
-          output,
+          output: terminal.output,
           terminal: true,
           completer: completer(core),
           history: loadHistory(options.historyPath),
@@ -84,16 +83,8 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
       : { terminal: false }),
   });
 
-  // Whoever reads our output went away (`| head`): stop quietly, like any well-behaved command.
-  const onOutputError = (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    readerGone = true;
-    rl.close();
-  };
-  output.on("error", onOutputError);
-
   if (interactive) {
-    write(
+    terminal.print(
       renderMessage(
         {
           title: "Quorum terminal chat",
@@ -103,21 +94,27 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
       ),
     );
     rl.setPrompt(prompt(LOCAL_MODERATOR));
+    terminal.attach(rl);
     rl.prompt();
   }
 
   for await (const raw of rl) {
-    if (readerGone) break;
+    if (terminal.closed) break;
     if (!interactive) {
       const spoken = readLine(raw);
-      if (spoken.kind === "say") write(`${prompt(spoken.user)}${spoken.text}`);
+      if (spoken.kind === "say") terminal.print(`${prompt(spoken.user)}${spoken.text}`);
     }
     const reply = await replyTo(core, raw);
-    if (reply) write(`${renderMessage(reply, { color })}\n`);
+    if (reply) {
+      // Interactive: the prompt is redrawn below the reply by the console.
+      if (interactive) terminal.attach(undefined);
+      terminal.print(`${renderMessage(reply, { color })}\n`);
+      if (interactive) terminal.attach(rl);
+    }
+    if (!interactive) await options.settle?.();
     if (interactive) rl.prompt();
   }
-
-  output.off("error", onOutputError);
+  terminal.attach(undefined);
   if (interactive && options.historyPath) {
     const history = (rl as Interface & { history?: string[] }).history ?? [];
     try {

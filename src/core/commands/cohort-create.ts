@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { localDate, parseCalendarDate, resolveTimeZone } from "../rules/time.js";
+import { formatInZone } from "../rules/zoned.js";
+import { defaultModuleSchedule } from "../services/timeline.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command } from "./command.js";
 
@@ -48,14 +50,18 @@ export const cohortCreate = {
       channelExternalId: ctx.actor.channelExternalId ?? null,
       createdBy: identity.member.id,
       at: now,
+      moduleSchedule: defaultModuleSchedule(startDate, zone.value),
     });
     if (!created.ok) {
       return problem(`A cohort called "${name}" already exists here.`, `Join it with /cohort join ${name}.`);
     }
     const cohort = created.value;
+    ctx.scheduler.wake();
+    const firstPost = defaultModuleSchedule(startDate, zone.value).nextFireAt;
+    const when = firstPost ? formatInZone(firstPost, cohort.timezone) : cohort.startDate;
     return success(
-      `Cohort **${cohort.name}** created: week 1 starts ${cohort.startDate} (${cohort.timezone}). You're in it.`,
-      { footer: `Learners join with /cohort join ${cohort.name} · see it with /cohort info` },
+      `Cohort **${cohort.name}** created: week 1 starts ${when} (${cohort.timezone}), and each week's module posts here at that time. You're in it.`,
+      { footer: `Learners join with /cohort join ${cohort.name} · change the timing with /schedule set` },
     );
   },
 } satisfies Command<typeof input>;

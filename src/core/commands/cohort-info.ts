@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Field, Message } from "../messages.js";
 import { problem } from "../messages.js";
-import { cohortProgress, TOTAL_WEEKS } from "../rules/progression.js";
-import { describeProgress, viewLearner } from "../services/learner.js";
+import { TOTAL_WEEKS } from "../rules/schedule.js";
+import { viewLearner } from "../services/learner.js";
+import { cohortProgress, describeProgress } from "../services/timeline.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command } from "./command.js";
 
@@ -34,12 +35,21 @@ export const cohortInfo = {
     }
     const summary = await ctx.store.cohorts.summary(cohort.id);
     const progress = cohort.id === learner.cohort?.id && learner.progress ? learner.progress : undefined;
-    const state = progress ?? cohortProgress(cohort.startDate, cohort.timezone, ctx.clock.now());
+    const state = progress ?? (await cohortProgress(ctx.store, cohort, ctx.clock.now()));
     const trackName = (id: string) => ctx.curriculum.tracks.find((t) => t.id === id)?.name ?? id;
     const fields: Field[] = [
       { name: "Starts", value: cohort.startDate, inline: true },
       { name: "Time zone", value: cohort.timezone, inline: true },
-      { name: "Status", value: state.state === "finished" ? "complete" : cohort.status, inline: true },
+      {
+        name: "Status",
+        value:
+          state.state === "finished"
+            ? "complete"
+            : state.state === "running" && state.paused
+              ? "paused"
+              : "active",
+        inline: true,
+      },
       { name: "Members", value: String(summary.memberCount), inline: true },
       {
         name: "Tracks",
@@ -50,12 +60,12 @@ export const cohortInfo = {
     ];
     const message: Message = {
       title: `Cohort ${cohort.name}`,
-      text: `The cohort ${describeProgress(state)}.`,
+      text: `The cohort ${describeProgress(state, cohort.timezone)}.`,
       fields,
       progress: {
         current: state.state === "running" ? state.week : state.state === "finished" ? TOTAL_WEEKS : 0,
         total: TOTAL_WEEKS,
-        label: `${cohort.name} ${describeProgress(state)}`,
+        label: `${cohort.name} ${describeProgress(state, cohort.timezone)}`,
       },
     };
     if (cohort.id !== learner.cohort?.id) message.footer = `Join it with /cohort join ${cohort.name}`;

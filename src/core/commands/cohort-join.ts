@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
-import { cohortProgress } from "../rules/progression.js";
-import { describeProgress } from "../services/learner.js";
+import { cohortProgress, describeProgress } from "../services/timeline.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command } from "./command.js";
 
@@ -32,9 +31,12 @@ export const cohortJoin = {
     }
     const { member } = existing ?? (await ctx.store.identities.ensure(ctx.actor, ctx.clock.now()));
     await ctx.store.cohorts.join(member.id, cohort.id);
-    const progress = cohortProgress(cohort.startDate, cohort.timezone, ctx.clock.now());
-    return success(`Welcome to **${cohort.name}**! The cohort ${describeProgress(progress)}.`, {
-      footer: "See the plan with /roadmap, and pick a role track with /track list",
-    });
+    const progress = await cohortProgress(ctx.store, cohort, ctx.clock.now());
+    return success(
+      `Welcome to **${cohort.name}**! The cohort ${describeProgress(progress, cohort.timezone)}.`,
+      {
+        footer: "See the plan with /roadmap, and pick a role track with /track list",
+      },
+    );
   },
 } satisfies Command<typeof input>;

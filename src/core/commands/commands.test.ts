@@ -49,7 +49,7 @@ describe("commands against a real SQLite file", () => {
     const { core } = testCore("2026-03-18T09:00:00Z");
     expect(
       all(await handleText(core, actor("mod"), "/cohort create spring 2026-03-02 Europe/Berlin")),
-    ).toMatch(/Cohort \*\*spring\*\* created: week 1 starts 2026-03-02 \(Europe\/Berlin\)/);
+    ).toMatch(/Cohort \*\*spring\*\* created: week 1 starts Mon 2026-03-02 09:00 CET \(Europe\/Berlin\)/);
     expect(all(await handleText(core, actor("ana"), "/cohort join SPRING"))).toMatch(
       /The cohort is in week 3 of 20\./,
     );

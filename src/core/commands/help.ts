@@ -17,6 +17,7 @@ const groups: { id: AnyCommand["group"]; heading: string }[] = [
   { id: "learn", heading: "Learn" },
   { id: "tracks", heading: "Role tracks" },
   { id: "cohorts", heading: "Cohorts" },
+  { id: "schedules", heading: "Schedules" },
 ];
 
 function explain(command: AnyCommand): Message {

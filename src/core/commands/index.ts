@@ -4,6 +4,14 @@ import { cohortJoin } from "./cohort-join.js";
 import type { AnyCommand } from "./command.js";
 import { help } from "./help.js";
 import { roadmap } from "./roadmap.js";
+import { scheduleChannel } from "./schedule-channel.js";
+import { schedulePause } from "./schedule-pause.js";
+import { schedulePostNow } from "./schedule-post-now.js";
+import { scheduleRemind } from "./schedule-remind.js";
+import { scheduleResume } from "./schedule-resume.js";
+import { scheduleSet } from "./schedule-set.js";
+import { scheduleShow } from "./schedule-show.js";
+import { scheduleSkip } from "./schedule-skip.js";
 import { trackJoin } from "./track-join.js";
 import { trackLeave } from "./track-leave.js";
 import { trackList } from "./track-list.js";
@@ -22,4 +30,12 @@ export const commands: readonly AnyCommand[] = [
   cohortCreate,
   cohortJoin,
   cohortInfo,
+  scheduleSet,
+  scheduleShow,
+  schedulePause,
+  scheduleResume,
+  schedulePostNow,
+  scheduleSkip,
+  scheduleRemind,
+  scheduleChannel,
 ];

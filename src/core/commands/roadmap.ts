@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Message, Section } from "../messages.js";
-import { TOTAL_WEEKS } from "../rules/progression.js";
-import { describeProgress, viewLearner } from "../services/learner.js";
+import { TOTAL_WEEKS } from "../rules/schedule.js";
+import { viewLearner } from "../services/learner.js";
+import { describeProgress } from "../services/timeline.js";
 import type { Command } from "./command.js";
 
 const input = z.object({});
@@ -44,7 +45,7 @@ export const roadmap = {
       message.progress = {
         current: reached,
         total: TOTAL_WEEKS,
-        label: `Cohort ${cohort.name} ${describeProgress(progress)}`,
+        label: `Cohort ${cohort.name} ${describeProgress(progress, cohort.timezone)}`,
       };
     } else {
       message.footer = "You're not in a cohort yet: /cohort join <name>. Open a week with /week <n>.";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findWeek, lanesFor, laneTitle } from "../curriculum/query.js";
 import type { LaneModule } from "../curriculum/schema.js";
 import { type LinkButton, type Message, problem, type Section } from "../messages.js";
-import { TOTAL_WEEKS } from "../rules/progression.js";
+import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { viewLearner } from "../services/learner.js";
 import type { Command } from "./command.js";
 

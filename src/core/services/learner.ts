@@ -1,7 +1,8 @@
 import type { CommandContext } from "../commands/command.js";
 import type { Track } from "../curriculum/schema.js";
 import type { Cohort, Identity, TrackMembership } from "../ports.js";
-import { type CohortProgress, cohortProgress } from "../rules/progression.js";
+import type { CohortProgress } from "../rules/schedule.js";
+import { cohortProgress } from "./timeline.js";
 
 export interface LearnerView {
   identity?: Identity;
@@ -20,7 +21,7 @@ export async function viewLearner(ctx: CommandContext): Promise<LearnerView> {
   const cohort = cohortId === null ? undefined : await ctx.store.cohorts.get(cohortId);
   if (cohort) {
     view.cohort = cohort;
-    view.progress = cohortProgress(cohort.startDate, cohort.timezone, ctx.clock.now());
+    view.progress = await cohortProgress(ctx.store, cohort, ctx.clock.now());
   }
   const membership = await ctx.store.tracks.current(identity.member.id);
   if (membership) {
@@ -29,16 +30,4 @@ export async function viewLearner(ctx: CommandContext): Promise<LearnerView> {
     if (track) view.track = track;
   }
   return view;
-}
-
-/** Completes "The cohort …": "is in week 3 of 20", "starts in 4 days", "finished on 2026-05-03". */
-export function describeProgress(progress: CohortProgress): string {
-  switch (progress.state) {
-    case "not-started":
-      return progress.startsInDays === 1 ? "starts tomorrow" : `starts in ${progress.startsInDays} days`;
-    case "running":
-      return `is in week ${progress.week} of 20`;
-    case "finished":
-      return `finished on ${progress.finishedOn}`;
-  }
 }

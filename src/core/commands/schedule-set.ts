@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { problem, success } from "../messages.js";
+import { moduleFires, nextFire, shortestGapMs, WRAP_UP } from "../rules/schedule.js";
+import { parseWhen } from "../rules/when.js";
+import { formatInZone } from "../rules/zoned.js";
+import { timelineOf } from "../services/timeline.js";
+import { restOfLine } from "./args.js";
+import type { Command } from "./command.js";
+import { anchorFrom, callerCohort, splitTrailingZone, weekOf, zoneOrProblem } from "./schedule-shared.js";
+
+const DAY_MS = 86_400_000;
+
+const input = z.object({
+  when: z
+    .string()
+    .trim()
+    .min(1, "is missing")
+    .max(100, "is too long")
+    .describe("mon 09:00, weekdays 18:30, daily 07:00, or cron like 0 9 * * 1")
+    .register(restOfLine, { rest: true }),
+  tz: z
+    .string()
+    .max(64, "is too long")
+    .optional()
+    .describe("IANA time zone (default: the cohort's), e.g. Europe/Berlin"),
+});
+
+export const scheduleSet = {
+  name: "schedule set",
+  summary: "When the week's module posts: a day and time (mon 09:00) or cron, in a time zone",
+  audience: "moderator",
+  group: "schedules",
+  input,
+  examples: [
+    "/schedule set mon 09:00 Europe/Berlin",
+    "/schedule set 30 8 * * 1",
+    "/schedule set weekdays 18:30",
+  ],
+  async run(args, ctx) {
+    const found = await callerCohort(ctx);
+    if (!found.ok) return found.error;
+    const { cohort, module, progress } = found.value;
+    const split = args.tz === undefined ? splitTrailingZone(args.when) : { when: args.when, zone: args.tz };
+    const zone = zoneOrProblem(split.zone ?? module.timezone, `/schedule set ${split.when} Europe/Berlin`);
+    if (!zone.ok) return zone.error;
+    const when = parseWhen(split.when);
+    if (!when.ok)
+      return problem(`Can't schedule "${split.when}": ${when.error.reason}.`, `Try ${when.error.example}.`);
+
+    const now = ctx.clock.now();
+    const first = nextFire(when.value.cron, zone.value, now);
+    if (!first || first.getTime() - now.getTime() > 366 * DAY_MS) {
+      return problem(`"${split.when}" never fires in the coming year.`, "Try mon 09:00 or 0 9 * * 1.");
+    }
+    if (shortestGapMs(when.value.cron, zone.value, now) < 20 * 3_600_000) {
+      return problem(
+        `"${split.when}" fires more than once a day, and each fire starts a new week.`,
+        "Weekly is usual (e.g. mon 09:00); for nudges in between use /schedule remind, e.g. /schedule remind wed 18:00.",
+      );
+    }
+    if (progress.state === "finished")
+      return problem(`${cohort.name} has finished the roadmap; there is nothing left to post.`);
+
+    const paused = module.pausedAt !== null;
+    const anchorAt = anchorFrom(cohort, now);
+    const saved = await ctx.store.schedules.save(
+      cohort.id,
+      {
+        kind: "module",
+        cron: when.value.cron,
+        spec: split.when,
+        timezone: zone.value,
+        anchorAt,
+        // Re-anchoring keeps every past week as it was; only fires from now on follow the new timing.
+        anchorWeek: weekOf(progress),
+        pausedAt: paused ? now : null,
+        nextFireAt: paused ? null : (nextFire(when.value.cron, zone.value, anchorAt) ?? null),
+      },
+      now,
+    );
+    ctx.scheduler.wake();
+    const upcoming = moduleFires(
+      timelineOf({ ...saved, pausedAt: null }),
+      now,
+      new Date(now.getTime() + 400 * DAY_MS),
+    )[0];
+    const next = upcoming
+      ? `Next: ${formatInZone(upcoming.at, zone.value)} — ${upcoming.week === WRAP_UP ? "the wrap-up" : `week ${upcoming.week}`}.`
+      : "";
+    return success(
+      `Module posts for **${cohort.name}**: ${when.value.description} (${zone.value}). ${paused ? "The schedule stays paused until /schedule resume." : next}`,
+      { footer: "See the next five with /schedule show" },
+    );
+  },
+} satisfies Command<typeof input>;

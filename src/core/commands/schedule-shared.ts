@@ -1,0 +1,78 @@
+import { type Message, problem } from "../messages.js";
+import type { Cohort, Identity, Schedule } from "../ports.js";
+import { err, ok, type Result } from "../result.js";
+import { type CohortProgress, nextFire, progressAt } from "../rules/schedule.js";
+import { canonicalTimeZone, resolveTimeZone } from "../rules/time.js";
+import { formatInZone, startOfLocalDay } from "../rules/zoned.js";
+import { defaultModuleSchedule, timelineOf } from "../services/timeline.js";
+import type { CommandContext } from "./command.js";
+
+export interface CohortContext {
+  identity: Identity;
+  cohort: Cohort;
+  schedules: Schedule[];
+  module: Schedule;
+  progress: CohortProgress;
+}
+
+/** The caller's cohort with its schedules; the reply to give when there is none. */
+export async function callerCohort(ctx: CommandContext): Promise<Result<CohortContext, Message>> {
+  const identity = await ctx.store.identities.find(ctx.actor);
+  const cohort =
+    identity?.member.cohortId == null ? undefined : await ctx.store.cohorts.get(identity.member.cohortId);
+  if (!identity || !cohort) {
+    return err(
+      problem(
+        "You're not in a cohort, and schedules belong to one.",
+        "Create one with /cohort create <name>, or join one with /cohort join <name>.",
+      ),
+    );
+  }
+  const schedules = await ctx.store.schedules.forCohort(cohort.id);
+  // Cohorts saved before schedules existed follow the default until a moderator sets one.
+  const module = schedules.find((s) => s.kind === "module") ?? {
+    ...defaultModuleSchedule(cohort.startDate, cohort.timezone),
+    id: 0,
+    cohortId: cohort.id,
+    skips: [],
+  };
+  const progress = progressAt(timelineOf(module), ctx.clock.now());
+  return ok({ identity, cohort, schedules, module, progress });
+}
+
+/** `/schedule set mon 09:00 Europe/Berlin` in text form: the zone is the last word, when it is one. */
+export function splitTrailingZone(text: string): { when: string; zone: string | undefined } {
+  const words = text.trim().split(/\s+/);
+  const last = words.at(-1) ?? "";
+  const looksLikeZone = /^[A-Za-z][\w+-]*\/[\w+/-]+$/.test(last) || canonicalTimeZone(last) !== undefined;
+  if (words.length > 1 && looksLikeZone && !/^\d/.test(last)) {
+    return { when: words.slice(0, -1).join(" "), zone: last };
+  }
+  return { when: text.trim(), zone: undefined };
+}
+
+export function zoneOrProblem(zone: string, example: string): Result<string, Message> {
+  const resolved = resolveTimeZone(zone);
+  if (resolved.ok) return ok(resolved.value);
+  return err(
+    problem(
+      `"${zone}" is not a time zone I know.`,
+      `Closest: ${resolved.error.suggestions.join(", ")} — e.g. ${example}`,
+    ),
+  );
+}
+
+/** Fires count from now on, but never before the cohort's start day. */
+export function anchorFrom(cohort: Cohort, now: Date): Date {
+  const start = new Date(startOfLocalDay(cohort.startDate, cohort.timezone).getTime() - 1);
+  return start > now ? start : now;
+}
+
+export function weekOf(progress: CohortProgress): number {
+  return progress.state === "running" ? progress.week : progress.state === "finished" ? 21 : 0;
+}
+
+export function describeNext(cron: string, timezone: string, after: Date): string {
+  const next = nextFire(cron, timezone, after);
+  return next ? formatInZone(next, timezone) : "never (the expression has no future date)";
+}

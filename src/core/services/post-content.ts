@@ -1,0 +1,70 @@
+import { findWeek } from "../curriculum/query.js";
+import type { Curriculum } from "../curriculum/schema.js";
+import type { Message } from "../messages.js";
+import type { Cohort, CohortSummary, PostKind } from "../ports.js";
+import { TOTAL_WEEKS } from "../rules/schedule.js";
+
+/** The week's post to the cohort channel: what it covers and where to read on, not the whole module. */
+export function modulePost(curriculum: Curriculum, cohort: Cohort, week: number): Message {
+  const module = findWeek(curriculum, week);
+  if (!module) return { title: `Week ${week}`, text: `Week ${week} starts for **${cohort.name}**.` };
+  const twoLanes = module.lanes.length > 1;
+  return {
+    title: `Week ${week} of ${TOTAL_WEEKS} · ${module.title}`,
+    text: `**${cohort.name}**, a new week starts. ${module.summary}`,
+    sections: module.lanes.map((lane) => ({
+      heading: twoLanes
+        ? `${lane.lane === "postgres" ? "PostgreSQL" : "NoSQL"} lane · ${lane.title}`
+        : lane.title,
+      text: [...lane.topics.map((topic) => `- ${topic.title}`), `- Hands-on: *${lane.exercise.title}*`].join(
+        "\n",
+      ),
+    })),
+    links: module.lanes.flatMap((lane) =>
+      lane.links.slice(0, 2).map((l) => ({ label: l.title, url: l.url })),
+    ),
+    progress: { current: week, total: TOTAL_WEEKS, label: cohort.name },
+    footer: `Read the whole module with /week ${week}${twoLanes ? ` (or /week ${week} nosql)` : ""}`,
+  };
+}
+
+export function reminderPost(curriculum: Curriculum, cohort: Cohort, week: number): Message {
+  const module = findWeek(curriculum, week);
+  const exercises =
+    module?.lanes.map((lane) => `*${lane.exercise.title}*`).join(" or ") ?? "this week's exercise";
+  return {
+    title: `Check-in · week ${week}${module ? ` · ${module.title}` : ""}`,
+    text: `How is week ${week} going, **${cohort.name}**? If you haven't started the hands-on part yet, now is a good time: ${exercises}.`,
+    footer: `The module: /week ${week}`,
+  };
+}
+
+export function wrapUpPost(
+  cohort: Cohort,
+  summary: CohortSummary,
+  trackName: (id: string) => string,
+): Message {
+  return {
+    title: `${cohort.name} finished the roadmap`,
+    text:
+      `Twenty weeks, from the first SELECT to systems that survive failures. ` +
+      `Well done, **${cohort.name}**: ${summary.memberCount} ${summary.memberCount === 1 ? "learner" : "learners"} made it here.`,
+    fields: summary.tracks.length
+      ? [
+          {
+            name: "Tracks",
+            value: summary.tracks.map((t) => `${trackName(t.trackId)}: ${t.members}`).join("\n"),
+          },
+        ]
+      : [],
+    progress: { current: TOTAL_WEEKS, total: TOTAL_WEEKS, label: `${cohort.name} complete` },
+    footer: "Keep going with a project from the roadmap, or revisit any week with /week <n>",
+  };
+}
+
+export const postKindLabel: Record<PostKind, string> = {
+  module: "weekly module",
+  reminder: "reminder",
+  "wrap-up": "wrap-up",
+  manual: "module (posted by hand)",
+};

@@ -1,0 +1,48 @@
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import type { Scheduler } from "../core/services/scheduler.js";
+
+/** Even with nothing due, look again this often (other processes may have changed schedules). */
+const MAX_SLEEP_MS = 30_000;
+
+export interface Timer {
+  stop(): void;
+}
+
+/**
+ * One timer for every schedule: it sleeps until the earliest due fire or retry,
+ * ticks the scheduler, and sleeps again. A schedule change wakes it early.
+ */
+export function startTimer(scheduler: Scheduler, clock: Clock, logger: Logger): Timer {
+  let handle: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const arm = (delay: number) => {
+    if (stopped) return;
+    clearTimeout(handle);
+    handle = setTimeout(run, delay);
+    // The timer alone never keeps the process alive: input or an adapter does.
+    handle.unref();
+  };
+
+  async function run(): Promise<void> {
+    try {
+      await scheduler.tick();
+      const next = await scheduler.nextWakeAt();
+      const delay = next ? next.getTime() - clock.now().getTime() : MAX_SLEEP_MS;
+      arm(Math.max(0, Math.min(delay, MAX_SLEEP_MS)));
+    } catch (error) {
+      logger.error({ err: error }, "scheduler tick failed");
+      arm(MAX_SLEEP_MS);
+    }
+  }
+
+  scheduler.onWake(() => arm(0));
+  arm(0);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(handle);
+    },
+  };
+}

@@ -1,45 +1,9 @@
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appRoot, defaultCurriculumDir } from "../../src/paths.js";
+import { defaultCurriculumDir } from "../../src/paths.js";
 import { tempDir } from "../helpers.js";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Starts the real bot as a child process, feeds it a script on stdin and waits for it to exit. */
-function runBot(script: string, env: Record<string, string>, viaNpm = false): Promise<Run> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(DISCORD_|SLACK_|LOG_LEVEL|DATABASE_PATH|CURRICULUM_DIR)/.test(key),
-    ),
-  );
-  const [command, args] = viaNpm
-    ? ["npm", ["start", "--silent"]]
-    : [process.execPath, ["--import", "tsx", join(appRoot, "src", "main.ts")]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: appRoot,
-      env: { ...clean, ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(script);
-  });
-}
+import { runBot, startBot } from "./bot.js";
 
 const script = [
   "/roadmap",
@@ -128,23 +92,12 @@ describe("terminal chat, end to end", () => {
 
   it("given a reader that stops reading early (| head), exits 0 without a stack trace", async () => {
     const env = { DATABASE_PATH: join(tempDir(), "quorum.db") };
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(DISCORD_|SLACK_)/.test(key)),
-    );
-    const child = spawn(process.execPath, ["--import", "tsx", join(appRoot, "src", "main.ts")], {
-      cwd: appRoot,
-      env: { ...clean, ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
+    const { child, exited } = startBot(env);
     child.stdout.once("data", () => child.stdout.destroy());
     child.stdin.end("/roadmap\n".repeat(200));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
+    const run = await exited;
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
   });
 
   it.each([

@@ -50,7 +50,7 @@ export const cohortCreate = {
       channelExternalId: ctx.actor.channelExternalId ?? null,
       createdBy: identity.member.id,
       at: now,
-      moduleSchedule: defaultModuleSchedule(startDate, zone.value),
+      moduleSchedule: defaultModuleSchedule(startDate, zone.value, now),
     });
     if (!created.ok) {
       return problem(`A cohort called "${name}" already exists here.`, `Join it with /cohort join ${name}.`);
@@ -60,7 +60,7 @@ export const cohortCreate = {
     const firstPost = defaultModuleSchedule(startDate, zone.value).nextFireAt;
     const when = firstPost ? formatInZone(firstPost, cohort.timezone) : cohort.startDate;
     return success(
-      `Cohort **${cohort.name}** created: week 1 starts ${when} (${cohort.timezone}), and each week's module posts here at that time. You're in it.`,
+      `Cohort **${cohort.name}** created: week 1 starts ${when}${cohort.timezone === "UTC" ? "" : ` (${cohort.timezone})`}, and each week's module posts here at that time. You're in it.`,
       { footer: `Learners join with /cohort join ${cohort.name} · change the timing with /schedule set` },
     );
   },

@@ -7,9 +7,10 @@ export interface OutboundJob {
 }
 
 export interface OutboundOptions {
-  /** Sends per second per platform; a burst of up to one second's worth is allowed. */
+  /** Sends per second per platform; bursts are limited to `burstSeconds` worth (default 50 ms). */
   ratePerSecond: Partial<Record<Platform, number>>;
   defaultRatePerSecond: number;
+  burstSeconds?: number;
   /** Sends in flight at once per platform. */
   concurrency?: number;
   now(): number;
@@ -60,12 +61,22 @@ export class OutboundQueue {
     return this.options.ratePerSecond[platform] ?? this.options.defaultRatePerSecond;
   }
 
+  /** A small bucket, so a burst after a quiet spell stays short. */
+  private capacity(platform: Platform): number {
+    return Math.max(1, this.rate(platform) * (this.options.burstSeconds ?? 0.05));
+  }
+
+  /** Refilled a little under the rate, so that burst plus refill never exceed the rate in any one second. */
+  private refillRate(platform: Platform): number {
+    return this.rate(platform) - this.capacity(platform) + 1;
+  }
+
   private lane(platform: Platform): Lane {
     let lane = this.lanes.get(platform);
     if (!lane) {
       lane = {
         jobs: [],
-        tokens: this.rate(platform),
+        tokens: this.capacity(platform),
         refilledAt: this.options.now(),
         inFlight: 0,
         pumping: false,
@@ -78,8 +89,8 @@ export class OutboundQueue {
 
   private refill(platform: Platform, lane: Lane): void {
     const now = this.options.now();
-    const rate = this.rate(platform);
-    lane.tokens = Math.min(rate, lane.tokens + ((now - lane.refilledAt) / 1000) * rate);
+    const rate = this.refillRate(platform);
+    lane.tokens = Math.min(this.capacity(platform), lane.tokens + ((now - lane.refilledAt) / 1000) * rate);
     lane.refilledAt = now;
   }
 
@@ -90,7 +101,7 @@ export class OutboundQueue {
       while (lane.jobs.length > 0) {
         this.refill(platform, lane);
         if (lane.tokens < 1) {
-          await this.options.sleep(Math.ceil(((1 - lane.tokens) / this.rate(platform)) * 1000));
+          await this.options.sleep(Math.ceil(((1 - lane.tokens) / this.refillRate(platform)) * 1000));
           continue;
         }
         if (lane.inFlight >= concurrency) {

@@ -81,7 +81,7 @@ export class Scheduler {
     ]);
     if (!fire) return retry;
     if (!retry) return fire;
-    return fire < retry ? fire : retry;
+    return new Date(Math.min(fire.getTime(), retry.getTime()));
   }
 
   /** The moderator's "post now": this week's module, outside the schedule, without moving the week. */
@@ -99,7 +99,7 @@ export class Scheduler {
     const { store, clock } = this.options;
     const now = clock.now();
     const report: TickReport = { claimed: 0, missed: 0, retried: 0 };
-    const batchSize = this.options.batchSize ?? 500;
+    const batchSize = this.options.batchSize ?? 100;
     const seen = new Set<number>();
     for (;;) {
       const due = (await store.schedules.due(now, batchSize)).filter((d) => !seen.has(d.schedule.id));
@@ -208,7 +208,7 @@ export class Scheduler {
   private async send(postId: number): Promise<void> {
     const { store, clock, logger } = this.options;
     const target = await store.posts.target(postId);
-    if (!target || target.post.status !== "claimed") return;
+    if (target?.post.status !== "claimed") return;
     const { post, cohort, platform } = target;
     const outbox = this.options.outboxes[platform];
     if (!outbox) {

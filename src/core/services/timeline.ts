@@ -4,13 +4,20 @@ import { parseCalendarDate } from "../rules/time.js";
 import { formatInZone, startOfLocalDay } from "../rules/zoned.js";
 
 const shortDays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+/** A cohort created shortly after its first post time still gets that post; older weeks only count. */
+const LATE_START_GRACE_MS = 12 * 3_600_000;
 
-/** A new cohort posts its module at 09:00 on the weekday it starts, from its start date on. */
-export function defaultModuleSchedule(startDate: string, timezone: string): NewSchedule {
+/**
+ * A new cohort posts its module at 09:00 on the weekday it starts, from its start date on.
+ * Created after its start, it counts the weeks already passed but posts none older than the grace period.
+ */
+export function defaultModuleSchedule(startDate: string, timezone: string, createdAt?: Date): NewSchedule {
   const weekday = new Date(parseCalendarDate(startDate) ?? 0).getUTCDay();
   const cron = `0 9 * * ${weekday}`;
   // Fires count strictly after the anchor: one millisecond before the start day lets a midnight fire count.
   const anchorAt = new Date(startOfLocalDay(startDate, timezone).getTime() - 1);
+  const graceStart = createdAt ? new Date(createdAt.getTime() - LATE_START_GRACE_MS) : anchorAt;
+  const firstPlanned = graceStart > anchorAt ? graceStart : anchorAt;
   return {
     kind: "module",
     cron,
@@ -19,7 +26,7 @@ export function defaultModuleSchedule(startDate: string, timezone: string): NewS
     anchorAt,
     anchorWeek: 0,
     pausedAt: null,
-    nextFireAt: nextFire(cron, timezone, anchorAt) ?? null,
+    nextFireAt: nextFire(cron, timezone, firstPlanned) ?? null,
   };
 }
 

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { fixedClock } from "../src/core/clock.js";
+import { commands } from "../src/core/commands/index.js";
+import { type Core, handleText } from "../src/core/dispatch.js";
+import { silentLogger } from "../src/core/logger.js";
+import type { Actor, ChatOutbox } from "../src/core/ports.js";
+import { OutboundQueue } from "../src/core/services/outbound.js";
+import { Scheduler } from "../src/core/services/scheduler.js";
+import { defaultModuleSchedule } from "../src/core/services/timeline.js";
+import { loadCurriculum } from "../src/curriculum/load.js";
+import { openDatabase } from "../src/db/client.js";
+import { createStore } from "../src/db/store.js";
+import { defaultCurriculumDir } from "../src/paths.js";
+import { printTable } from "./measure.js";
+
+const COHORTS = 10_000;
+const RATE_LIMIT = 2_000;
+
+/** 10,000 cohorts whose module is due in the same minute: planning, command latency meanwhile, and send rate. */
+export async function benchSchedule(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "quorum-bench-schedule-"));
+  try {
+    const database = openDatabase(join(dir, "bench.db"));
+    const loaded = loadCurriculum(defaultCurriculumDir);
+    if (!loaded.ok) throw new Error("curriculum does not load");
+    const store = createStore(database.db);
+    const created = new Date("2026-03-01T12:00:00Z");
+    const mod: Actor = {
+      platform: "discord",
+      spaceExternalId: "bench",
+      spaceName: "bench",
+      userExternalId: "mod",
+      displayName: "mod",
+      isModerator: true,
+    };
+    const { space, member } = await store.identities.ensure(mod, created);
+    database.sqlite.exec("BEGIN");
+    for (let i = 0; i < COHORTS; i++) {
+      await store.cohorts.create({
+        spaceId: space.id,
+        name: `c${i}`,
+        startDate: "2026-03-02",
+        timezone: "UTC",
+        channelExternalId: `channel-${i}`,
+        createdBy: member.id,
+        at: created,
+        moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC", created),
+      });
+    }
+    database.sqlite.exec("COMMIT");
+
+    // Baseline: the same number of one-row inserts, one transaction per 500 as the planner uses.
+    database.sqlite.exec("CREATE TABLE baseline (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    const insert = database.sqlite.prepare("INSERT INTO baseline (v) VALUES (?)");
+    const baselineStart = performance.now();
+    for (let i = 0; i < COHORTS; i += 500) {
+      database.sqlite.transaction(() => {
+        for (let j = 0; j < 500; j++) insert.run("x");
+      })();
+    }
+    const baselineMs = performance.now() - baselineStart;
+
+    const sentAt: number[] = [];
+    const outbox: ChatOutbox = {
+      async send() {
+        sentAt.push(performance.now());
+        return { ok: true, messageId: null };
+      },
+      async notify() {
+        return { ok: true, messageId: null };
+      },
+    };
+    const queue = new OutboundQueue({
+      ratePerSecond: { discord: RATE_LIMIT },
+      defaultRatePerSecond: RATE_LIMIT,
+      concurrency: 16,
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const clock = fixedClock("2026-03-02T09:00:20Z");
+    const scheduler = new Scheduler({
+      store,
+      curriculum: loaded.curriculum,
+      clock,
+      logger: silentLogger,
+      queue,
+      outboxes: { discord: outbox },
+      catchUpMs: 86_400_000,
+      yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    });
+    const core: Core = {
+      curriculum: loaded.curriculum,
+      store,
+      clock,
+      logger: silentLogger,
+      settings: { defaultTimezone: "UTC" },
+      scheduler,
+      commands,
+    };
+
+    // A learner keeps asking for the roadmap while the scheduler plans: how long do they wait?
+    const latencies: number[] = [];
+    let planning = true;
+    const learner = (async () => {
+      while (planning) {
+        const start = performance.now();
+        await handleText(core, { ...mod, userExternalId: "learner", isModerator: false }, "/roadmap");
+        latencies.push(performance.now() - start);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const planStart = performance.now();
+    const report = await scheduler.tick();
+    const planMs = performance.now() - planStart;
+    planning = false;
+    loop.disable();
+    await learner;
+
+    const drainStart = performance.now();
+    await queue.drain();
+    const drainMs = performance.now() - drainStart;
+
+    latencies.sort((a, b) => a - b);
+    const p = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+    printTable(
+      `Scheduler: ${COHORTS.toLocaleString("en")} cohorts due in one minute`,
+      "10,000 one-row inserts",
+      [
+        { name: "baseline: 10,000 one-row inserts (500 per txn)", perOpMs: baselineMs, ratio: 1 },
+        {
+          name: `plan + claim + enqueue (${report.claimed} posts)`,
+          perOpMs: planMs,
+          ratio: planMs / baselineMs,
+        },
+      ],
+    );
+    console.log(
+      `  while planning: /roadmap answered ${latencies.length} times, p50 ${p(0.5).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms; event-loop delay max ${(loop.max / 1e6).toFixed(1)} ms`,
+    );
+
+    let maxWindow = 0;
+    for (let i = 0, j = 0; i < sentAt.length; i++) {
+      while ((sentAt[j] ?? Number.POSITIVE_INFINITY) < (sentAt[i] ?? 0) + 1000) j++;
+      maxWindow = Math.max(maxWindow, j - i);
+    }
+    const average = sentAt.length / (((sentAt.at(-1) ?? 0) - (sentAt[0] ?? 0)) / 1000);
+    console.log(
+      `  send rate: limit ${RATE_LIMIT}/s; average ${average.toFixed(0)}/s (${(average / RATE_LIMIT).toFixed(2)}× the limit), busiest 1 s window ${maxWindow} sends (${(maxWindow / RATE_LIMIT).toFixed(2)}× the limit); ${sentAt.length} sent in ${(drainMs / 1000).toFixed(1)} s`,
+    );
+    database.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

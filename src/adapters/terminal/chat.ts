@@ -93,6 +93,8 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
         { color },
       ),
     );
+    // Ctrl+C quits like Ctrl+D, instead of leaving a paused prompt.
+    rl.on("SIGINT", () => rl.close());
     rl.setPrompt(prompt(LOCAL_MODERATOR));
     terminal.attach(rl);
     rl.prompt();

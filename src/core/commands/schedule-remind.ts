@@ -1,22 +1,10 @@
-import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { nextFire, shortestGapMs } from "../rules/schedule.js";
-import { parseWhen } from "../rules/when.js";
 import { formatInZone } from "../rules/zoned.js";
-import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
-import { callerCohort, splitTrailingZone, zoneOrProblem } from "./schedule-shared.js";
+import { callerCohort, readWhen, whenInput } from "./schedule-shared.js";
 
-const input = z.object({
-  when: z
-    .string()
-    .trim()
-    .min(1, "is missing")
-    .max(100, "is too long")
-    .describe("wed 18:00, daily 07:30, cron, or off")
-    .register(restOfLine, { rest: true }),
-  tz: z.string().max(64, "is too long").optional().describe("IANA time zone (default: the cohort's)"),
-});
+const input = whenInput("wed 18:00, daily 07:30, cron, or off");
 
 export const scheduleRemind = {
   name: "schedule remind",
@@ -34,24 +22,21 @@ export const scheduleRemind = {
       const removed = await ctx.store.schedules.remove(cohort.id, "reminder");
       return { text: removed ? `Reminders for ${cohort.name} are off.` : `${cohort.name} has no reminders.` };
     }
-    const split = args.tz === undefined ? splitTrailingZone(args.when) : { when: args.when, zone: args.tz };
-    const zone = zoneOrProblem(split.zone ?? module.timezone, `/schedule remind ${split.when} Europe/Berlin`);
-    if (!zone.ok) return zone.error;
-    const when = parseWhen(split.when);
-    if (!when.ok)
-      return problem(`Can't schedule "${split.when}": ${when.error.reason}.`, `Try ${when.error.example}.`);
-    const first = nextFire(when.value.cron, zone.value, now);
-    if (!first) return problem(`"${split.when}" never fires.`, "Try wed 18:00.");
-    if (shortestGapMs(when.value.cron, zone.value, now) < 3_600_000) {
-      return problem(`"${split.when}" would remind more than once an hour.`, "Try wed 18:00 or daily 07:30.");
+    const parsed = readWhen(args, module.timezone, "/schedule remind");
+    if (!parsed.ok) return parsed.error;
+    const { spec, zone, cron } = parsed.value;
+    const first = nextFire(cron, zone, now);
+    if (!first) return problem(`"${spec}" never fires.`, "Try wed 18:00.");
+    if (shortestGapMs(cron, zone, now) < 3_600_000) {
+      return problem(`"${spec}" would remind more than once an hour.`, "Try wed 18:00 or daily 07:30.");
     }
     await ctx.store.schedules.save(
       cohort.id,
       {
         kind: "reminder",
-        cron: when.value.cron,
-        spec: split.when,
-        timezone: zone.value,
+        cron: cron,
+        spec,
+        timezone: zone,
         anchorAt: now,
         anchorWeek: 0,
         pausedAt: module.pausedAt ? now : null,
@@ -61,7 +46,7 @@ export const scheduleRemind = {
     );
     ctx.scheduler.wake();
     return success(
-      `Reminders for **${cohort.name}**: ${when.value.description} (${zone.value}). First: ${formatInZone(first, zone.value)}.`,
+      `Reminders for **${cohort.name}**: ${parsed.value.description} (${zone}). First: ${formatInZone(first, zone)}.`,
     );
   },
 } satisfies Command<typeof input>;

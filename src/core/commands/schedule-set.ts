@@ -1,29 +1,13 @@
-import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { moduleFires, nextFire, shortestGapMs, WRAP_UP } from "../rules/schedule.js";
-import { parseWhen } from "../rules/when.js";
 import { formatInZone } from "../rules/zoned.js";
 import { timelineOf } from "../services/timeline.js";
-import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
-import { anchorFrom, callerCohort, splitTrailingZone, weekOf, zoneOrProblem } from "./schedule-shared.js";
+import { anchorFrom, callerCohort, readWhen, weekOf, whenInput } from "./schedule-shared.js";
 
 const DAY_MS = 86_400_000;
 
-const input = z.object({
-  when: z
-    .string()
-    .trim()
-    .min(1, "is missing")
-    .max(100, "is too long")
-    .describe("mon 09:00, weekdays 18:30, daily 07:00, or cron like 0 9 * * 1")
-    .register(restOfLine, { rest: true }),
-  tz: z
-    .string()
-    .max(64, "is too long")
-    .optional()
-    .describe("IANA time zone (default: the cohort's), e.g. Europe/Berlin"),
-});
+const input = whenInput("mon 09:00, weekdays 18:30, daily 07:00, or cron like 0 9 * * 1");
 
 export const scheduleSet = {
   name: "schedule set",
@@ -40,21 +24,18 @@ export const scheduleSet = {
     const found = await callerCohort(ctx);
     if (!found.ok) return found.error;
     const { cohort, module, progress } = found.value;
-    const split = args.tz === undefined ? splitTrailingZone(args.when) : { when: args.when, zone: args.tz };
-    const zone = zoneOrProblem(split.zone ?? module.timezone, `/schedule set ${split.when} Europe/Berlin`);
-    if (!zone.ok) return zone.error;
-    const when = parseWhen(split.when);
-    if (!when.ok)
-      return problem(`Can't schedule "${split.when}": ${when.error.reason}.`, `Try ${when.error.example}.`);
+    const parsed = readWhen(args, module.timezone, "/schedule set");
+    if (!parsed.ok) return parsed.error;
+    const { spec, zone, cron } = parsed.value;
 
     const now = ctx.clock.now();
-    const first = nextFire(when.value.cron, zone.value, now);
+    const first = nextFire(cron, zone, now);
     if (!first || first.getTime() - now.getTime() > 366 * DAY_MS) {
-      return problem(`"${split.when}" never fires in the coming year.`, "Try mon 09:00 or 0 9 * * 1.");
+      return problem(`"${spec}" never fires in the coming year.`, "Try mon 09:00 or 0 9 * * 1.");
     }
-    if (shortestGapMs(when.value.cron, zone.value, now) < 20 * 3_600_000) {
+    if (shortestGapMs(cron, zone, now) < 20 * 3_600_000) {
       return problem(
-        `"${split.when}" fires more than once a day, and each fire starts a new week.`,
+        `"${spec}" fires more than once a day, and each fire starts a new week.`,
         "Weekly is usual (e.g. mon 09:00); for nudges in between use /schedule remind, e.g. /schedule remind wed 18:00.",
       );
     }
@@ -67,14 +48,14 @@ export const scheduleSet = {
       cohort.id,
       {
         kind: "module",
-        cron: when.value.cron,
-        spec: split.when,
-        timezone: zone.value,
+        cron: cron,
+        spec,
+        timezone: zone,
         anchorAt,
         // Re-anchoring keeps every past week as it was; only fires from now on follow the new timing.
         anchorWeek: weekOf(progress),
         pausedAt: paused ? now : null,
-        nextFireAt: paused ? null : (nextFire(when.value.cron, zone.value, anchorAt) ?? null),
+        nextFireAt: paused ? null : (nextFire(cron, zone, anchorAt) ?? null),
       },
       now,
     );
@@ -85,10 +66,10 @@ export const scheduleSet = {
       new Date(now.getTime() + 400 * DAY_MS),
     )[0];
     const next = upcoming
-      ? `Next: ${formatInZone(upcoming.at, zone.value)} — ${upcoming.week === WRAP_UP ? "the wrap-up" : `week ${upcoming.week}`}.`
+      ? `Next: ${formatInZone(upcoming.at, zone)} — ${upcoming.week === WRAP_UP ? "the wrap-up" : `week ${upcoming.week}`}.`
       : "";
     return success(
-      `Module posts for **${cohort.name}**: ${when.value.description} (${zone.value}). ${paused ? "The schedule stays paused until /schedule resume." : next}`,
+      `Module posts for **${cohort.name}**: ${parsed.value.description} (${zone}). ${paused ? "The schedule stays paused until /schedule resume." : next}`,
       { footer: "See the next five with /schedule show" },
     );
   },

@@ -1,10 +1,13 @@
+import { z } from "zod";
 import { type Message, problem } from "../messages.js";
 import type { Cohort, Identity, Schedule } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
 import { type CohortProgress, nextFire, progressAt } from "../rules/schedule.js";
 import { canonicalTimeZone, resolveTimeZone } from "../rules/time.js";
+import { parseWhen, type When } from "../rules/when.js";
 import { formatInZone, startOfLocalDay } from "../rules/zoned.js";
 import { defaultModuleSchedule, timelineOf } from "../services/timeline.js";
+import { restOfLine } from "./args.js";
 import type { CommandContext } from "./command.js";
 
 export interface CohortContext {
@@ -75,4 +78,45 @@ export function weekOf(progress: CohortProgress): number {
 export function describeNext(cron: string, timezone: string, after: Date): string {
   const next = nextFire(cron, timezone, after);
   return next ? formatInZone(next, timezone) : "never (the expression has no future date)";
+}
+
+/** The `when` and `[tz]` arguments shared by /schedule set and /schedule remind. */
+export function whenInput(description: string) {
+  return z.object({
+    when: z
+      .string()
+      .trim()
+      .min(1, "is missing")
+      .max(100, "is too long")
+      .describe(description)
+      .register(restOfLine, { rest: true }),
+    tz: z
+      .string()
+      .max(64, "is too long")
+      .optional()
+      .describe("IANA time zone (default: the cohort's), e.g. Europe/Berlin"),
+  });
+}
+
+export interface ParsedWhen extends When {
+  /** The text typed, without the zone: shown back to the moderator. */
+  spec: string;
+  zone: string;
+}
+
+/** Reads a schedule typed as text (zone last, or given on its own) into cron and zone, or the reply saying why not. */
+export function readWhen(
+  args: { when: string; tz?: string | undefined },
+  defaultZone: string,
+  command: string,
+): Result<ParsedWhen, Message> {
+  const split = args.tz === undefined ? splitTrailingZone(args.when) : { when: args.when, zone: args.tz };
+  const zone = zoneOrProblem(split.zone ?? defaultZone, `${command} ${split.when} Europe/Berlin`);
+  if (!zone.ok) return zone;
+  const when = parseWhen(split.when);
+  if (!when.ok)
+    return err(
+      problem(`Can't schedule "${split.when}": ${when.error.reason}.`, `Try ${when.error.example}.`),
+    );
+  return ok({ ...when.value, spec: split.when, zone: zone.value });
 }

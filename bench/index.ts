@@ -1,6 +1,8 @@
 import { benchCommands } from "./commands.js";
+import { benchGrading } from "./grading.js";
 import { benchSchedule } from "./schedule.js";
 
 // Figures are ratios against a baseline measured in the same run, because these machines are shared and noisy.
 await benchCommands();
 await benchSchedule();
+await benchGrading();

@@ -8,6 +8,8 @@ import { systemClock } from "./core/clock.js";
 import { commands } from "./core/commands/index.js";
 import type { Core } from "./core/dispatch.js";
 import type { Platform } from "./core/ports.js";
+import { defaultLimits } from "./core/sandbox.js";
+import { Grader } from "./core/services/grader.js";
 import { OutboundQueue } from "./core/services/outbound.js";
 import { Scheduler } from "./core/services/scheduler.js";
 import { formatCurriculumError, loadCurriculum } from "./curriculum/load.js";
@@ -15,6 +17,7 @@ import { openDatabase } from "./db/client.js";
 import { createStore } from "./db/store.js";
 import { shiftedClock } from "./runtime/clock.js";
 import { startTimer } from "./runtime/timer.js";
+import { closeSandboxes, createSandboxes } from "./sandbox/index.js";
 
 /** Exit code for a configuration the program cannot start with. */
 const EXIT_CONFIG = 2;
@@ -95,6 +98,14 @@ async function main(): Promise<void> {
       : {}),
   });
 
+  const sandboxes = createSandboxes();
+  const grader = new Grader({
+    sandboxes,
+    datasets: curriculum.curriculum.bank.datasets,
+    limits: defaultLimits,
+    logger,
+  });
+
   const core: Core = {
     curriculum: curriculum.curriculum,
     store,
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
     logger,
     settings: { defaultTimezone: config.defaultTimezone },
     scheduler,
+    grader,
     commands,
   };
 
@@ -109,8 +121,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     timer.stop();
-    database.close();
-    process.exit(0);
+    void closeSandboxes(sandboxes).finally(() => {
+      database.close();
+      process.exit(0);
+    });
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
 
@@ -132,6 +146,7 @@ async function main(): Promise<void> {
   });
   await settle();
   timer.stop();
+  await closeSandboxes(sandboxes);
   database.close();
 }
 

@@ -4,17 +4,21 @@ import { join } from "node:path";
 import { afterEach } from "vitest";
 import { type Clock, fixedClock } from "../src/core/clock.js";
 import { commands } from "../src/core/commands/index.js";
+import type { Bank } from "../src/core/curriculum/bank.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import type { Core } from "../src/core/dispatch.js";
 import { silentLogger } from "../src/core/logger.js";
 import type { Message } from "../src/core/messages.js";
 import type { Actor, ChannelTarget, ChatOutbox, SendOutcome, UserTarget } from "../src/core/ports.js";
+import { defaultLimits } from "../src/core/sandbox.js";
+import { Grader } from "../src/core/services/grader.js";
 import { OutboundQueue } from "../src/core/services/outbound.js";
 import { Scheduler } from "../src/core/services/scheduler.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { closeSandboxes, createSandboxes } from "../src/sandbox/index.js";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -78,10 +82,17 @@ export interface TestCore {
   settle(): Promise<void>;
 }
 
-export function testCore(
-  now = "2026-03-04T10:00:00Z",
-  options: { catchUpMs?: number; database?: OpenDatabase & { path: string } } = {},
-): TestCore {
+export interface TestCoreOptions {
+  catchUpMs?: number;
+  database?: OpenDatabase & { path: string };
+  /** Replaces the curriculum's question bank (quiz items, challenges, datasets). */
+  bank?: Bank;
+  /** Replaces the real grader (and its sandboxes). */
+  grader?: Core["grader"];
+}
+
+export function testCore(now = "2026-03-04T10:00:00Z", options: TestCoreOptions = {}): TestCore {
+  const curriculum = options.bank ? { ...realCurriculum(), bank: options.bank } : realCurriculum();
   const database = options.database ?? tempDatabase();
   const clock = fixedClock(now);
   const store = createStore(database.db);
@@ -97,20 +108,33 @@ export function testCore(
   });
   const scheduler = new Scheduler({
     store,
-    curriculum: realCurriculum(),
+    curriculum,
     clock,
     logger: silentLogger,
     queue,
     outboxes: { terminal: outbox },
     catchUpMs: options.catchUpMs ?? 24 * 3_600_000,
   });
+  let grader = options.grader;
+  if (!grader) {
+    // Engines start only when a test submits to them, and stop after the test.
+    const sandboxes = createSandboxes();
+    cleanups.push(() => void closeSandboxes(sandboxes));
+    grader = new Grader({
+      sandboxes,
+      datasets: curriculum.bank.datasets,
+      limits: defaultLimits,
+      logger: silentLogger,
+    });
+  }
   const core: Core = {
-    curriculum: realCurriculum(),
+    curriculum,
     store,
     clock,
     logger: silentLogger,
     settings: { defaultTimezone: "UTC" },
     scheduler,
+    grader,
     commands,
   };
   return {

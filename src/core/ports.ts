@@ -204,12 +204,53 @@ export interface TrackStore {
 }
 
 /** Everything the core keeps. Implementations keep their SQL to themselves (see src/db). */
+export interface Attempt {
+  spaceId: number;
+  memberId: number;
+  cohortId: number | null;
+  questionId: string;
+  response: string;
+  correct: boolean;
+  /** The platform's id for the event (interaction id, Slack retry id): replaying it stores nothing. */
+  eventKey: string | null;
+  at: Date;
+  /** Points for this attempt if it is the member's first correct one for the question. */
+  points: number;
+  reason: string;
+}
+
+export interface RecordedAttempt {
+  /** The attempt was new (false: the same event was seen before). */
+  stored: boolean;
+  /** Points went to the ledger with this attempt. */
+  scored: boolean;
+  points: number;
+}
+
+export interface AttemptSummary {
+  attempts: number;
+  solved: boolean;
+  lastAt: Date | null;
+}
+
+export interface AnswerStore {
+  /** In one transaction: stores the attempt and, for the first correct one, marks it scored and writes the points to the ledger. */
+  record(attempt: Attempt): Promise<RecordedAttempt>;
+  summary(memberId: number, questionId: string): Promise<AttemptSummary>;
+  /** Every question the member has attempted, with the outcome. */
+  history(memberId: number): Promise<Map<string, AttemptSummary>>;
+  totalPoints(memberId: number): Promise<number>;
+  /** Notes that a question was given to a member (for /quiz and /review). */
+  deliver(spaceId: number, memberId: number, questionId: string, week: number, at: Date): Promise<void>;
+}
+
 export interface Store {
   identities: IdentityStore;
   cohorts: CohortStore;
   tracks: TrackStore;
   schedules: ScheduleStore;
   posts: PostStore;
+  answers: AnswerStore;
 }
 
 export interface ChannelTarget {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { Challenge, DatasetSpec, QuizFile, type QuizItem } from "../core/curriculum/bank.js";
 import {
   type Curriculum,
   ProjectsFile,
@@ -130,12 +131,97 @@ export function loadCurriculum(dir: string): LoadResult {
     weeks.push(week);
   }
 
+  const yamlIn = (folder: string): string[] => {
+    try {
+      return readdirSync(join(dir, folder))
+        .filter((name) => name.endsWith(".yaml"))
+        .sort()
+        .map((name) => join(folder, name));
+    } catch {
+      return []; // The bank is optional: a curriculum may have no questions yet.
+    }
+  };
+  const items: QuizItem[] = [];
+  const itemFiles = new Map<string, string>();
+  for (const file of yamlIn("questions")) {
+    for (const item of load(file, QuizFile)?.items ?? []) {
+      items.push(item);
+      if (!itemFiles.has(item.id)) itemFiles.set(item.id, file);
+    }
+  }
+  const challenges: Challenge[] = [];
+  for (const file of yamlIn("challenges")) {
+    const challenge = load(file, Challenge);
+    if (challenge) challenges.push(challenge);
+  }
+  const datasets: DatasetSpec[] = [];
+  for (const file of yamlIn("datasets")) {
+    const dataset = load(file, DatasetSpec);
+    if (dataset) datasets.push(dataset);
+  }
+
   if (roadmap && tracks && projects && errors.length === 0) {
-    crossCheck({ roadmap, weeks, tracks, projects }, errors);
+    const curriculum = { roadmap, weeks, tracks, projects, bank: { items, challenges, datasets } };
+    crossCheck(curriculum, errors);
+    if (errors.length === 0) checkBank(curriculum, itemFiles, errors);
   }
   if (errors.length > 0 || !roadmap || !tracks || !projects) return { ok: false, errors };
   weeks.sort((a, b) => a.week - b.week);
-  return { ok: true, curriculum: { roadmap, weeks, tracks, projects } };
+  return {
+    ok: true,
+    curriculum: { roadmap, weeks, tracks, projects, bank: { items, challenges, datasets } },
+  };
+}
+
+/** References inside the bank: topics, tracks, datasets and engines must exist and agree; ids are unique. */
+function checkBank(curriculum: Curriculum, itemFiles: Map<string, string>, errors: CurriculumError[]): void {
+  const { items, challenges, datasets } = curriculum.bank;
+  const topics = new Set(curriculum.weeks.flatMap((w) => w.lanes.flatMap((l) => l.topics.map((t) => t.id))));
+  const tracks = new Set(curriculum.tracks.map((t) => t.id));
+  const seen = new Map<string, string>();
+  const unique = (kind: string, itemId: string, file: string) => {
+    const other = seen.get(itemId);
+    if (other) errors.push({ file, path: "id", message: `"${itemId}" is already the id of ${other}` });
+    seen.set(itemId, `${kind} in ${file}`);
+  };
+  const references = (file: string, where: string, ref: { topics: string[]; tracks: string[] }) => {
+    ref.topics.forEach((topic, i) => {
+      if (!topics.has(topic))
+        errors.push({ file, path: `${where}topics[${i}]`, message: `no topic has the id "${topic}"` });
+    });
+    ref.tracks.forEach((track, i) => {
+      if (!tracks.has(track))
+        errors.push({ file, path: `${where}tracks[${i}]`, message: `no track has the id "${track}"` });
+    });
+  };
+  for (const item of items) {
+    const file = itemFiles.get(item.id) ?? "questions/";
+    unique("a quiz item", item.id, file);
+    references(file, `items[id=${item.id}].`, item);
+  }
+  for (const dataset of datasets) unique("a dataset", dataset.id, `datasets/${dataset.id}.yaml`);
+  for (const challenge of challenges) {
+    const file = join("challenges", `${challenge.id}.yaml`);
+    unique("a challenge", challenge.id, file);
+    references(file, "", challenge);
+    const dataset = datasets.find((d) => d.id === challenge.dataset);
+    if (!dataset)
+      errors.push({ file, path: "dataset", message: `no dataset has the id "${challenge.dataset}"` });
+    else if (dataset.engine !== challenge.engine) {
+      errors.push({
+        file,
+        path: "dataset",
+        message: `dataset "${dataset.id}" is for ${dataset.engine}, not ${challenge.engine}`,
+      });
+    }
+    if (challenge.writes && !challenge.check) {
+      errors.push({
+        file,
+        path: "check",
+        message: "a task that writes needs a check query to grade the result",
+      });
+    }
+  }
 }
 
 function crossCheck(curriculum: Curriculum, errors: CurriculumError[]): void {

@@ -1,6 +1,7 @@
 import { and, count, eq, isNull, sql } from "drizzle-orm";
 import type { Actor, CohortStore, Identity, IdentityStore, Store, TrackStore } from "../core/ports.js";
 import { err, ok } from "../core/result.js";
+import { answerStore } from "./answer-store.js";
 import type { Db } from "./client.js";
 import { postStore } from "./post-store.js";
 import { toCohort, toMember, toSpace } from "./rows.js";
@@ -195,5 +196,6 @@ export function createStore(db: Db): Store {
     tracks: trackStore(db),
     schedules: scheduleStore(db),
     posts: postStore(db),
+    answers: answerStore(db),
   };
 }

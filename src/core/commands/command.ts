@@ -4,6 +4,7 @@ import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
 import type { Message } from "../messages.js";
 import type { Actor, Store } from "../ports.js";
+import type { Grader } from "../services/grader.js";
 import type { Scheduler } from "../services/scheduler.js";
 
 export interface Settings {
@@ -21,6 +22,8 @@ export interface CommandContext {
   settings: Settings;
   /** Posts outside the timetable (post-now) and hears about schedule changes. */
   scheduler: Pick<Scheduler, "postNow" | "wake">;
+  /** Grades challenge submissions in the sandboxes. */
+  grader: Pick<Grader, "grade">;
   /** The registered commands, for /help. */
   commands: readonly AnyCommand[];
 }
@@ -37,7 +40,7 @@ export interface Command<Input extends z.ZodObject = z.ZodObject> {
   /** One line, at most 100 characters (Discord's limit for descriptions). */
   summary: string;
   audience: Audience;
-  group: "start" | "learn" | "tracks" | "cohorts" | "schedules";
+  group: "start" | "learn" | "practice" | "tracks" | "cohorts" | "schedules";
   /** Arguments in the order they are typed; `.describe()` gives each its help text. */
   input: Input;
   examples: readonly string[];

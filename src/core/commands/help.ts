@@ -15,6 +15,7 @@ const input = z.object({
 const groups: { id: AnyCommand["group"]; heading: string }[] = [
   { id: "start", heading: "Getting started" },
   { id: "learn", heading: "Learn" },
+  { id: "practice", heading: "Practise" },
   { id: "tracks", heading: "Role tracks" },
   { id: "cohorts", heading: "Cohorts" },
   { id: "schedules", heading: "Schedules" },

@@ -1,8 +1,12 @@
+import { answer } from "./answer.js";
+import { challenge } from "./challenge.js";
+import { challengeList } from "./challenge-list.js";
 import { cohortCreate } from "./cohort-create.js";
 import { cohortInfo } from "./cohort-info.js";
 import { cohortJoin } from "./cohort-join.js";
 import type { AnyCommand } from "./command.js";
 import { help } from "./help.js";
+import { quiz } from "./quiz.js";
 import { roadmap } from "./roadmap.js";
 import { scheduleChannel } from "./schedule-channel.js";
 import { schedulePause } from "./schedule-pause.js";
@@ -12,6 +16,7 @@ import { scheduleResume } from "./schedule-resume.js";
 import { scheduleSet } from "./schedule-set.js";
 import { scheduleShow } from "./schedule-show.js";
 import { scheduleSkip } from "./schedule-skip.js";
+import { submit } from "./submit.js";
 import { trackJoin } from "./track-join.js";
 import { trackLeave } from "./track-leave.js";
 import { trackList } from "./track-list.js";
@@ -23,6 +28,11 @@ export const commands: readonly AnyCommand[] = [
   help,
   roadmap,
   week,
+  quiz,
+  answer,
+  challengeList,
+  challenge,
+  submit,
   trackList,
   trackJoin,
   trackLeave,

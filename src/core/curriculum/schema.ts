@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Bank } from "./bank.js";
 
 /** Lanes a week can have: one shared lane, or the two parallel lanes of weeks 5–12. */
 export const laneIds = ["core", "postgres", "nosql"] as const;
@@ -155,4 +156,6 @@ export interface Curriculum {
   weeks: readonly Week[];
   tracks: readonly Track[];
   projects: readonly Project[];
+  /** Quiz items, challenges and datasets (curriculum/questions, challenges, datasets). */
+  bank: Bank;
 }

@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { problem, success } from "../messages.js";
+import { describeAnswer, markAnswer, quizPoints } from "../rules/scoring.js";
+import { restOfLine } from "./args.js";
+import type { Command } from "./command.js";
+
+const input = z.object({
+  question: z
+    .string()
+    .trim()
+    .min(1, "is missing")
+    .max(80, "is too long")
+    .describe("the question id shown with it"),
+  choice: z
+    .string()
+    .trim()
+    .min(1, "is missing")
+    .max(300, "is too long")
+    .describe("a letter (b), letters (a,c), true/false, or your words")
+    .register(restOfLine, { rest: true }),
+});
+
+export const answer = {
+  name: "answer",
+  summary: "Answer a quiz question (each counts once)",
+  audience: "everyone",
+  group: "practice",
+  input,
+  examples: ["/answer w01-joins-left b", "/answer w02-having-short HAVING"],
+  async run({ question, choice }, ctx) {
+    const { bank } = ctx.curriculum;
+    const item = bank.items.find((i) => i.id === question.toLowerCase());
+    if (!item) {
+      if (bank.challenges.some((c) => c.id === question.toLowerCase())) {
+        return problem(`${question} is a challenge.`, `Submit a query with /submit ${question} <query>.`);
+      }
+      return problem(
+        `There is no quiz question "${question}".`,
+        "/quiz gives you the next one, with its id.",
+      );
+    }
+    const marked = markAnswer(item, choice);
+    if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
+
+    const now = ctx.clock.now();
+    const existing = await ctx.store.identities.find(ctx.actor);
+    if (existing) {
+      const before = await ctx.store.answers.summary(existing.member.id, item.id);
+      if (before.attempts > 0) {
+        return {
+          text: `You already answered ${item.id} (${before.solved ? "right" : "not right"}); quiz questions count once.`,
+          footer: "/quiz gives you the next one",
+          visibility: "private",
+        };
+      }
+    }
+    const { space, member } = existing ?? (await ctx.store.identities.ensure(ctx.actor, now));
+    const points = quizPoints(item.difficulty, marked.value.correct);
+    const recorded = await ctx.store.answers.record({
+      spaceId: space.id,
+      memberId: member.id,
+      cohortId: member.cohortId,
+      questionId: item.id,
+      response: marked.value.response,
+      correct: marked.value.correct,
+      eventKey: null,
+      at: now,
+      points,
+      reason: `quiz ${item.id}`,
+    });
+    const total = await ctx.store.answers.totalPoints(member.id);
+    const why = [{ heading: "Why", text: item.explanation }];
+    if (marked.value.correct) {
+      return success(`Right! +${recorded.points} points (${total} in all).`, {
+        sections: why,
+        footer: "Next: /quiz",
+        visibility: "private",
+      });
+    }
+    return {
+      tone: "warning",
+      text: `Not quite: the answer is ${describeAnswer(item)}.`,
+      sections: why,
+      footer: "Next: /quiz",
+      visibility: "private",
+    };
+  },
+} satisfies Command<typeof input>;

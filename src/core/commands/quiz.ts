@@ -1,0 +1,92 @@
+import { z } from "zod";
+import type { QuizItem } from "../curriculum/bank.js";
+import type { Choice, Message } from "../messages.js";
+import { problem } from "../messages.js";
+import { TOTAL_WEEKS } from "../rules/schedule.js";
+import { viewLearner } from "../services/learner.js";
+import type { Command } from "./command.js";
+
+const input = z.object({
+  week: z.coerce
+    .number({ error: "must be a week number from 1 to 20" })
+    .int("must be a whole week number from 1 to 20")
+    .min(1, "must be from 1 to 20")
+    .max(TOTAL_WEEKS, "must be from 1 to 20")
+    .optional()
+    .describe("week number, 1–20 (default: your cohort's week)"),
+});
+
+const difficultyOrder = { easy: 0, medium: 1, hard: 2 } as const;
+
+/** The item as a private question with one button per choice; a button runs `/answer <id> <choice>`. */
+export function quizMessage(item: QuizItem, heading: string): Message {
+  const choices: Choice[] =
+    item.kind === "single" || item.kind === "multiple"
+      ? item.choices.map((c) => ({
+          id: `/answer ${item.id} ${c.id}`,
+          label: `${c.id.toUpperCase()}. ${c.text}`,
+        }))
+      : item.kind === "true-false"
+        ? [
+            { id: `/answer ${item.id} true`, label: "True" },
+            { id: `/answer ${item.id} false`, label: "False" },
+          ]
+        : [];
+  const how =
+    item.kind === "multiple"
+      ? `Pick every right one: /answer ${item.id} a,c`
+      : item.kind === "short"
+        ? `Answer with /answer ${item.id} <your answer>`
+        : `Answer with /answer ${item.id} <choice>`;
+  return { title: heading, text: item.prompt, choices, footer: how, visibility: "private" };
+}
+
+export const quiz = {
+  name: "quiz",
+  summary: "The next quiz question of your week, shaped by your track",
+  audience: "everyone",
+  group: "practice",
+  input,
+  examples: ["/quiz", "/quiz 2"],
+  async run({ week: requested }, ctx) {
+    const learner = await viewLearner(ctx);
+    const current = learner.progress?.state === "running" ? learner.progress.week : undefined;
+    const week = requested ?? current ?? 1;
+    const items = ctx.curriculum.bank.items.filter((item) => item.week === week);
+    if (items.length === 0) {
+      const weeks = [...new Set(ctx.curriculum.bank.items.map((i) => i.week))].sort((a, b) => a - b);
+      return problem(
+        `There are no quiz questions for week ${week} yet.`,
+        `Weeks with questions: ${weeks.join(", ")} — e.g. /quiz ${weeks[0] ?? 1}`,
+      );
+    }
+    const { space, member } =
+      learner.identity ?? (await ctx.store.identities.ensure(ctx.actor, ctx.clock.now()));
+    const history = await ctx.store.answers.history(member.id);
+    const track = learner.track?.id;
+    const fits = (item: QuizItem) =>
+      item.tracks.length === 0 || (track !== undefined && item.tracks.includes(track)) ? 0 : 1;
+    const next = items
+      .filter((item) => !history.has(item.id))
+      .sort(
+        (a, b) =>
+          fits(a) - fits(b) ||
+          difficultyOrder[a.difficulty] - difficultyOrder[b.difficulty] ||
+          a.id.localeCompare(b.id),
+      )[0];
+    if (!next) {
+      const right = items.filter((item) => history.get(item.id)?.solved).length;
+      return {
+        text: `You've answered all ${items.length} questions of week ${week} (${right} right).`,
+        footer:
+          week < TOTAL_WEEKS
+            ? `Try /quiz ${week + 1}, or /challenge list for hands-on tasks`
+            : "Try /challenge list",
+        visibility: "private",
+      };
+    }
+    await ctx.store.answers.deliver(space.id, member.id, next.id, week, ctx.clock.now());
+    const left = items.filter((item) => !history.has(item.id)).length;
+    return quizMessage(next, `Quiz · week ${week} · ${next.difficulty} · ${left} left · ${next.id}`);
+  },
+} satisfies Command<typeof input>;

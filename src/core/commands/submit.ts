@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { problem, success } from "../messages.js";
+import { challengePoints } from "../rules/scoring.js";
+import { restOfLine } from "./args.js";
+import type { Command } from "./command.js";
+
+const input = z.object({
+  id: z.string().trim().min(1, "is missing").max(80, "is too long").describe("the challenge id"),
+  query: z
+    .string()
+    .min(1, "is missing")
+    .describe("your query (SQL, a mongosh query, or Redis commands)")
+    .register(restOfLine, { rest: true }),
+});
+
+export const submit = {
+  name: "submit",
+  summary: "Submit a query for a challenge: it runs in a sandbox and is graded by its result",
+  audience: "everyone",
+  group: "practice",
+  input,
+  examples: ["/submit sql-customer-order-counts SELECT …"],
+  async run({ id, query }, ctx) {
+    const found = ctx.curriculum.bank.challenges.find((c) => c.id === id.toLowerCase());
+    if (!found) {
+      if (ctx.curriculum.bank.items.some((i) => i.id === id.toLowerCase())) {
+        return problem(`${id} is a quiz question.`, `Answer it with /answer ${id} <choice>.`);
+      }
+      return problem(`There is no challenge "${id}".`, "See them with /challenge list.");
+    }
+    const grade = await ctx.grader.grade(found, query);
+    if (grade.verdict === "unavailable") return problem(grade.feedback);
+
+    const now = ctx.clock.now();
+    const { space, member } =
+      (await ctx.store.identities.find(ctx.actor)) ?? (await ctx.store.identities.ensure(ctx.actor, now));
+    const before = await ctx.store.answers.summary(member.id, found.id);
+    const passed = grade.verdict === "pass";
+    const { points, firstTry } = challengePoints(found.difficulty, before.attempts);
+    const recorded = await ctx.store.answers.record({
+      spaceId: space.id,
+      memberId: member.id,
+      cohortId: member.cohortId,
+      questionId: found.id,
+      // The text itself is the learner's work; it is stored for them, never logged.
+      response: query.slice(0, 16_384),
+      correct: passed,
+      eventKey: null,
+      at: now,
+      points,
+      reason: `challenge ${found.id}${firstTry ? " (first try)" : ""}`,
+    });
+    if (passed) {
+      if (!recorded.scored) {
+        return success("Correct again. You had already solved this one, so no new points.", {
+          visibility: "private",
+        });
+      }
+      const total = await ctx.store.answers.totalPoints(member.id);
+      return success(
+        `Solved! +${recorded.points} points${firstTry ? " (with the first-try bonus)" : ""}, ${total} in all.`,
+        { sections: [{ heading: "Why it works", text: found.explanation }], visibility: "private" },
+      );
+    }
+    const failures = before.attempts + 1;
+    const hint = found.hints[Math.min(failures, found.hints.length) - 1];
+    return {
+      tone: "warning",
+      text: `Not yet. ${grade.feedback}`,
+      ...(hint
+        ? { sections: [{ heading: `Hint ${Math.min(failures, found.hints.length)}`, text: hint }] }
+        : {}),
+      footer: before.solved
+        ? "You solved this one before."
+        : `Attempt ${failures}. Retries are free; the first success scores.`,
+      visibility: "private",
+    };
+  },
+} satisfies Command<typeof input>;

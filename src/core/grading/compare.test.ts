@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { checkPlan, compareResults, normaliseCell } from "./compare.js";
+
+const rs = (columns: string[], rows: (string | number | boolean | null)[][]) => ({ columns, rows });
+
+describe("comparing results by value", () => {
+  it("given numbers printed differently by two engines, treats them as equal", () => {
+    expect(normaliseCell("2.50")).toBe(normaliseCell(2.5));
+    expect(normaliseCell(true)).toBe(normaliseCell(1));
+    expect(normaliseCell(0.1 + 0.2)).toBe(normaliseCell(0.3));
+    expect(normaliseCell("2.5")).not.toBe(normaliseCell("2.5 kg"));
+    expect(normaliseCell(null)).toBeNull();
+  });
+
+  it("given the same rows in another order where order does not matter, passes", () => {
+    const expected = rs(
+      ["name", "n"],
+      [
+        ["Ana", 2],
+        ["Bo", 1],
+      ],
+    );
+    expect(
+      compareResults(
+        expected,
+        rs(
+          ["customer", "count"],
+          [
+            ["Bo", 1],
+            ["Ana", 2],
+          ],
+        ),
+        { ordered: false },
+      ),
+    ).toEqual({ same: true });
+  });
+
+  it("given the same rows in another order where order matters, says to check ORDER BY", () => {
+    const expected = rs(["name"], [["Ana"], ["Bo"]]);
+    expect(compareResults(expected, rs(["name"], [["Bo"], ["Ana"]]), { ordered: true })).toEqual({
+      same: false,
+      feedback: "The rows are right, but not in the order the task asks for: check ORDER BY.",
+    });
+  });
+
+  it("given a missing column, names the columns asked for", () => {
+    const result = compareResults(rs(["name", "total"], [["Ana", 3]]), rs(["name"], [["Ana"]]), {
+      ordered: false,
+    });
+    expect(result).toEqual({
+      same: false,
+      feedback: "Your result has 1 column; the task asks for 2: name, total. A column is missing.",
+    });
+  });
+
+  it("given a different row count, says how many each has", () => {
+    const result = compareResults(rs(["n"], [[1], [2], [3]]), rs(["n"], [[1], [2]]), { ordered: false });
+    expect(result).toMatchObject({
+      same: false,
+      feedback: "Your query returned 2 rows; the answer has 3. Check the filter and the join.",
+    });
+  });
+
+  it("given an ordered result that differs in a row, shows the first differing row", () => {
+    const result = compareResults(
+      rs(
+        ["n", "v"],
+        [
+          ["a", 1],
+          ["b", 2],
+        ],
+      ),
+      rs(
+        ["n", "v"],
+        [
+          ["a", 1],
+          ["b", null],
+        ],
+      ),
+      { ordered: true },
+    );
+    expect(result).toEqual({ same: false, feedback: "Row 2 differs: expected (b, 2), got (b, NULL)." });
+  });
+
+  it("given an unordered result with a wrong row, names the extra and the missing one", () => {
+    const result = compareResults(rs(["n"], [["a"], ["b"], ["b"]]), rs(["n"], [["b"], ["a"], ["c"]]), {
+      ordered: false,
+    });
+    expect(result).toEqual({
+      same: false,
+      feedback: "1 row differs: your result has (c), which the answer doesn't, and lacks (b).",
+    });
+  });
+});
+
+describe("plan requirements", () => {
+  it("given a plan that uses the index, passes; given a full scan, says what it still shows", () => {
+    const rules = { includes: ["USING (COVERING )?INDEX"], excludes: ["SCAN orders\\b"] };
+    expect(checkPlan(["SEARCH orders USING INDEX orders_customer (customer_id=?)"], rules)).toEqual({
+      ok: true,
+    });
+    expect(checkPlan(["SCAN orders"], { includes: [], excludes: rules.excludes })).toEqual({
+      ok: false,
+      problem: 'the plan still shows "SCAN orders"',
+    });
+    expect(checkPlan(["SCAN orders"], rules)).toMatchObject({ ok: false });
+  });
+});

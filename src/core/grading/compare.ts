@@ -1,0 +1,118 @@
+import type { Cell, ResultSet } from "../sandbox.js";
+
+export type Comparison = { same: true } | { same: false; feedback: string };
+
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A cell as it is compared: numbers by value (2.50 = 2.5, and SQLite's 1 = PostgreSQL's true),
+ * text exactly (after Unicode normalisation), NULL as NULL.
+ */
+export function normaliseCell(cell: Cell): string | null {
+  if (cell === null) return null;
+  if (typeof cell === "boolean") return cell ? "1" : "0";
+  if (typeof cell === "number") return normaliseNumber(cell);
+  if (NUMERIC_TEXT.test(cell.trim())) return normaliseNumber(Number(cell));
+  return `'${cell.normalize("NFC")}`;
+}
+
+function normaliseNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  // Twelve significant digits: floating error in sums and averages does not fail an answer.
+  return String(Number.parseFloat(value.toPrecision(12)));
+}
+
+/** How a row is shown in feedback: (Bo, 120.5, NULL). */
+export function showRow(row: readonly Cell[]): string {
+  return `(${row.map((cell) => (cell === null ? "NULL" : String(cell))).join(", ")})`;
+}
+
+const rowKey = (row: readonly Cell[]) => JSON.stringify(row.map(normaliseCell));
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Compares a learner's result with the reference by value: column count and order,
+ * then rows — in order only when the task asks for an order. Says what differs first.
+ */
+export function compareResults(
+  expected: ResultSet,
+  actual: ResultSet,
+  options: { ordered: boolean },
+): Comparison {
+  if (actual.columns.length !== expected.columns.length) {
+    const missing = actual.columns.length < expected.columns.length;
+    return {
+      same: false,
+      feedback: `Your result has ${plural(actual.columns.length, "column")}; the task asks for ${expected.columns.length}: ${expected.columns.join(", ")}.${
+        missing ? " A column is missing." : " Remove the extra ones."
+      }`,
+    };
+  }
+  if (actual.rows.length !== expected.rows.length) {
+    return {
+      same: false,
+      feedback: `Your query returned ${plural(actual.rows.length, "row")}; the answer has ${expected.rows.length}. Check the filter and the join.`,
+    };
+  }
+  const expectedKeys = expected.rows.map(rowKey);
+  const actualKeys = actual.rows.map(rowKey);
+
+  if (options.ordered) {
+    const firstDiff = expectedKeys.findIndex((key, i) => key !== actualKeys[i]);
+    if (firstDiff === -1) return { same: true };
+    const sameRows = [...expectedKeys].sort().join("\n") === [...actualKeys].sort().join("\n");
+    if (sameRows) {
+      return {
+        same: false,
+        feedback: "The rows are right, but not in the order the task asks for: check ORDER BY.",
+      };
+    }
+    return {
+      same: false,
+      feedback: `Row ${firstDiff + 1} differs: expected ${showRow(expected.rows[firstDiff] ?? [])}, got ${showRow(
+        actual.rows[firstDiff] ?? [],
+      )}.`,
+    };
+  }
+
+  // Unordered: compare as multisets; name the first row the learner lacks and one they have too many of.
+  const counts = new Map<string, number>();
+  for (const key of expectedKeys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const extra: number[] = [];
+  actualKeys.forEach((key, i) => {
+    const left = counts.get(key) ?? 0;
+    if (left > 0) counts.set(key, left - 1);
+    else extra.push(i);
+  });
+  if (extra.length === 0) return { same: true };
+  const missingIndex = expectedKeys.findIndex((key) => (counts.get(key) ?? 0) > 0);
+  const missing = expected.rows[missingIndex];
+  const surplus = actual.rows[extra[0] ?? 0];
+  return {
+    same: false,
+    feedback: `${plural(extra.length, "row")} differ${extra.length === 1 ? "s" : ""}: your result has ${showRow(
+      surplus ?? [],
+    )}, which the answer doesn't${missing ? `, and lacks ${showRow(missing)}` : ""}.`,
+  };
+}
+
+/** Plan requirements: every `includes` pattern must match some plan line, no `excludes` pattern may. */
+export function checkPlan(
+  plan: readonly string[],
+  rules: { includes: readonly string[]; excludes: readonly string[] },
+): { ok: true } | { ok: false; problem: string } {
+  const text = plan.join("\n");
+  for (const pattern of rules.includes) {
+    if (!new RegExp(pattern, "i").test(text))
+      return { ok: false, problem: `the plan does not show ${pattern}` };
+  }
+  for (const pattern of rules.excludes) {
+    const match = new RegExp(pattern, "i").exec(text);
+    if (match) return { ok: false, problem: `the plan still shows "${match[0]}"` };
+  }
+  return { ok: true };
+}

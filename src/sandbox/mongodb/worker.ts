@@ -1,0 +1,93 @@
+/**
+ * The worker process that runs learners' queries with mingo. It holds the datasets it was sent (once each)
+ * and clones the collections an attempt touches, so nothing an attempt writes survives it. It evaluates no
+ * JavaScript from the learner: the text is parsed (parse.ts) and interpreted by mingo's operators.
+ * The sandbox kills it on timeout; its heap is capped by --max-old-space-size. It talks over the IPC channel.
+ */
+import {
+  AttemptState,
+  describe,
+  execute,
+  isWrite,
+  RuntimeError,
+  shape,
+  validate,
+  writeMethods,
+} from "./execute.js";
+import { parseProgram, QueryError, type Statement } from "./parse.js";
+import type { Doc, FromWorker, RunMessage, ToWorker, WorkerOutcome } from "./protocol.js";
+
+// Defence in depth against prototype pollution: nothing may add to or change the shared prototypes.
+for (const proto of [Object.prototype, Array.prototype, Function.prototype]) Object.freeze(proto);
+
+const datasets = new Map<string, Map<string, readonly Doc[]>>();
+
+function firstLine(message: string): string {
+  const line = (message.split("\n")[0] ?? "").trim();
+  const cleaned = line.replaceAll(process.cwd(), ".").replace(/file:\/\/\S+/g, "<file>");
+  return cleaned.length > 300 ? `${cleaned.slice(0, 299)}…` : cleaned || "Unknown error";
+}
+
+function failure(err: unknown): WorkerOutcome {
+  if (err instanceof QueryError) return { ok: false, reason: err.reason, message: firstLine(err.message) };
+  if (err instanceof RuntimeError) return { ok: false, reason: "runtime", message: firstLine(err.message) };
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return {
+      ok: false,
+      reason: "too-large",
+      message: "The query or the data it builds is nested too deeply",
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { ok: false, reason: "runtime", message: firstLine(message) };
+}
+
+function run(msg: RunMessage): WorkerOutcome {
+  const base = datasets.get(msg.datasetId);
+  if (base === undefined) {
+    return { ok: false, reason: "unavailable", message: `Dataset ${msg.datasetId} is not loaded` };
+  }
+  try {
+    const query = parseProgram(msg.query);
+    const check = msg.check === null ? [] : parseProgram(msg.check);
+    const all: Statement[] = [...query, ...check];
+    for (const statement of all) validate(statement);
+    if (!msg.allowWrites) {
+      const write = all.find(isWrite);
+      if (write !== undefined) {
+        const method = write.calls.find((c) => writeMethods.has(c.method))?.method ?? "write";
+        return {
+          ok: false,
+          reason: "read-only",
+          message: `This task is read-only: ${method}() is not allowed here`,
+        };
+      }
+    }
+    const plan = msg.explain ? describe(query) : null;
+    const state = new AttemptState(base);
+    let output = execute(query[0] as Statement, state);
+    for (const statement of query.slice(1)) output = execute(statement, state);
+    for (const statement of check) output = execute(statement, state);
+    const outcome = shape(output, { maxRows: msg.maxRows, maxResultBytes: msg.maxResultBytes });
+    return outcome.ok ? { ...outcome, plan } : outcome;
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error("worker.ts must run as a child process with an IPC channel");
+const reply = (msg: FromWorker) => send(msg);
+
+process.on("message", (msg: ToWorker) => {
+  if (msg.type === "load") {
+    for (const id of msg.evict) datasets.delete(id);
+    datasets.set(msg.datasetId, new Map(Object.entries(msg.collections)));
+    return;
+  }
+  reply({ type: "done", jobId: msg.jobId, outcome: run(msg) });
+});
+// The sandbox went away: so does this process.
+process.on("disconnect", () => process.exit(0));
+
+reply({ type: "ready" });

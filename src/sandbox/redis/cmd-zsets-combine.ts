@@ -1,0 +1,118 @@
+/** ZUNION, ZINTER, ZDIFF and their STORE forms (zunionInterDiffGenericCommand in t_zset.c). */
+import { at, type Command, command, numKeys } from "./command.js";
+import { doubleArg, formatDouble, intArg } from "./numbers.js";
+import { err, RedisError, type Reply } from "./reply.js";
+import type { Store, ZSetValue } from "./store.js";
+import { sorted } from "./zset.js";
+
+type Op = "union" | "inter" | "diff";
+type Source = { entries: Map<string, number>; weight: number };
+
+function aggregate(how: string, a: number, b: number): number {
+  if (how === "min") return Math.min(a, b);
+  if (how === "max") return Math.max(a, b);
+  const sum = a + b;
+  return Number.isNaN(sum) ? 0 : sum;
+}
+
+function weighted(score: number, weight: number): number {
+  const n = score * weight;
+  return Number.isNaN(n) ? 0 : n;
+}
+
+function combine(store: Store, a: string[], op: Op, name: string, dest: string | null): Reply {
+  const first = dest === null ? 0 : 1;
+  const n = intArg(at(a, first));
+  if (n < 1) throw new RedisError(`ERR at least 1 input key is needed for '${name}' command`);
+  if (n > a.length - first - 1) throw err.syntax();
+  const sources: Source[] = a.slice(first + 1, first + 1 + n).map((key) => {
+    const e = store.entry(key);
+    if (!e) return { entries: new Map(), weight: 1 };
+    if (e.v.type === "zset") return { entries: e.v.m, weight: 1 };
+    if (e.v.type === "set") return { entries: new Map([...e.v.m].map((m) => [m, 1])), weight: 1 };
+    throw err.wrongType();
+  });
+  let how = "sum";
+  let scores = false;
+  for (let j = first + 1 + n; j < a.length; ) {
+    const o = at(a, j).toLowerCase();
+    const remaining = a.length - j;
+    if (op !== "diff" && o === "weights" && remaining >= n + 1) {
+      sources.forEach((s, i) => {
+        s.weight = doubleArg(at(a, j + 1 + i), () => new RedisError("ERR weight value is not a float"));
+      });
+      j += n + 1;
+    } else if (op !== "diff" && o === "aggregate" && remaining >= 2) {
+      how = at(a, j + 1).toLowerCase();
+      if (how !== "sum" && how !== "min" && how !== "max") throw err.syntax();
+      j += 2;
+    } else if (dest === null && o === "withscores") {
+      scores = true;
+      j++;
+    } else throw err.syntax();
+  }
+  const result = new Map<string, number>();
+  if (op === "union") {
+    for (const s of sources) {
+      for (const [m, score] of s.entries) {
+        const w = weighted(score, s.weight);
+        const prev = result.get(m);
+        result.set(m, prev === undefined ? w : aggregate(how, prev, w));
+      }
+    }
+  } else if (op === "inter") {
+    const [smallest, ...rest] = [...sources].sort((x, y) => x.entries.size - y.entries.size);
+    for (const [m, score] of smallest?.entries ?? []) {
+      let acc = weighted(score, smallest?.weight ?? 1);
+      if (!rest.every((s) => s.entries.has(m))) continue;
+      for (const s of rest) acc = aggregate(how, acc, weighted(s.entries.get(m) ?? 0, s.weight));
+      result.set(m, acc);
+    }
+  } else {
+    const [head, ...rest] = sources;
+    for (const [m, score] of head?.entries ?? [])
+      if (!rest.some((s) => s.entries.has(m))) result.set(m, score);
+  }
+  const z: ZSetValue = { type: "zset", m: result, sorted: null };
+  if (dest !== null) {
+    if (result.size === 0) store.delete(dest);
+    else store.put(dest, z);
+    return result.size;
+  }
+  return sorted(z).flatMap((m) => (scores ? [m, formatDouble(result.get(m) ?? 0)] : [m]));
+}
+
+const UNION = "O(N)+O(M*log(M)) with N the sum of the input sizes and M the size of the result";
+const INTER =
+  "O(N*K)+O(M*log(M)) worst case with N the smallest input, K the number of inputs, M the result size";
+const DIFF = "O(L + (N-K)log(N)) worst case, L the total number of input elements, N the result size";
+
+export const zsetCombineCommands: Command[] = [
+  command("zunion", -3, "read", UNION, (s, a) => combine(s, a, "union", "zunion", null), numKeys(0)),
+  command("zinter", -3, "read", INTER, (s, a) => combine(s, a, "inter", "zinter", null), numKeys(0)),
+  command("zdiff", -3, "read", DIFF, (s, a) => combine(s, a, "diff", "zdiff", null), numKeys(0)),
+  command(
+    "zunionstore",
+    -4,
+    "write",
+    UNION,
+    (s, a) => combine(s, a, "union", "zunionstore", at(a, 0)),
+    (a) => [at(a, 0), ...numKeys(1)(a)],
+  ),
+  command(
+    "zinterstore",
+    -4,
+    "write",
+    INTER,
+    (s, a) => combine(s, a, "inter", "zinterstore", at(a, 0)),
+    (a) => [at(a, 0), ...numKeys(1)(a)],
+  ),
+  command(
+    "zdiffstore",
+    -4,
+    "write",
+    DIFF,
+    (s, a) => combine(s, a, "diff", "zdiffstore", at(a, 0)),
+    (a) => [at(a, 0), ...numKeys(1)(a)],
+  ),
+];

@@ -5,6 +5,7 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   uniqueIndex,
@@ -229,5 +230,25 @@ export const pointsLedger = sqliteTable(
   (t) => [
     index("points_ledger_member").on(t.memberId, t.createdAt),
     index("points_ledger_cohort").on(t.cohortId, t.createdAt),
+  ],
+);
+
+/** Missed quiz items coming back by spaced repetition (/review). */
+export const reviews = sqliteTable(
+  "reviews",
+  {
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    questionId: text("question_id").notNull(),
+    intervalDays: integer("interval_days").notNull(),
+    ease: real("ease").notNull(),
+    streak: integer("streak").notNull().default(0),
+    dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.questionId] }),
+    index("reviews_member_due").on(t.memberId, t.dueAt),
   ],
 );

@@ -4,6 +4,7 @@ import { err, ok } from "../core/result.js";
 import { answerStore } from "./answer-store.js";
 import type { Db } from "./client.js";
 import { postStore } from "./post-store.js";
+import { reviewStore } from "./review-store.js";
 import { toCohort, toMember, toSpace } from "./rows.js";
 import { scheduleStore } from "./schedule-store.js";
 import { cohorts, members, schedules, spaces, trackMemberships } from "./schema.js";
@@ -197,5 +198,6 @@ export function createStore(db: Db): Store {
     schedules: scheduleStore(db),
     posts: postStore(db),
     answers: answerStore(db),
+    reviews: reviewStore(db),
   };
 }

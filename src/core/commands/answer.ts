@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
+import { firstReview } from "../rules/review.js";
 import { describeAnswer, markAnswer, quizPoints } from "../rules/scoring.js";
 import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
@@ -68,6 +69,9 @@ export const answer = {
       points,
       reason: `quiz ${item.id}`,
     });
+    if (!marked.value.correct && recorded.stored) {
+      await ctx.store.reviews.save(member.id, { questionId: item.id, ...firstReview(now) }, now);
+    }
     const total = await ctx.store.answers.totalPoints(member.id);
     const why = [{ heading: "Why", text: item.explanation }];
     if (marked.value.correct) {
@@ -81,7 +85,7 @@ export const answer = {
       tone: "warning",
       text: `Not quite: the answer is ${describeAnswer(item)}.`,
       sections: why,
-      footer: "Next: /quiz",
+      footer: "It comes back tomorrow in /review. Next: /quiz",
       visibility: "private",
     };
   },

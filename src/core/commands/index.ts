@@ -7,6 +7,7 @@ import { cohortJoin } from "./cohort-join.js";
 import type { AnyCommand } from "./command.js";
 import { help } from "./help.js";
 import { quiz } from "./quiz.js";
+import { review } from "./review.js";
 import { roadmap } from "./roadmap.js";
 import { scheduleChannel } from "./schedule-channel.js";
 import { schedulePause } from "./schedule-pause.js";
@@ -33,6 +34,7 @@ export const commands: readonly AnyCommand[] = [
   challengeList,
   challenge,
   submit,
+  review,
   trackList,
   trackJoin,
   trackLeave,

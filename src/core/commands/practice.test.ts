@@ -174,3 +174,42 @@ describe("submit", () => {
     expect(tableCounts(t.database)).toEqual(before);
   });
 });
+
+describe("review", () => {
+  it("given a missed question, it comes back the next day, and right answers space it out until it is learnt", async () => {
+    const t = testCore("2026-03-04T10:00:00Z", { bank, grader: scriptedGrader([]) });
+    expect(await say(t, "ana", "/review")).toMatch(
+      /Nothing to review: questions you miss in \/quiz come back here/,
+    );
+    expect(await say(t, "ana", "/answer w01-left a")).toMatch(
+      /Not quite[\s\S]*comes back tomorrow in \/review/,
+    );
+    expect(await say(t, "ana", "/review")).toMatch(
+      /Nothing to review right now\. Your next review is due Thu 2026-03-05 10:00 UTC/,
+    );
+
+    t.clock.set("2026-03-05T10:00:00Z");
+    const due = await handleText(t.core, actor("ana"), "/review");
+    expect(due?.title).toBe("Review · week 1 · w01-left");
+    expect(due?.choices?.map((c) => c.id)).toEqual(["/review w01-left a", "/review w01-left b"]);
+    expect(await say(t, "ana", "/review w01-left b")).toMatch(
+      /Right! It comes back Sun 2026-03-08 10:00 UTC/,
+    );
+
+    for (const at of ["2026-03-08T10:00:00Z", "2026-03-16T10:00:00Z", "2026-04-07T10:00:00Z"]) {
+      t.clock.set(at);
+      await say(t, "ana", "/review w01-left b");
+    }
+    expect(await say(t, "ana", "/review")).toMatch(/Nothing to review: questions you miss/);
+    // Reviews teach; they never score.
+    expect(t.database.sqlite.prepare("SELECT count(*) AS n FROM points_ledger").get()).toEqual({ n: 0 });
+  });
+
+  it("given a question that is not in your reviews, says so and writes nothing", async () => {
+    const t = testCore("2026-03-04T10:00:00Z", { bank, grader: scriptedGrader([]) });
+    await say(t, "bo", "/answer w01-left b");
+    const before = tableCounts(t.database);
+    expect(await say(t, "bo", "/review w01-left b")).toMatch(/"w01-left" is not in your reviews/);
+    expect(tableCounts(t.database)).toEqual(before);
+  });
+});

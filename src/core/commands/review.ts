@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { problem, success } from "../messages.js";
+import { afterReview, isLearnt } from "../rules/review.js";
+import { describeAnswer, markAnswer } from "../rules/scoring.js";
+import { formatInZone } from "../rules/zoned.js";
+import { viewLearner } from "../services/learner.js";
+import { restOfLine } from "./args.js";
+import type { Command } from "./command.js";
+import { quizMessage } from "./quiz.js";
+
+const input = z.object({
+  question: z
+    .string()
+    .trim()
+    .max(80, "is too long")
+    .optional()
+    .describe("the question to answer (from /review)"),
+  choice: z
+    .string()
+    .trim()
+    .max(300, "is too long")
+    .optional()
+    .describe("your answer")
+    .register(restOfLine, { rest: true }),
+});
+
+export const review = {
+  name: "review",
+  summary: "Questions you missed, back by spaced repetition until they stick",
+  audience: "everyone",
+  group: "practice",
+  input,
+  examples: ["/review", "/review w01-left b"],
+  async run({ question, choice }, ctx) {
+    const learner = await viewLearner(ctx);
+    const member = learner.identity?.member;
+    const zone = member?.timezone ?? learner.cohort?.timezone ?? ctx.settings.defaultTimezone;
+    const now = ctx.clock.now();
+    const items = ctx.curriculum.bank.items;
+
+    if (!question) {
+      const due = member && (await ctx.store.reviews.nextDue(member.id, now));
+      const item = due && items.find((i) => i.id === due.questionId);
+      if (!member || !due || !item) {
+        const next = member && (await ctx.store.reviews.earliest(member.id));
+        return {
+          text: next
+            ? `Nothing to review right now. Your next review is due ${formatInZone(next.dueAt, zone)}.`
+            : "Nothing to review: questions you miss in /quiz come back here.",
+          footer: "/quiz gives you a new question",
+          visibility: "private",
+        };
+      }
+      const message = quizMessage(item, `Review · week ${item.week} · ${item.id}`);
+      if (message.choices)
+        message.choices = message.choices.map((c) => ({ ...c, id: c.id.replace(/^\/answer /, "/review ") }));
+      message.footer = (message.footer ?? "").replace("/answer", "/review");
+      return message;
+    }
+
+    const item = items.find((i) => i.id === question.toLowerCase());
+    const entry = member && item && (await ctx.store.reviews.get(member.id, item.id));
+    if (!item || !member || !entry) {
+      return problem(`"${question}" is not in your reviews.`, "/review shows the next question due.");
+    }
+    if (!choice) return problem("Add your answer after the question id.", `e.g. /review ${item.id} b`);
+    const marked = markAnswer(item, choice);
+    if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
+
+    const next = afterReview(entry, marked.value.correct, now);
+    const why = [{ heading: "Why", text: item.explanation }];
+    if (isLearnt(next)) {
+      await ctx.store.reviews.remove(member.id, item.id);
+      return success(`Right, and learnt: ${item.id} leaves your reviews.`, {
+        sections: why,
+        footer: "/review for the next one",
+        visibility: "private",
+      });
+    }
+    await ctx.store.reviews.save(member.id, { questionId: item.id, ...next }, now);
+    const when = formatInZone(next.dueAt, zone);
+    if (marked.value.correct) {
+      return success(`Right! It comes back ${when} to make sure it sticks.`, {
+        sections: why,
+        footer: "/review for the next one",
+        visibility: "private",
+      });
+    }
+    return {
+      tone: "warning",
+      text: `Not quite: the answer is ${describeAnswer(item)}. It comes back ${when}.`,
+      sections: why,
+      footer: "/review for the next one",
+      visibility: "private",
+    };
+  },
+} satisfies Command<typeof input>;

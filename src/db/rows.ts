@@ -33,7 +33,7 @@ export const toCohort = (row: typeof cohorts.$inferSelect): Cohort => ({
 export const toSchedule = (row: typeof schedules.$inferSelect, skips: number[]): Schedule => ({
   id: row.id,
   cohortId: row.cohortId,
-  kind: row.kind === "reminder" ? "reminder" : "module",
+  kind: row.kind,
   cron: row.cron,
   spec: row.spec,
   timezone: row.timezone,

@@ -143,7 +143,9 @@ export const posts = sqliteTable(
       .notNull()
       .references(() => cohorts.id, { onDelete: "cascade" }),
     week: integer("week").notNull(),
-    kind: text("kind", { enum: ["module", "reminder", "wrap-up", "manual"] }).notNull(),
+    kind: text("kind", {
+      enum: ["module", "reminder", "wrap-up", "manual", "daily-question", "daily-results"],
+    }).notNull(),
     dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
     status: text("status", { enum: ["claimed", "sent", "failed", "skipped"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),

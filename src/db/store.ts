@@ -3,6 +3,7 @@ import type { Actor, CohortStore, Identity, IdentityStore, Store, TrackStore } f
 import { err, ok } from "../core/result.js";
 import { answerStore } from "./answer-store.js";
 import type { Db } from "./client.js";
+import { deliveryStore } from "./delivery-store.js";
 import { postStore } from "./post-store.js";
 import { reviewStore } from "./review-store.js";
 import { toCohort, toMember, toSpace } from "./rows.js";
@@ -199,5 +200,6 @@ export function createStore(db: Db): Store {
     posts: postStore(db),
     answers: answerStore(db),
     reviews: reviewStore(db),
+    deliveries: deliveryStore(db),
   };
 }

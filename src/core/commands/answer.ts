@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { firstReview } from "../rules/review.js";
-import { describeAnswer, markAnswer, quizPoints } from "../rules/scoring.js";
+import { describeAnswer, markAnswer, quizPoints, speedBonus } from "../rules/scoring.js";
 import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
 
@@ -56,7 +56,11 @@ export const answer = {
       }
     }
     const { space, member } = existing ?? (await ctx.store.identities.ensure(ctx.actor, now));
-    const points = quizPoints(item.difficulty, marked.value.correct);
+    // The cohort's open question of the day pays a bonus for a quick right answer.
+    const daily =
+      member.cohortId === null ? undefined : await ctx.store.deliveries.open(member.cohortId, item.id, now);
+    const bonus = daily && marked.value.correct ? speedBonus(daily.deliveredAt, now) : 0;
+    const points = quizPoints(item.difficulty, marked.value.correct) + bonus;
     const recorded = await ctx.store.answers.record({
       spaceId: space.id,
       memberId: member.id,
@@ -67,7 +71,7 @@ export const answer = {
       eventKey: null,
       at: now,
       points,
-      reason: `quiz ${item.id}`,
+      reason: daily ? `daily question ${item.id}${bonus ? ` (+${bonus} speed)` : ""}` : `quiz ${item.id}`,
     });
     if (!marked.value.correct && recorded.stored) {
       await ctx.store.reviews.save(member.id, { questionId: item.id, ...firstReview(now) }, now);
@@ -75,7 +79,8 @@ export const answer = {
     const total = await ctx.store.answers.totalPoints(member.id);
     const why = [{ heading: "Why", text: item.explanation }];
     if (marked.value.correct) {
-      return success(`Right! +${recorded.points} points (${total} in all).`, {
+      const quick = bonus > 0 ? `, with a +${bonus} speed bonus` : "";
+      return success(`Right! +${recorded.points} points${quick} (${total} in all).`, {
         sections: why,
         footer: "Next: /quiz",
         visibility: "private",

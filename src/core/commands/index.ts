@@ -10,6 +10,7 @@ import { quiz } from "./quiz.js";
 import { review } from "./review.js";
 import { roadmap } from "./roadmap.js";
 import { scheduleChannel } from "./schedule-channel.js";
+import { scheduleDaily } from "./schedule-daily.js";
 import { schedulePause } from "./schedule-pause.js";
 import { schedulePostNow } from "./schedule-post-now.js";
 import { scheduleRemind } from "./schedule-remind.js";
@@ -49,5 +50,6 @@ export const commands: readonly AnyCommand[] = [
   schedulePostNow,
   scheduleSkip,
   scheduleRemind,
+  scheduleDaily,
   scheduleChannel,
 ];

@@ -4,9 +4,9 @@ import { afterReview, isLearnt } from "../rules/review.js";
 import { describeAnswer, markAnswer } from "../rules/scoring.js";
 import { formatInZone } from "../rules/zoned.js";
 import { viewLearner } from "../services/learner.js";
+import { quizMessage } from "../services/question-message.js";
 import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
-import { quizMessage } from "./quiz.js";
 
 const input = z.object({
   question: z

@@ -56,15 +56,14 @@ export const scheduleShow = {
       sections.push({ heading, text: lines.join("\n") || "No upcoming posts." });
     }
 
-    const reminder = schedules.find((s) => s.kind === "reminder");
-    if (reminder) {
+    for (const reminder of schedules.filter((s) => s.kind !== "module")) {
       const text = reminder.pausedAt
         ? "Paused."
         : nextFires(reminder.cron, reminder.timezone, now, COUNT)
             .map((at, i) => `${i + 1}. ${both(at, reminder.timezone)}`)
             .join("\n");
       sections.push({
-        heading: `Reminders — ${described(reminder.spec, reminder.cron)} (${reminder.timezone})`,
+        heading: `${reminder.kind === "daily-question" ? "Question of the day" : "Reminders"} — ${described(reminder.spec, reminder.cron)} (${reminder.timezone})`,
         text,
       });
     }

@@ -101,3 +101,13 @@ export function describeAnswer(item: QuizItem): string {
       return item.answer[0] ?? "";
   }
 }
+
+/** Bonus for a right answer to the daily question: the sooner after it was posted, the more. */
+export function speedBonus(postedAt: Date, answeredAt: Date): number {
+  const hours = (answeredAt.getTime() - postedAt.getTime()) / 3_600_000;
+  if (hours < 0) return 0;
+  if (hours <= 1) return 5;
+  if (hours <= 3) return 3;
+  if (hours <= 12) return 1;
+  return 0;
+}

@@ -1,8 +1,12 @@
+import type { QuizItem } from "../curriculum/bank.js";
 import { findWeek } from "../curriculum/query.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Message } from "../messages.js";
 import type { Cohort, CohortSummary, PostKind } from "../ports.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
+import { describeAnswer } from "../rules/scoring.js";
+import { formatInZone } from "../rules/zoned.js";
+import { quizMessage } from "./question-message.js";
 
 /** The week's post to the cohort channel: what it covers and where to read on, not the whole module. */
 export function modulePost(curriculum: Curriculum, cohort: Cohort, week: number): Message {
@@ -67,4 +71,38 @@ export const postKindLabel: Record<PostKind, string> = {
   reminder: "reminder",
   "wrap-up": "wrap-up",
   manual: "module (posted by hand)",
+  "daily-question": "daily question",
+  "daily-results": "daily question's results",
 };
+
+/** The question of the day in the cohort channel: one button per choice, for everyone. */
+export function dailyQuestionPost(item: QuizItem, cohort: Cohort, closesAt: Date): Message {
+  const asked = quizMessage(item, `Question of the day · week ${item.week} · ${item.id}`);
+  return {
+    ...asked,
+    visibility: "public",
+    footer: `${asked.footer ?? ""} · quick right answers earn a bonus · results ${formatInZone(closesAt, cohort.timezone)}`,
+  };
+}
+
+/** When the question closes: how the cohort answered, the right answer, and why. */
+export function dailyResultsPost(
+  item: QuizItem,
+  tally: readonly { response: string; correct: boolean; count: number }[],
+): Message {
+  const total = tally.reduce((n, t) => n + t.count, 0);
+  const right = tally.filter((t) => t.correct).reduce((n, t) => n + t.count, 0);
+  const lines = tally.map((t) => `- ${t.response}${t.correct ? " ✓" : ""}: ${t.count}`);
+  return {
+    title: `Results · ${item.id}`,
+    text:
+      total === 0
+        ? `Nobody answered this one. The answer: ${describeAnswer(item)}.`
+        : `${total} ${total === 1 ? "answer" : "answers"}, ${right} right. The answer: ${describeAnswer(item)}.`,
+    sections: [
+      ...(lines.length ? [{ heading: "How you answered", text: lines.join("\n") }] : []),
+      { heading: "Why", text: item.explanation },
+    ],
+    ...(total > 0 ? { progress: { current: right, total, label: "right" } } : {}),
+  };
+}

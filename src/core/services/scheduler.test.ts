@@ -313,3 +313,53 @@ describe("a cohort created after its start", () => {
     expect(await say(later, "mod", "/cohort info")).toMatch(/week 4 of 20/);
   });
 });
+
+describe("the question of the day", () => {
+  it("given a daily time, posts a question with buttons, pays quick right answers a bonus, and posts the results when it closes", async () => {
+    const t = testCore("2026-03-01T12:00:00Z");
+    await say(t, "mod", "/cohort create spring 2026-03-02 UTC");
+    await say(t, "ana", "/cohort join spring");
+    await say(t, "bo", "/cohort join spring");
+    expect(await say(t, "mod", "/schedule daily 08:00")).toMatch(
+      /Question of the day for \*\*spring\*\*: every day at 08:00 \(UTC\).*First: Mon 2026-03-02 08:00 UTC/,
+    );
+    // The first day's 08:00 comes before week 1 starts at 09:00: no question yet.
+    await walk(t, "2026-03-03T08:00:00Z");
+    const questions = t.outbox.sent.filter((s) => s.message.title?.startsWith("Question of the day"));
+    expect(questions).toHaveLength(1);
+    const posted = questions[0]?.message;
+    const id = posted?.title?.split(" · ").at(-1) ?? "";
+    const item = t.core.curriculum.bank.items.find((i) => i.id === id);
+    expect(item?.week).toBe(1);
+    expect(posted?.visibility).toBe("public");
+    if (item?.kind !== "single" && item?.kind !== "multiple" && item?.kind !== "true-false") {
+      expect(posted?.footer).toMatch(/Answer with \/answer/);
+    }
+
+    const right =
+      item?.kind === "single"
+        ? item.answer
+        : item?.kind === "true-false"
+          ? String(item.answer)
+          : item?.kind === "multiple"
+            ? item.answer.join(",")
+            : (item?.answer[0] ?? "");
+    t.clock.set("2026-03-03T08:30:00Z");
+    expect(await say(t, "ana", `/answer ${id} ${right}`)).toMatch(
+      /Right! \+\d+ points, with a \+5 speed bonus/,
+    );
+    t.clock.set("2026-03-03T21:00:00Z");
+    expect(await say(t, "bo", `/answer ${id} ${right}`)).toMatch(/Right! \+\d+ points \(/);
+
+    await walk(t, "2026-03-04T08:00:30Z");
+    const results = t.outbox.sent.filter((s) => s.message.title === `Results · ${id}`);
+    expect(results).toHaveLength(1);
+    expect(results[0]?.message.text).toMatch(/^2 answers, 2 right\./);
+    // The next day brings a different question.
+    const next = t.outbox.sent
+      .filter((s) => s.message.title?.startsWith("Question of the day"))
+      .map((s) => s.message.title);
+    expect(new Set(next).size).toBe(next.length);
+    expect(next).toHaveLength(2);
+  });
+});

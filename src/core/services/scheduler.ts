@@ -5,6 +5,7 @@ import type { Message } from "../messages.js";
 import type {
   ChatOutbox,
   Cohort,
+  CohortDelivery,
   DueSchedule,
   Platform,
   Post,
@@ -16,7 +17,14 @@ import type {
 import { moduleFires, nextFire, nextFires, progressAt, retryDelayMs, WRAP_UP } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
 import type { OutboundQueue } from "./outbound.js";
-import { modulePost, postKindLabel, reminderPost, wrapUpPost } from "./post-content.js";
+import {
+  dailyQuestionPost,
+  dailyResultsPost,
+  modulePost,
+  postKindLabel,
+  reminderPost,
+  wrapUpPost,
+} from "./post-content.js";
 import { cohortTimeline, timelineOf } from "./timeline.js";
 
 export interface SchedulerOptions {
@@ -41,6 +49,8 @@ export interface TickReport {
   retried: number;
 }
 
+/** How long a daily question stays open before its results are posted. */
+export const DAILY_QUESTION_OPEN_MS = 24 * 3_600_000;
 /** Sends that fail this many times in a row are given up and the moderator is told. */
 const MAX_ATTEMPTS = 6;
 /** Reminders missed over a long downtime are recorded up to this many per schedule per tick. */
@@ -118,6 +128,14 @@ export class Scheduler {
       for (const post of claimed) this.enqueue(post.id, platforms.get(post.cohortId) ?? "terminal");
       await this.options.yieldToEvents?.();
     }
+    // A daily question that has closed gets its results post, claimed like any other.
+    for (const delivery of await store.deliveries.closedWithoutResults(now, batchSize)) {
+      const post = await store.posts.claim(
+        { cohortId: delivery.cohortId, week: delivery.week, kind: "daily-results", dueAt: delivery.closesAt },
+        now,
+      );
+      if (post) report.claimed++;
+    }
     for (const target of await store.posts.pending(now, batchSize)) {
       if (this.sending.has(target.post.id)) continue;
       report.retried++;
@@ -165,6 +183,7 @@ export class Scheduler {
         }
       }
     } else {
+      const kind = schedule.kind === "daily-question" ? "daily-question" : "reminder";
       const timeline = await cohortTimeline(this.options.store, cohort);
       const fires = nextFires(schedule.cron, schedule.timezone, after, MAX_FIRES_PER_TICK).filter(
         (f) => f <= now,
@@ -172,7 +191,7 @@ export class Scheduler {
       for (const at of fires) {
         const progress = progressAt(timeline, at);
         if (progress.state === "running" && !progress.paused) {
-          place({ cohortId: cohort.id, week: progress.week, kind: "reminder", dueAt: at });
+          place({ cohortId: cohort.id, week: progress.week, kind, dueAt: at });
         }
       }
     }
@@ -189,7 +208,27 @@ export class Scheduler {
     });
   }
 
-  private async message(target: PostTarget): Promise<Message> {
+  /** The daily question for this post: chosen once (a retry reuses it) from the cohort's week, never repeated. */
+  private async dailyQuestion(target: PostTarget): Promise<CohortDelivery | undefined> {
+    const { store, curriculum } = this.options;
+    const { post, cohort } = target;
+    const existing = await store.deliveries.forCohortAt(cohort.id, post.dueAt);
+    if (existing) return existing;
+    const used = await store.deliveries.usedByCohort(cohort.id);
+    const fresh = curriculum.bank.items.filter((item) => !used.has(item.id) && item.week <= post.week);
+    const pick = fresh.find((item) => item.week === post.week) ?? fresh.sort((a, b) => b.week - a.week)[0];
+    if (!pick) return undefined;
+    return store.deliveries.create({
+      spaceId: cohort.spaceId,
+      cohortId: cohort.id,
+      questionId: pick.id,
+      week: pick.week,
+      deliveredAt: post.dueAt,
+      closesAt: new Date(post.dueAt.getTime() + DAILY_QUESTION_OPEN_MS),
+    });
+  }
+
+  private async message(target: PostTarget): Promise<Message | undefined> {
     const { curriculum, store } = this.options;
     const { post, cohort } = target;
     switch (post.kind) {
@@ -201,6 +240,17 @@ export class Scheduler {
       case "wrap-up": {
         const summary = await store.cohorts.summary(cohort.id);
         return wrapUpPost(cohort, summary, (id) => curriculum.tracks.find((t) => t.id === id)?.name ?? id);
+      }
+      case "daily-question": {
+        const delivery = await this.dailyQuestion(target);
+        const item = delivery && curriculum.bank.items.find((i) => i.id === delivery.questionId);
+        return item && delivery ? dailyQuestionPost(item, cohort, delivery.closesAt) : undefined;
+      }
+      case "daily-results": {
+        // The question that closed at this post's due time.
+        const delivery = await store.deliveries.closedAt(cohort.id, post.dueAt);
+        const item = delivery && curriculum.bank.items.find((i) => i.id === delivery.questionId);
+        return item && delivery ? dailyResultsPost(item, await store.deliveries.tally(delivery)) : undefined;
       }
     }
   }
@@ -221,13 +271,23 @@ export class Scheduler {
       );
       return;
     }
+    const message = await this.message(target);
+    if (!message) {
+      await store.posts.markFailed(
+        post.id,
+        post.attempts,
+        "nothing to post (no unused question for this week)",
+      );
+      logger.info({ cohort: cohort.name, post: post.id, kind: post.kind }, "nothing to post");
+      return;
+    }
     if (!cohort.channelExternalId) {
       await this.giveUp(target, "the cohort has no channel for posts", true);
       return;
     }
     const outcome = await outbox.send(
       { platform, spaceExternalId: target.spaceExternalId, channelExternalId: cohort.channelExternalId },
-      await this.message(target),
+      message,
       `quorum-post-${post.id}`,
     );
     const at = clock.now();

@@ -1,0 +1,131 @@
+import { and, asc, count, eq, gt, gte, isNull, lte, notExists } from "drizzle-orm";
+import type { CohortDelivery, DeliveryStore } from "../core/ports.js";
+import type { Db } from "./client.js";
+import { answers, members, posts, questionsDelivered } from "./schema.js";
+
+const toDelivery = (row: typeof questionsDelivered.$inferSelect): CohortDelivery => ({
+  id: row.id,
+  cohortId: row.cohortId ?? 0,
+  questionId: row.questionId,
+  week: row.week,
+  deliveredAt: row.deliveredAt,
+  closesAt: row.closesAt ?? row.deliveredAt,
+});
+
+/** Daily questions are deliveries to a cohort (no member) with a closing time. */
+export function deliveryStore(db: Db): DeliveryStore {
+  const cohortWide = isNull(questionsDelivered.memberId);
+  return {
+    async forCohortAt(cohortId, deliveredAt) {
+      const row = db
+        .select()
+        .from(questionsDelivered)
+        .where(
+          and(
+            cohortWide,
+            eq(questionsDelivered.cohortId, cohortId),
+            eq(questionsDelivered.deliveredAt, deliveredAt),
+          ),
+        )
+        .get();
+      return row && toDelivery(row);
+    },
+    async create(delivery) {
+      const row = db
+        .insert(questionsDelivered)
+        .values({
+          spaceId: delivery.spaceId,
+          cohortId: delivery.cohortId,
+          questionId: delivery.questionId,
+          week: delivery.week,
+          deliveredAt: delivery.deliveredAt,
+          closesAt: delivery.closesAt,
+        })
+        .returning()
+        .get();
+      return toDelivery(row);
+    },
+    async usedByCohort(cohortId) {
+      const rows = db
+        .select({ questionId: questionsDelivered.questionId })
+        .from(questionsDelivered)
+        .where(and(cohortWide, eq(questionsDelivered.cohortId, cohortId)))
+        .all();
+      return new Set(rows.map((r) => r.questionId));
+    },
+    async open(cohortId, questionId, now) {
+      const row = db
+        .select()
+        .from(questionsDelivered)
+        .where(
+          and(
+            cohortWide,
+            eq(questionsDelivered.cohortId, cohortId),
+            eq(questionsDelivered.questionId, questionId),
+            lte(questionsDelivered.deliveredAt, now),
+            gt(questionsDelivered.closesAt, now),
+          ),
+        )
+        .get();
+      return row && toDelivery(row);
+    },
+    async closedWithoutResults(now, limit) {
+      return db
+        .select()
+        .from(questionsDelivered)
+        .where(
+          and(
+            cohortWide,
+            lte(questionsDelivered.closesAt, now),
+            notExists(
+              db
+                .select({ id: posts.id })
+                .from(posts)
+                .where(
+                  and(
+                    eq(posts.cohortId, questionsDelivered.cohortId),
+                    eq(posts.kind, "daily-results"),
+                    eq(posts.dueAt, questionsDelivered.closesAt),
+                  ),
+                ),
+            ),
+          ),
+        )
+        .orderBy(asc(questionsDelivered.closesAt))
+        .limit(limit)
+        .all()
+        .map(toDelivery);
+    },
+    async closedAt(cohortId, closesAt) {
+      const row = db
+        .select()
+        .from(questionsDelivered)
+        .where(
+          and(
+            cohortWide,
+            eq(questionsDelivered.cohortId, cohortId),
+            eq(questionsDelivered.closesAt, closesAt),
+          ),
+        )
+        .get();
+      return row && toDelivery(row);
+    },
+    async tally(delivery) {
+      return db
+        .select({ response: answers.response, correct: answers.correct, count: count() })
+        .from(answers)
+        .innerJoin(members, eq(members.id, answers.memberId))
+        .where(
+          and(
+            eq(members.cohortId, delivery.cohortId),
+            eq(answers.questionId, delivery.questionId),
+            gte(answers.createdAt, delivery.deliveredAt),
+            lte(answers.createdAt, delivery.closesAt),
+          ),
+        )
+        .groupBy(answers.response, answers.correct)
+        .orderBy(asc(answers.response))
+        .all();
+    },
+  };
+}

@@ -1,15 +1,10 @@
 import { z } from "zod";
 import type { AttemptSummary } from "../ports.js";
 import type { Command } from "./command.js";
+import { weekArg } from "./week-arg.js";
 
 const input = z.object({
-  week: z.coerce
-    .number({ error: "must be a week number from 1 to 20" })
-    .int("must be a whole week number")
-    .min(1, "must be from 1 to 20")
-    .max(20, "must be from 1 to 20")
-    .optional()
-    .describe("only this week's challenges"),
+  week: weekArg("only this week's challenges"),
 });
 
 export const engineNames = {

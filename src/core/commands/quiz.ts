@@ -5,15 +5,10 @@ import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { viewLearner } from "../services/learner.js";
 import { quizMessage } from "../services/question-message.js";
 import type { Command } from "./command.js";
+import { weekArg } from "./week-arg.js";
 
 const input = z.object({
-  week: z.coerce
-    .number({ error: "must be a week number from 1 to 20" })
-    .int("must be a whole week number from 1 to 20")
-    .min(1, "must be from 1 to 20")
-    .max(TOTAL_WEEKS, "must be from 1 to 20")
-    .optional()
-    .describe("week number, 1–20 (default: your cohort's week)"),
+  week: weekArg("week number, 1–20 (default: your cohort's week)"),
 });
 
 const difficultyOrder = { easy: 0, medium: 1, hard: 2 } as const;

@@ -2,7 +2,7 @@ import { problem, success } from "../messages.js";
 import { nextFire, shortestGapMs } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
 import type { Command } from "./command.js";
-import { callerCohort, readWhen, whenInput } from "./schedule-shared.js";
+import { callerCohort, readWhen, saveSideSchedule, whenInput } from "./schedule-shared.js";
 
 const input = whenInput("daily 08:00, weekdays 12:30, cron, or off");
 
@@ -41,21 +41,7 @@ export const scheduleDaily = {
         "Try daily 08:00 or weekdays 12:30.",
       );
     }
-    await ctx.store.schedules.save(
-      cohort.id,
-      {
-        kind: "daily-question",
-        cron,
-        spec,
-        timezone: zone,
-        anchorAt: now,
-        anchorWeek: 0,
-        pausedAt: module.pausedAt ? now : null,
-        nextFireAt: module.pausedAt ? null : first,
-      },
-      now,
-    );
-    ctx.scheduler.wake();
+    await saveSideSchedule(ctx, cohort.id, "daily-question", parsed.value, module, first);
     return success(
       `Question of the day for **${cohort.name}**: ${parsed.value.description} (${zone}), open for 24 hours, results when it closes. First: ${formatInZone(first, zone)}.`,
     );

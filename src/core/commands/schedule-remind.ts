@@ -2,7 +2,7 @@ import { problem, success } from "../messages.js";
 import { nextFire, shortestGapMs } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
 import type { Command } from "./command.js";
-import { callerCohort, readWhen, whenInput } from "./schedule-shared.js";
+import { callerCohort, readWhen, saveSideSchedule, whenInput } from "./schedule-shared.js";
 
 const input = whenInput("wed 18:00, daily 07:30, cron, or off");
 
@@ -30,21 +30,7 @@ export const scheduleRemind = {
     if (shortestGapMs(cron, zone, now) < 3_600_000) {
       return problem(`"${spec}" would remind more than once an hour.`, "Try wed 18:00 or daily 07:30.");
     }
-    await ctx.store.schedules.save(
-      cohort.id,
-      {
-        kind: "reminder",
-        cron: cron,
-        spec,
-        timezone: zone,
-        anchorAt: now,
-        anchorWeek: 0,
-        pausedAt: module.pausedAt ? now : null,
-        nextFireAt: module.pausedAt ? null : first,
-      },
-      now,
-    );
-    ctx.scheduler.wake();
+    await saveSideSchedule(ctx, cohort.id, "reminder", parsed.value, module, first);
     return success(
       `Reminders for **${cohort.name}**: ${parsed.value.description} (${zone}). First: ${formatInZone(first, zone)}.`,
     );

@@ -120,3 +120,31 @@ export function readWhen(
     );
   return ok({ ...when.value, spec: split.when, zone: zone.value });
 }
+
+/** Saves a reminder or daily-question schedule: it fires from now on and pauses with the module schedule. */
+export async function saveSideSchedule(
+  ctx: CommandContext,
+  cohortId: number,
+  kind: "reminder" | "daily-question",
+  when: ParsedWhen,
+  module: Schedule,
+  first: Date,
+): Promise<void> {
+  const now = ctx.clock.now();
+  const paused = module.pausedAt !== null;
+  await ctx.store.schedules.save(
+    cohortId,
+    {
+      kind,
+      cron: when.cron,
+      spec: when.spec,
+      timezone: when.zone,
+      anchorAt: now,
+      anchorWeek: 0,
+      pausedAt: paused ? now : null,
+      nextFireAt: paused ? null : first,
+    },
+    now,
+  );
+  ctx.scheduler.wake();
+}

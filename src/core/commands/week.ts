@@ -5,15 +5,10 @@ import { type LinkButton, type Message, problem, type Section } from "../message
 import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { viewLearner } from "../services/learner.js";
 import type { Command } from "./command.js";
+import { weekArg } from "./week-arg.js";
 
 const input = z.object({
-  week: z.coerce
-    .number({ error: "must be a week number from 1 to 20" })
-    .int("must be a whole week number from 1 to 20")
-    .min(1, "must be from 1 to 20")
-    .max(TOTAL_WEEKS, "must be from 1 to 20")
-    .optional()
-    .describe("week number, 1–20 (default: your cohort's week)"),
+  week: weekArg("week number, 1–20 (default: your cohort's week)"),
   lane: z.enum(["postgres", "nosql"]).optional().describe("in weeks 5–12, one lane only"),
 });
 

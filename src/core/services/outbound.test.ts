@@ -36,6 +36,15 @@ describe("outbound queue", () => {
     }
   });
 
+  it("given a limit of one per second, sends one per second, never two", async () => {
+    const { queue, now } = fakeQueue(1);
+    const sentAt: number[] = [];
+    for (let i = 0; i < 4; i++)
+      queue.enqueue({ platform: "discord", run: async () => void sentAt.push(now()) });
+    await queue.drain();
+    expect(sentAt.map((t) => Math.round(t / 100) / 10)).toEqual([0, 1, 2, 3]);
+  });
+
   it("given a slow platform, another platform's posts are not held up", async () => {
     const { queue } = fakeQueue(1);
     const order: string[] = [];

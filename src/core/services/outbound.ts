@@ -68,7 +68,9 @@ export class OutboundQueue {
 
   /** Refilled a little under the rate, so that burst plus refill never exceed the rate in any one second. */
   private refillRate(platform: Platform): number {
-    return this.rate(platform) - this.capacity(platform) + 1;
+    // A bucket of one send is no burst at all: it may refill at the full rate.
+    const capacity = this.capacity(platform);
+    return capacity <= 1 ? this.rate(platform) : this.rate(platform) - capacity;
   }
 
   private lane(platform: Platform): Lane {

@@ -200,6 +200,19 @@ function checkBank(curriculum: Curriculum, itemFiles: Map<string, string>, error
     references(file, `items[id=${item.id}].`, item);
   }
   for (const dataset of datasets) unique("a dataset", dataset.id, `datasets/${dataset.id}.yaml`);
+  for (const week of curriculum.weeks) {
+    week.lanes.forEach((lane, laneIndex) => {
+      const ref = lane.exercise.challenge;
+      if (ref === undefined) return;
+      const challenge = challenges.find((c) => c.id === ref);
+      const file = join("weeks", `${String(week.week).padStart(2, "0")}.yaml`);
+      const path = `lanes[${laneIndex}].exercise.challenge`;
+      if (!challenge) errors.push({ file, path, message: `no challenge has the id "${ref}"` });
+      else if (challenge.week !== week.week) {
+        errors.push({ file, path, message: `challenge "${ref}" belongs to week ${challenge.week}, not week ${week.week}` });
+      }
+    });
+  }
   for (const challenge of challenges) {
     const file = join("challenges", `${challenge.id}.yaml`);
     unique("a challenge", challenge.id, file);

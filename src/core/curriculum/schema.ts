@@ -43,6 +43,8 @@ export const Exercise = z.strictObject({
   /** What the learner should have at the end. */
   deliverable: prose(20, 400),
   hints: z.array(prose(10, 300)).max(5).default([]),
+  /** The id of a challenge of this week that practises the exercise (graded with /submit). */
+  challenge: id.optional(),
 });
 export type Exercise = z.infer<typeof Exercise>;
 

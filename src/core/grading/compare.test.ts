@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPlan, compareResults, normaliseCell } from "./compare.js";
+import { alignColumnsByName, checkPlan, compareResults, normaliseCell } from "./compare.js";
 
 const rs = (columns: string[], rows: (string | number | boolean | null)[][]) => ({ columns, rows });
 
@@ -90,6 +90,22 @@ describe("comparing results by value", () => {
       same: false,
       feedback: "1 row differs: your result has (c), which the answer doesn't, and lacks (b).",
     });
+  });
+});
+
+describe("empty results and document fields", () => {
+  it("given no rows where rows were expected, says nothing came back rather than naming columns", () => {
+    expect(compareResults(rs(["n"], [[1]]), rs([], []), { ordered: false })).toEqual({
+      same: false,
+      feedback: "Your query returned no rows; the answer has 1. Check the filter.",
+    });
+  });
+
+  it("given documents with the expected fields in another order, lines them up by name", () => {
+    const aligned = alignColumnsByName(rs(["name", "price"], [["a", 1]]), rs(["price", "name"], [[1, "a"]]));
+    expect(aligned).toEqual(rs(["name", "price"], [["a", 1]]));
+    const other = rs(["price", "title"], [[1, "a"]]);
+    expect(alignColumnsByName(rs(["name", "price"], [["a", 1]]), other)).toBe(other);
   });
 });
 

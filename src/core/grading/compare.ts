@@ -23,6 +23,19 @@ function normaliseNumber(value: number): string {
   return String(Number.parseFloat(value.toPrecision(12)));
 }
 
+/**
+ * Documents have no meaningful field order: when a result has exactly the expected fields,
+ * put its columns in the expected order so only values are compared.
+ */
+export function alignColumnsByName(expected: ResultSet, actual: ResultSet): ResultSet {
+  const same =
+    expected.columns.length === actual.columns.length &&
+    expected.columns.every((c) => actual.columns.includes(c));
+  if (!same) return actual;
+  const order = expected.columns.map((c) => actual.columns.indexOf(c));
+  return { columns: expected.columns, rows: actual.rows.map((row) => order.map((i) => row[i] ?? null)) };
+}
+
 /** How a row is shown in feedback: (Bo, 120.5, NULL). */
 export function showRow(row: readonly Cell[]): string {
   return `(${row.map((cell) => (cell === null ? "NULL" : String(cell))).join(", ")})`;
@@ -43,6 +56,13 @@ export function compareResults(
   actual: ResultSet,
   options: { ordered: boolean },
 ): Comparison {
+  // An empty result has no columns on engines that return documents: say what matters, that nothing came back.
+  if (actual.rows.length === 0 && expected.rows.length > 0) {
+    return {
+      same: false,
+      feedback: `Your query returned no rows; the answer has ${expected.rows.length}. Check the filter.`,
+    };
+  }
   if (actual.columns.length !== expected.columns.length) {
     const missing = actual.columns.length < expected.columns.length;
     return {

@@ -1,5 +1,5 @@
 import type { Challenge, DatasetSpec } from "../curriculum/bank.js";
-import { checkPlan, compareResults } from "../grading/compare.js";
+import { alignColumnsByName, checkPlan, compareResults } from "../grading/compare.js";
 import type { Logger } from "../logger.js";
 import type { Engine, FailureReason, Limits, RunOutcome, RunRequest, Sandbox } from "../sandbox.js";
 
@@ -103,7 +103,9 @@ export class Grader {
         feedback: `Your query returned more than ${limits.maxRows} rows; the answer has ${expected.result.rows.length}.`,
       };
     }
-    const compared = compareResults(expected.result, actual.result, { ordered: challenge.ordered });
+    const result =
+      challenge.engine === "mongodb" ? alignColumnsByName(expected.result, actual.result) : actual.result;
+    const compared = compareResults(expected.result, result, { ordered: challenge.ordered });
     if (!compared.same) return { verdict: "fail", feedback: compared.feedback };
     if (challenge.plan) {
       const planned = checkPlan(actual.plan ?? [], challenge.plan);

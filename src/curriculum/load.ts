@@ -209,7 +209,11 @@ function checkBank(curriculum: Curriculum, itemFiles: Map<string, string>, error
       const path = `lanes[${laneIndex}].exercise.challenge`;
       if (!challenge) errors.push({ file, path, message: `no challenge has the id "${ref}"` });
       else if (challenge.week !== week.week) {
-        errors.push({ file, path, message: `challenge "${ref}" belongs to week ${challenge.week}, not week ${week.week}` });
+        errors.push({
+          file,
+          path,
+          message: `challenge "${ref}" belongs to week ${challenge.week}, not week ${week.week}`,
+        });
       }
     });
   }

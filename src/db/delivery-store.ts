@@ -15,20 +15,18 @@ const toDelivery = (row: typeof questionsDelivered.$inferSelect): CohortDelivery
 /** Daily questions are deliveries to a cohort (no member) with a closing time. */
 export function deliveryStore(db: Db): DeliveryStore {
   const cohortWide = isNull(questionsDelivered.memberId);
+  /** The cohort's daily question whose opening (or closing) instant is exactly `at`. */
+  const atInstant = (cohortId: number, column: "deliveredAt" | "closesAt", at: Date) => {
+    const row = db
+      .select()
+      .from(questionsDelivered)
+      .where(and(cohortWide, eq(questionsDelivered.cohortId, cohortId), eq(questionsDelivered[column], at)))
+      .get();
+    return row && toDelivery(row);
+  };
   return {
     async forCohortAt(cohortId, deliveredAt) {
-      const row = db
-        .select()
-        .from(questionsDelivered)
-        .where(
-          and(
-            cohortWide,
-            eq(questionsDelivered.cohortId, cohortId),
-            eq(questionsDelivered.deliveredAt, deliveredAt),
-          ),
-        )
-        .get();
-      return row && toDelivery(row);
+      return atInstant(cohortId, "deliveredAt", deliveredAt);
     },
     async create(delivery) {
       const row = db
@@ -97,18 +95,7 @@ export function deliveryStore(db: Db): DeliveryStore {
         .map(toDelivery);
     },
     async closedAt(cohortId, closesAt) {
-      const row = db
-        .select()
-        .from(questionsDelivered)
-        .where(
-          and(
-            cohortWide,
-            eq(questionsDelivered.cohortId, cohortId),
-            eq(questionsDelivered.closesAt, closesAt),
-          ),
-        )
-        .get();
-      return row && toDelivery(row);
+      return atInstant(cohortId, "closesAt", closesAt);
     },
     async tally(delivery) {
       return db

@@ -1,12 +1,10 @@
 import { z } from "zod";
 import { engines } from "../sandbox.js";
+import { id } from "./schema.js";
 
 // The question bank: quiz items, hands-on challenges and the datasets they run on.
 // Documented for authors in curriculum/README.md.
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case: lowercase letters, digits and single dashes");
 const text = (min: number, max: number) =>
   z
     .string()

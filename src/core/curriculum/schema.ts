@@ -6,7 +6,8 @@ export const laneIds = ["core", "postgres", "nosql"] as const;
 export const LaneId = z.enum(laneIds);
 export type LaneId = z.infer<typeof LaneId>;
 
-const id = z
+/** Ids in the curriculum and the bank: kebab-case. */
+export const id = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case: lowercase letters, digits and single dashes");
 const prose = (min: number, max: number) =>

@@ -33,6 +33,7 @@ import {
   type RunRequest,
   type Sandbox,
 } from "../../core/sandbox.js";
+import { workerEntry } from "../worker-entry.js";
 import type { FromWorker, ToWorker, WorkerBoot, WorkerOutcome } from "./protocol.js";
 import { checkStatement, splitStatements } from "./sql-scan.js";
 
@@ -64,24 +65,6 @@ const workerStackMb = 64;
 type Failure = Extract<RunOutcome, { ok: false }>;
 type Death = { kind: "exit"; error: Error | null } | { kind: "timeout" };
 
-/**
- * Under tsx (tests, `npm start`) the worker is TypeScript. Node 20 ignores
- * `execArgv: ["--import", "tsx"]` for a worker's entry module, so a one-line bootstrap
- * registers tsx's loader in the worker first; compiled code (dist/) loads worker.js.
- */
-function workerEntry(): { file: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts")) return { file: new URL("./worker.js", import.meta.url), eval: false };
-  let api = "tsx/esm/api";
-  try {
-    api = import.meta.resolve("tsx/esm/api");
-  } catch {
-    // resolved from the working directory instead
-  }
-  const worker = new URL("./worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
-  return { file: code, eval: true };
-}
-
 /** One PGlite engine in a worker thread. */
 class EngineWorker {
   readonly ready: Promise<void>;
@@ -97,7 +80,7 @@ class EngineWorker {
   private lastError: Error | null = null;
 
   constructor(boot: WorkerBoot, heapMb: number, startTimeoutMs: number) {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url);
     this.worker = new Worker(entry.file, {
       eval: entry.eval,
       workerData: boot,

@@ -35,6 +35,7 @@ import {
   type RunRequest,
   type Sandbox,
 } from "../../core/sandbox.js";
+import { workerEntry } from "../worker-entry.js";
 import { type AttemptOutcome, type Failure, scriptLimits } from "./interpreter.js";
 import { type Death, Slot, WorkerPool } from "./pool.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
@@ -54,24 +55,6 @@ export interface RedisSandboxOptions {
 }
 
 const MiB = 1024 * 1024;
-
-/**
- * Under tsx (tests, `npm start`) the worker is TypeScript. Node 20 ignores
- * `execArgv: ["--import", "tsx"]` for a worker's entry module, so a two-line bootstrap
- * registers tsx's loader in the worker first; compiled code (dist/) loads worker.js.
- */
-function workerEntry(): { file: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts")) return { file: new URL("./worker.js", import.meta.url), eval: false };
-  let api = "tsx/esm/api";
-  try {
-    api = import.meta.resolve("tsx/esm/api");
-  } catch {
-    // fall back to resolving from the working directory
-  }
-  const worker = new URL("./worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
-  return { file: code, eval: true };
-}
 
 /** Why a worker gave no (or no fitting) answer, as the learner should hear it. */
 function deathOutcome(death: FromWorker | Death, limits: Limits, heapMb: number): Failure {
@@ -104,7 +87,7 @@ function deathOutcome(death: FromWorker | Death, limits: Limits, heapMb: number)
 export function createRedisSandbox(options: RedisSandboxOptions = {}): Sandbox {
   const heapMb = options.workerHeapMb ?? defaultLimits.memoryMb + 128;
   const setupTimeMs = options.setupTimeMs ?? 30_000;
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url);
   const workerOptions: WorkerOptions = {
     eval: entry.eval,
     env: {},

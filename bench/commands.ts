@@ -10,6 +10,7 @@ import { loadCurriculum } from "../src/curriculum/load.js";
 import { openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { createPictureRenderer } from "../src/pictures/resvg.js";
 import { measure, printTable, type Row } from "./measure.js";
 
 /** Command handling and start-up: each figure as a ratio against a baseline of the same run. */
@@ -30,7 +31,8 @@ export async function benchCommands(): Promise<void> {
       clock,
       logger: silentLogger,
       settings: { defaultTimezone: "UTC" },
-      scheduler: { postNow: async () => undefined, wake: () => {} },
+      scheduler: { postNow: async () => undefined, wake: () => {}, announce: () => {} },
+      pictures: createPictureRenderer(),
       // These benchmarks submit nothing; grading has its own figures.
       grader: { grade: async () => ({ verdict: "unavailable", feedback: "" }) },
       commands,

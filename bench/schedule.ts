@@ -14,6 +14,7 @@ import { loadCurriculum } from "../src/curriculum/load.js";
 import { openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { createPictureRenderer } from "../src/pictures/resvg.js";
 import { printTable } from "./measure.js";
 
 const COHORTS = 10_000;
@@ -84,8 +85,10 @@ export async function benchSchedule(): Promise<void> {
       },
     });
     const clock = fixedClock("2026-03-02T09:00:20Z");
+    const pictures = createPictureRenderer();
     const scheduler = new Scheduler({
       store,
+      pictures,
       curriculum: loaded.curriculum,
       clock,
       logger: silentLogger,
@@ -103,6 +106,7 @@ export async function benchSchedule(): Promise<void> {
       scheduler,
       // These benchmarks submit nothing; grading has its own figures.
       grader: { grade: async () => ({ verdict: "unavailable", feedback: "" }) },
+      pictures,
       commands,
     };
 

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { canonicalTimeZone } from "./core/rules/time.js";
 import { defaultCurriculumDir } from "./paths.js";
@@ -35,6 +36,12 @@ const Env = z.object({
       (path) => path === ":memory:" || !isDirectory(path),
       "is a folder; name a file inside it, e.g. ./data/quorum.db",
     ),
+  FILES_DIR: z
+    .string()
+    .trim()
+    .min(1, "must be a folder path, e.g. ./data/files")
+    .optional()
+    .describe("where the terminal chat writes pictures and exports (default: files/ beside the database)"),
   CURRICULUM_DIR: z
     .string()
     .trim()
@@ -81,6 +88,8 @@ export type AdapterName = "terminal" | "discord" | "slack";
 
 export interface Config {
   databasePath: string;
+  /** Where the terminal chat writes pictures and exports. */
+  filesDir: string;
   curriculumDir: string;
   /** Unset means the adapter's default: quiet in the terminal chat, info elsewhere. */
   logLevel: (typeof logLevels)[number] | undefined;
@@ -149,6 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const config: Config = {
     databasePath: e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : resolve(e.DATABASE_PATH),
     curriculumDir: resolve(e.CURRICULUM_DIR),
+    filesDir: resolve(
+      e.FILES_DIR ??
+        (e.DATABASE_PATH === ":memory:"
+          ? join(tmpdir(), "quorum-files")
+          : join(dirname(e.DATABASE_PATH), "files")),
+    ),
     logLevel: e.LOG_LEVEL,
     defaultTimezone: canonicalTimeZone(e.DEFAULT_TIMEZONE) ?? "UTC",
     catchUpMs: e.CATCH_UP_HOURS * 3_600_000,

@@ -15,6 +15,7 @@ import { Scheduler } from "./core/services/scheduler.js";
 import { formatCurriculumError, loadCurriculum } from "./curriculum/load.js";
 import { openDatabase } from "./db/client.js";
 import { createStore } from "./db/store.js";
+import { createPictureRenderer } from "./pictures/resvg.js";
 import { shiftedClock } from "./runtime/clock.js";
 import { startTimer } from "./runtime/timer.js";
 import { closeSandboxes, createSandboxes } from "./sandbox/index.js";
@@ -80,13 +81,15 @@ async function main(): Promise<void> {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onError: (error) => logger.error({ err: error }, "outbound send failed"),
   });
+  const pictures = createPictureRenderer();
   const scheduler = new Scheduler({
     store,
+    pictures,
     curriculum: curriculum.curriculum,
     clock,
     logger,
     queue,
-    outboxes: { terminal: terminalOutbox(terminal) },
+    outboxes: { terminal: terminalOutbox(terminal, config.filesDir) },
     catchUpMs: config.catchUpMs,
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     ...(config.failpoint === "after-claim"
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
     settings: { defaultTimezone: config.defaultTimezone },
     scheduler,
     grader,
+    pictures,
     commands,
   };
 
@@ -140,6 +144,7 @@ async function main(): Promise<void> {
     terminal,
     interactive,
     settle,
+    filesDir: config.filesDir,
     ...(config.databasePath === ":memory:"
       ? {}
       : { historyPath: join(dirname(config.databasePath), ".quorum_history") }),

@@ -18,6 +18,7 @@ import { loadCurriculum } from "../src/curriculum/load.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { createPictureRenderer } from "../src/pictures/resvg.js";
 import { closeSandboxes, createSandboxes } from "../src/sandbox/index.js";
 
 const cleanups: (() => void)[] = [];
@@ -106,8 +107,10 @@ export function testCore(now = "2026-03-04T10:00:00Z", options: TestCoreOptions 
       throw error;
     },
   });
+  const pictures = createPictureRenderer();
   const scheduler = new Scheduler({
     store,
+    pictures,
     curriculum,
     clock,
     logger: silentLogger,
@@ -135,6 +138,7 @@ export function testCore(now = "2026-03-04T10:00:00Z", options: TestCoreOptions 
     settings: { defaultTimezone: "UTC" },
     scheduler,
     grader,
+    pictures,
     commands,
   };
   return {

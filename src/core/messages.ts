@@ -14,7 +14,10 @@ export interface Message {
   /** Buttons or choices the reader can press; ids go back to the core unchanged. */
   choices?: Choice[];
   links?: LinkButton[];
+  /** Pictures (PNG); the text of the message must stand on its own without them. */
   images?: Image[];
+  /** Downloads such as a CSV export. */
+  files?: FileAttachment[];
   footer?: string;
   tone?: Tone;
   /** Private replies are seen only by the person who asked (ephemeral on Discord and Slack). */
@@ -54,7 +57,16 @@ export interface LinkButton {
 export interface Image {
   /** Text shown where the picture cannot be. */
   alt: string;
-  path: string;
+  /** A file name with its extension, e.g. "leaderboard-week-3.png". */
+  name: string;
+  png: Uint8Array;
+}
+
+export interface FileAttachment {
+  /** A file name with its extension, e.g. "cohort-spring.csv". */
+  name: string;
+  mimeType: string;
+  data: Uint8Array;
 }
 
 /** A short reply that says what was wrong and what would be right. */

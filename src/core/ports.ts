@@ -1,5 +1,6 @@
 import type { Message } from "./messages.js";
 import type { Result } from "./result.js";
+import type { StreakState, StreakStep, StreakUnit } from "./rules/streak.js";
 
 export const platforms = ["terminal", "discord", "slack"] as const;
 export type Platform = (typeof platforms)[number];
@@ -43,6 +44,8 @@ export interface Cohort {
   timezone: string;
   channelExternalId: string | null;
   status: CohortStatus;
+  /** Whether streaks count days or weeks in this cohort. */
+  streakUnit: StreakUnit;
   createdAt: Date;
 }
 
@@ -69,6 +72,10 @@ export interface IdentityStore {
   findSpace(actor: Actor): Promise<Space | undefined>;
   find(actor: Actor): Promise<Identity | undefined>;
   ensure(actor: Actor, at: Date): Promise<Identity>;
+  /** Members of the space whose external id is `query`, or whose display name is it (any case). */
+  lookup(spaceId: number, query: string): Promise<Member[]>;
+  /** The learner's own zone for streaks; null follows the cohort's. */
+  setTimezone(memberId: number, timezone: string | null): Promise<void>;
 }
 
 export interface NewCohort {
@@ -90,8 +97,9 @@ export interface CohortStore {
   /** Names match without regard to case. */
   findByName(spaceId: number, name: string): Promise<Cohort | undefined>;
   list(spaceId: number): Promise<Cohort[]>;
-  /** A member follows one cohort per space; joining another moves them. */
+  /** A member follows one cohort per space; joining another moves them (and their place on its boards). */
   join(memberId: number, cohortId: number): Promise<void>;
+  setStreakUnit(cohortId: number, unit: StreakUnit): Promise<void>;
   summary(cohortId: number): Promise<CohortSummary>;
   setChannel(cohortId: number, channelExternalId: string): Promise<void>;
   /** Who created the cohort, to tell them when its posts cannot go out. */
@@ -143,7 +151,14 @@ export interface ScheduleStore {
   nextFireAt(): Promise<Date | undefined>;
 }
 
-export type PostKind = "module" | "reminder" | "wrap-up" | "manual" | "daily-question" | "daily-results";
+export type PostKind =
+  | "module"
+  | "reminder"
+  | "wrap-up"
+  | "manual"
+  | "daily-question"
+  | "daily-results"
+  | "leaderboard";
 export type PostStatus = "claimed" | "sent" | "failed" | "skipped";
 
 export interface PostClaim {
@@ -206,8 +221,8 @@ export interface TrackStore {
 /** Everything the core keeps. Implementations keep their SQL to themselves (see src/db). */
 export interface Attempt {
   spaceId: number;
+  /** The learner's cohort and track are read in the answer's own transaction, not passed in. */
   memberId: number;
-  cohortId: number | null;
   questionId: string;
   response: string;
   correct: boolean;
@@ -217,6 +232,10 @@ export interface Attempt {
   /** Points for this attempt if it is the member's first correct one for the question. */
   points: number;
   reason: string;
+  /** The cohort's week at `at` (0 before week 1 or without a cohort). */
+  week: number;
+  /** The learner's local calendar day at `at`, in their zone (YYYY-MM-DD). */
+  day: string;
 }
 
 export interface RecordedAttempt {
@@ -225,6 +244,10 @@ export interface RecordedAttempt {
   /** Points went to the ledger with this attempt. */
   scored: boolean;
   points: number;
+  /** How the learner's streaks moved, in both units; absent when nothing was stored. */
+  streaks?: Record<StreakUnit, StreakStep>;
+  /** The cohort the answer counted for, read in the same transaction. */
+  cohortId: number | null;
 }
 
 export interface AttemptSummary {
@@ -288,8 +311,58 @@ export interface ReviewStore {
   earliest(memberId: number): Promise<ReviewEntry | undefined>;
 }
 
+/** A leaderboard of one cohort: all time, one week of the cohort, or the learners of one track. */
+export type Board = { kind: "all" } | { kind: "week"; week: number } | { kind: "track"; trackId: string };
+
+export interface Standing {
+  /** 1-based; ties are broken by who reached the points first, then by who joined first. */
+  rank: number;
+  member: Member;
+  points: number;
+  reachedAt: Date;
+}
+
+export interface WeekParticipation {
+  week: number;
+  learners: number;
+  points: number;
+}
+
+export interface QuestionTally {
+  questionId: string;
+  attempts: number;
+  correct: number;
+}
+
+export interface ProgressRow {
+  member: Member;
+  trackId: string | null;
+  /** All-time points in the cohort, and the place they give (null: not on the board yet). */
+  points: number;
+  rank: number | null;
+  streaks: Record<StreakUnit, StreakState>;
+}
+
+/** Leaderboards, streaks and activity: aggregates kept with every answer, rebuildable from the ledger. */
+export interface ProgressStore {
+  top(cohortId: number, board: Board, limit: number): Promise<Standing[]>;
+  standing(cohortId: number, board: Board, memberId: number): Promise<Standing | undefined>;
+  /** How many learners are on the board. */
+  size(cohortId: number, board: Board): Promise<number>;
+  streak(memberId: number, unit: StreakUnit): Promise<StreakState>;
+  /** Activities per local day, for days from `from` to `to` inclusive. */
+  activity(memberId: number, from: string, to: string): Promise<Map<string, number>>;
+  participation(cohortId: number): Promise<WeekParticipation[]>;
+  questionTallies(cohortId: number): Promise<QuestionTally[]>;
+  /** The cohort's members whose last active unit lies between `from` and `to` (inclusive) with a streak going then. */
+  lapsing(cohortId: number, unit: StreakUnit, from: string, to: string): Promise<ProgressRow[]>;
+  /** One row per current member of the cohort, for the CSV export. */
+  report(cohortId: number): Promise<ProgressRow[]>;
+}
+
 export interface Store {
   identities: IdentityStore;
+  progress: ProgressStore;
   cohorts: CohortStore;
   tracks: TrackStore;
   schedules: ScheduleStore;
@@ -323,4 +396,9 @@ export interface ChatOutbox {
   send(target: ChannelTarget, message: Message, key: string): Promise<SendOutcome>;
   /** A private message to one person (the moderator, when posting fails). */
   notify(target: UserTarget, message: Message): Promise<SendOutcome>;
+}
+
+/** Turns an SVG picture the core drew into PNG bytes. */
+export interface PictureRenderer {
+  png(svg: string): Promise<Uint8Array>;
 }

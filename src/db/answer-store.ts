@@ -1,5 +1,6 @@
 import { and, count, desc, eq, max, sql, sum } from "drizzle-orm";
 import type { AnswerStore, AttemptSummary } from "../core/ports.js";
+import { applyLedgerEntry, placeOf } from "./aggregates.js";
 import type { Db } from "./client.js";
 import { answers, pointsLedger, questionsDelivered } from "./schema.js";
 
@@ -13,7 +14,7 @@ export function answerStore(db: Db): AnswerStore {
             .from(answers)
             .where(eq(answers.eventKey, attempt.eventKey))
             .get();
-          if (seen) return { stored: false, scored: false, points: 0 };
+          if (seen) return { stored: false, scored: false, points: 0, cohortId: null };
         }
         const alreadyScored = tx
           .select({ id: answers.id })
@@ -26,7 +27,8 @@ export function answerStore(db: Db): AnswerStore {
             ),
           )
           .get();
-        const scores = attempt.correct && !alreadyScored;
+        const scores = attempt.correct && attempt.points > 0 && !alreadyScored;
+        const points = scores ? attempt.points : 0;
         const row = tx
           .insert(answers)
           .values({
@@ -40,20 +42,36 @@ export function answerStore(db: Db): AnswerStore {
           })
           .returning({ id: answers.id })
           .get();
-        if (scores && attempt.points > 0) {
-          tx.insert(pointsLedger)
-            .values({
-              spaceId: attempt.spaceId,
-              memberId: attempt.memberId,
-              cohortId: attempt.cohortId,
-              answerId: row.id,
-              points: attempt.points,
-              reason: attempt.reason,
-              createdAt: attempt.at,
-            })
-            .run();
-        }
-        return { stored: true, scored: scores, points: scores ? attempt.points : 0 };
+        const { cohortId, trackId } = placeOf(tx, attempt.memberId);
+        // Every stored answer is an activity (streaks), whether or not it earns points.
+        tx.insert(pointsLedger)
+          .values({
+            spaceId: attempt.spaceId,
+            memberId: attempt.memberId,
+            cohortId,
+            answerId: row.id,
+            questionId: attempt.questionId,
+            correct: attempt.correct,
+            points,
+            reason: attempt.reason,
+            week: attempt.week,
+            day: attempt.day,
+            trackId,
+            createdAt: attempt.at,
+          })
+          .run();
+        const streaks = applyLedgerEntry(tx, {
+          memberId: attempt.memberId,
+          cohortId,
+          trackId,
+          questionId: attempt.questionId,
+          correct: attempt.correct,
+          points,
+          week: attempt.week,
+          day: attempt.day,
+          at: attempt.at,
+        });
+        return { stored: true, scored: scores, points, streaks, cohortId };
       });
     },
     async summary(memberId, questionId) {

@@ -27,6 +27,7 @@ export const toCohort = (row: typeof cohorts.$inferSelect): Cohort => ({
   timezone: row.timezone,
   channelExternalId: row.channelExternalId,
   status: row.status,
+  streakUnit: row.streakUnit,
   createdAt: row.createdAt,
 });
 

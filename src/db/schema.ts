@@ -44,6 +44,10 @@ export const cohorts = sqliteTable(
     status: text("status", { enum: ["active", "paused", "complete"] })
       .notNull()
       .default("active"),
+    /** Whether the cohort's streaks count days or weeks. */
+    streakUnit: text("streak_unit", { enum: ["day", "week"] })
+      .notNull()
+      .default("day"),
     createdBy: integer("created_by").references((): AnySQLiteColumn => members.id, {
       onDelete: "set null",
     }),
@@ -144,7 +148,7 @@ export const posts = sqliteTable(
       .references(() => cohorts.id, { onDelete: "cascade" }),
     week: integer("week").notNull(),
     kind: text("kind", {
-      enum: ["module", "reminder", "wrap-up", "manual", "daily-question", "daily-results"],
+      enum: ["module", "reminder", "wrap-up", "manual", "daily-question", "daily-results", "leaderboard"],
     }).notNull(),
     dueAt: integer("due_at", { mode: "timestamp_ms" }).notNull(),
     status: text("status", { enum: ["claimed", "sent", "failed", "skipped"] }).notNull(),
@@ -212,7 +216,10 @@ export const answers = sqliteTable(
   ],
 );
 
-/** Append-only: streaks and leaderboards are aggregates that can be rebuilt from it. */
+/**
+ * Append-only, one row per stored answer (points may be 0): the source every aggregate
+ * below is rebuilt from (`npm run db:rebuild`).
+ */
 export const pointsLedger = sqliteTable(
   "points_ledger",
   {
@@ -225,14 +232,106 @@ export const pointsLedger = sqliteTable(
       .references(() => members.id, { onDelete: "cascade" }),
     cohortId: integer("cohort_id").references(() => cohorts.id, { onDelete: "set null" }),
     answerId: integer("answer_id").references(() => answers.id, { onDelete: "set null" }),
+    questionId: text("question_id"),
+    correct: integer("correct", { mode: "boolean" }).notNull().default(false),
     points: integer("points").notNull(),
     reason: text("reason").notNull(),
+    /** The cohort's week when it was earned (0: before week 1 or no cohort). */
+    week: integer("week").notNull().default(0),
+    /** The learner's local calendar day then, in their zone at that moment; null on rows from before streaks. */
+    day: text("day"),
+    /** The learner's track then. */
+    trackId: text("track_id"),
     createdAt: createdAt(),
   },
   (t) => [
-    index("points_ledger_member").on(t.memberId, t.createdAt),
+    // With the rowid inside, this also reads a member's entries in the order they were written.
+    index("points_ledger_member").on(t.memberId),
     index("points_ledger_cohort").on(t.cohortId, t.createdAt),
   ],
+);
+
+/**
+ * One leaderboard row per learner and board: a cohort's "all", "week:N" or "track:<id>".
+ * Kept for the cohort's current members, updated in the answer's transaction.
+ */
+export const boardEntries = sqliteTable(
+  "board_entries",
+  {
+    cohortId: integer("cohort_id")
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    board: text("board").notNull(),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    points: integer("points").notNull(),
+    /** When the learner reached these points: ties go to whoever got there first. */
+    reachedAt: integer("reached_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cohortId, t.board, t.memberId] }),
+    // Top-N reads this index in order; own rank counts ties inside one points value.
+    index("board_entries_rank").on(t.cohortId, t.board, sql`${t.points} DESC`, t.reachedAt, t.memberId),
+  ],
+);
+
+/** How many learners of a board hold each points value: own rank sums these instead of counting rows. */
+export const boardCounts = sqliteTable(
+  "board_counts",
+  {
+    cohortId: integer("cohort_id")
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    board: text("board").notNull(),
+    points: integer("points").notNull(),
+    members: integer("members").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.board, t.points] })],
+);
+
+/** A learner's streak, kept in both units so a cohort can switch between daily and weekly. */
+export const streaks = sqliteTable(
+  "streaks",
+  {
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    unit: text("unit", { enum: ["day", "week"] }).notNull(),
+    current: integer("current").notNull(),
+    longest: integer("longest").notNull(),
+    /** The last active day, or the Monday of the last active week (YYYY-MM-DD). */
+    lastUnit: text("last_unit"),
+    freezes: integer("freezes").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.unit] }), index("streaks_unit_last").on(t.unit, t.lastUnit)],
+);
+
+/** Activities per learner and local day: the streak heat-map. */
+export const activityDays = sqliteTable(
+  "activity_days",
+  {
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    activities: integer("activities").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.day] })],
+);
+
+/** Attempts and right answers per cohort and question, for accuracy per topic in /stats. */
+export const questionStats = sqliteTable(
+  "question_stats",
+  {
+    cohortId: integer("cohort_id")
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    questionId: text("question_id").notNull(),
+    attempts: integer("attempts").notNull(),
+    correct: integer("correct").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.questionId] })],
 );
 
 /** Missed quiz items coming back by spaced repetition (/review). */

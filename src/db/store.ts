@@ -1,10 +1,12 @@
-import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { and, count, eq, isNull, or, sql } from "drizzle-orm";
 import type { Actor, CohortStore, Identity, IdentityStore, Store, TrackStore } from "../core/ports.js";
 import { err, ok } from "../core/result.js";
+import { placeOnBoards } from "./aggregates.js";
 import { answerStore } from "./answer-store.js";
 import type { Db } from "./client.js";
 import { deliveryStore } from "./delivery-store.js";
 import { postStore } from "./post-store.js";
+import { progressStore } from "./progress-store.js";
 import { reviewStore } from "./review-store.js";
 import { toCohort, toMember, toSpace } from "./rows.js";
 import { scheduleStore } from "./schedule-store.js";
@@ -68,6 +70,24 @@ function identityStore(db: Db): IdentityStore {
         return { space: toSpace(space), member: toMember(member) };
       });
     },
+    async lookup(spaceId, query) {
+      return db
+        .select()
+        .from(members)
+        .where(
+          and(
+            eq(members.spaceId, spaceId),
+            or(eq(members.externalId, query), sql`lower(${members.displayName}) = ${query.toLowerCase()}`),
+          ),
+        )
+        .orderBy(members.id)
+        .limit(5)
+        .all()
+        .map(toMember);
+    },
+    async setTimezone(memberId, timezone) {
+      db.update(members).set({ timezone }).where(eq(members.id, memberId)).run();
+    },
   };
 }
 
@@ -97,6 +117,7 @@ function cohortStore(db: Db): CohortStore {
           .returning()
           .get();
         tx.update(members).set({ cohortId: row.id }).where(eq(members.id, input.createdBy)).run();
+        placeOnBoards(tx, input.createdBy);
         tx.insert(schedules)
           .values({ ...input.moduleSchedule, cohortId: row.id, createdAt: input.at, updatedAt: input.at })
           .run();
@@ -125,7 +146,13 @@ function cohortStore(db: Db): CohortStore {
         .map(toCohort);
     },
     async join(memberId, cohortId) {
-      db.update(members).set({ cohortId }).where(eq(members.id, memberId)).run();
+      db.transaction((tx) => {
+        tx.update(members).set({ cohortId }).where(eq(members.id, memberId)).run();
+        placeOnBoards(tx, memberId);
+      });
+    },
+    async setStreakUnit(cohortId, streakUnit) {
+      db.update(cohorts).set({ streakUnit }).where(eq(cohorts.id, cohortId)).run();
     },
     async summary(cohortId) {
       const total = db.select({ n: count() }).from(members).where(eq(members.cohortId, cohortId)).get();
@@ -176,17 +203,21 @@ function trackStore(db: Db): TrackStore {
           .returning({ trackId: trackMemberships.trackId })
           .get();
         tx.insert(trackMemberships).values({ memberId, trackId, joinedAt: at }).run();
+        placeOnBoards(tx, memberId);
         return { previous: previous?.trackId ?? null };
       });
     },
     async leave(memberId, at) {
-      const row = db
-        .update(trackMemberships)
-        .set({ leftAt: at })
-        .where(and(eq(trackMemberships.memberId, memberId), isNull(trackMemberships.leftAt)))
-        .returning()
-        .get();
-      return row && { memberId: row.memberId, trackId: row.trackId, joinedAt: row.joinedAt };
+      return db.transaction((tx) => {
+        const row = tx
+          .update(trackMemberships)
+          .set({ leftAt: at })
+          .where(and(eq(trackMemberships.memberId, memberId), isNull(trackMemberships.leftAt)))
+          .returning()
+          .get();
+        if (row) placeOnBoards(tx, memberId);
+        return row && { memberId: row.memberId, trackId: row.trackId, joinedAt: row.joinedAt };
+      });
     },
   };
 }
@@ -194,6 +225,7 @@ function trackStore(db: Db): TrackStore {
 export function createStore(db: Db): Store {
   return {
     identities: identityStore(db),
+    progress: progressStore(db),
     cohorts: cohortStore(db),
     tracks: trackStore(db),
     schedules: scheduleStore(db),

@@ -57,10 +57,13 @@ describe("practice through the terminal chat", () => {
     const sqlite = new Database(databasePath, { readonly: true });
     try {
       const ledger = sqlite
-        .prepare("SELECT count(*) AS entries, sum(points) AS points FROM points_ledger")
+        .prepare(
+          "SELECT count(*) AS entries, sum(points > 0) AS scoring, sum(points) AS points FROM points_ledger",
+        )
         .get();
-      expect(ledger).toEqual({ entries: 5, points: total });
-      // 1 quiz answer (the repeat stores nothing) + 4 × (wrong, right) + 1 repeat of a solved challenge.
+      // 1 quiz answer (the repeat stores nothing) + 4 × (wrong, right) + 1 repeat of a solved challenge,
+      // each an activity in the ledger; five of them score.
+      expect(ledger).toEqual({ entries: 10, scoring: 5, points: total });
       expect(sqlite.prepare("SELECT count(*) AS n FROM answers").get()).toEqual({ n: 10 });
     } finally {
       sqlite.close();

@@ -6,6 +6,7 @@ import { type Message, problem } from "../../core/messages.js";
 import type { Actor } from "../../core/ports.js";
 import type { TerminalConsole } from "./console.js";
 import { LOCAL_MODERATOR, readLine } from "./events/line.js";
+import { saveAttachments } from "./files/save.js";
 import { renderMessage } from "./render/text.js";
 
 export interface TerminalChatOptions {
@@ -18,6 +19,8 @@ export interface TerminalChatOptions {
   settle?: () => Promise<void>;
   /** Where interactive history is kept between runs. */
   historyPath?: string;
+  /** Where pictures and exports are written, since a terminal cannot show them. */
+  filesDir: string;
 }
 
 const SPACE = "local";
@@ -110,7 +113,8 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
     if (reply) {
       // Interactive: the prompt is redrawn below the reply by the console.
       if (interactive) terminal.attach(undefined);
-      terminal.print(`${renderMessage(reply, { color })}\n`);
+      const saved = saveAttachments(reply, options.filesDir);
+      terminal.print(`${renderMessage(reply, { color, saved })}\n`);
       if (interactive) terminal.attach(rl);
     }
     if (!interactive) await options.settle?.();

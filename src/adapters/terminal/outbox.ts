@@ -1,14 +1,16 @@
 import type { ChatOutbox } from "../../core/ports.js";
 import type { TerminalConsole } from "./console.js";
+import { saveAttachments } from "./files/save.js";
 import { renderMessage } from "./render/text.js";
 
 /** Posts and moderator notices print in the local channel; nothing here can fail but the terminal. */
-export function terminalOutbox(terminal: TerminalConsole): ChatOutbox {
+export function terminalOutbox(terminal: TerminalConsole, filesDir: string): ChatOutbox {
   let sent = 0;
   return {
     async send(target, message) {
       const header = `📣 #${target.channelExternalId}`;
-      terminal.print(`${header}\n${renderMessage(message, { color: terminal.color })}\n`);
+      const saved = saveAttachments(message, filesDir);
+      terminal.print(`${header}\n${renderMessage(message, { color: terminal.color, saved })}\n`);
       sent++;
       return { ok: true, messageId: `terminal-${sent}` };
     },

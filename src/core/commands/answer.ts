@@ -2,6 +2,7 @@ import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { firstReview } from "../rules/review.js";
 import { describeAnswer, markAnswer, quizPoints, speedBonus } from "../rules/scoring.js";
+import { recordAnswer } from "../services/activity.js";
 import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
 
@@ -55,16 +56,14 @@ export const answer = {
         };
       }
     }
-    const { space, member } = existing ?? (await ctx.store.identities.ensure(ctx.actor, now));
+    const identity = existing ?? (await ctx.store.identities.ensure(ctx.actor, now));
+    const { member } = identity;
     // The cohort's open question of the day pays a bonus for a quick right answer.
     const daily =
       member.cohortId === null ? undefined : await ctx.store.deliveries.open(member.cohortId, item.id, now);
     const bonus = daily && marked.value.correct ? speedBonus(daily.deliveredAt, now) : 0;
     const points = quizPoints(item.difficulty, marked.value.correct) + bonus;
-    const recorded = await ctx.store.answers.record({
-      spaceId: space.id,
-      memberId: member.id,
-      cohortId: member.cohortId,
+    const recorded = await recordAnswer(ctx, identity, {
       questionId: item.id,
       response: marked.value.response,
       correct: marked.value.correct,

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
 import type { Message } from "../messages.js";
-import type { Actor, Store } from "../ports.js";
+import type { Actor, PictureRenderer, Store } from "../ports.js";
 import type { Grader } from "../services/grader.js";
 import type { Scheduler } from "../services/scheduler.js";
 
@@ -21,7 +21,9 @@ export interface CommandContext {
   logger: Logger;
   settings: Settings;
   /** Posts outside the timetable (post-now) and hears about schedule changes. */
-  scheduler: Pick<Scheduler, "postNow" | "wake">;
+  scheduler: Pick<Scheduler, "postNow" | "wake" | "announce">;
+  /** Draws the core's SVG pictures as PNG. */
+  pictures: PictureRenderer;
   /** Grades challenge submissions in the sandboxes. */
   grader: Pick<Grader, "grade">;
   /** The registered commands, for /help. */
@@ -40,7 +42,7 @@ export interface Command<Input extends z.ZodObject = z.ZodObject> {
   /** One line, at most 100 characters (Discord's limit for descriptions). */
   summary: string;
   audience: Audience;
-  group: "start" | "learn" | "practice" | "tracks" | "cohorts" | "schedules";
+  group: "start" | "learn" | "practice" | "progress" | "tracks" | "cohorts" | "schedules";
   /** Arguments in the order they are typed; `.describe()` gives each its help text. */
   input: Input;
   examples: readonly string[];

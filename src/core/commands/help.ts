@@ -16,6 +16,7 @@ const groups: { id: AnyCommand["group"]; heading: string }[] = [
   { id: "start", heading: "Getting started" },
   { id: "learn", heading: "Learn" },
   { id: "practice", heading: "Practise" },
+  { id: "progress", heading: "Progress" },
   { id: "tracks", heading: "Role tracks" },
   { id: "cohorts", heading: "Cohorts" },
   { id: "schedules", heading: "Schedules" },

@@ -4,8 +4,10 @@ import { challengeList } from "./challenge-list.js";
 import { cohortCreate } from "./cohort-create.js";
 import { cohortInfo } from "./cohort-info.js";
 import { cohortJoin } from "./cohort-join.js";
+import { cohortStreaks } from "./cohort-streaks.js";
 import type { AnyCommand } from "./command.js";
 import { help } from "./help.js";
+import { leaderboard } from "./leaderboard.js";
 import { quiz } from "./quiz.js";
 import { review } from "./review.js";
 import { roadmap } from "./roadmap.js";
@@ -18,7 +20,10 @@ import { scheduleResume } from "./schedule-resume.js";
 import { scheduleSet } from "./schedule-set.js";
 import { scheduleShow } from "./schedule-show.js";
 import { scheduleSkip } from "./schedule-skip.js";
+import { stats } from "./stats.js";
+import { streak } from "./streak.js";
 import { submit } from "./submit.js";
+import { timezone } from "./timezone.js";
 import { trackJoin } from "./track-join.js";
 import { trackLeave } from "./track-leave.js";
 import { trackList } from "./track-list.js";
@@ -36,6 +41,10 @@ export const commands: readonly AnyCommand[] = [
   challenge,
   submit,
   review,
+  streak,
+  leaderboard,
+  timezone,
+  stats,
   trackList,
   trackJoin,
   trackLeave,
@@ -43,6 +52,7 @@ export const commands: readonly AnyCommand[] = [
   cohortCreate,
   cohortJoin,
   cohortInfo,
+  cohortStreaks,
   scheduleSet,
   scheduleShow,
   schedulePause,

@@ -148,8 +148,14 @@ describe("submit", () => {
       /Solved! \+20 points, 20 in all\.[\s\S]*Why it works/,
     );
     expect(await say(t, "ana", "/submit sql-counts SELECT …")).toMatch(/Correct again.*no new points/);
-    const ledger = t.database.sqlite.prepare("SELECT points, reason FROM points_ledger").all();
-    expect(ledger).toEqual([{ points: 20, reason: "challenge sql-counts" }]);
+    // Every attempt is an activity in the ledger; only the first success carries points.
+    const ledger = t.database.sqlite.prepare("SELECT points, correct, reason FROM points_ledger").all();
+    expect(ledger).toEqual([
+      { points: 0, correct: 0, reason: "challenge sql-counts" },
+      { points: 0, correct: 0, reason: "challenge sql-counts" },
+      { points: 20, correct: 1, reason: "challenge sql-counts" },
+      { points: 0, correct: 1, reason: "challenge sql-counts" },
+    ]);
   });
 
   it("given a first-try success, adds the bonus", async () => {
@@ -201,8 +207,13 @@ describe("review", () => {
       await say(t, "ana", "/review w01-left b");
     }
     expect(await say(t, "ana", "/review")).toMatch(/Nothing to review: questions you miss/);
-    // Reviews teach; they never score.
-    expect(t.database.sqlite.prepare("SELECT count(*) AS n FROM points_ledger").get()).toEqual({ n: 0 });
+    // Reviews teach and keep a streak going, but never score.
+    expect(
+      t.database.sqlite.prepare("SELECT count(*) AS n, sum(points) AS points FROM points_ledger").get(),
+    ).toEqual({
+      n: 5,
+      points: 0,
+    });
   });
 
   it("given a question that is not in your reviews, says so and writes nothing", async () => {

@@ -3,6 +3,7 @@ import { problem, success } from "../messages.js";
 import { afterReview, isLearnt } from "../rules/review.js";
 import { describeAnswer, markAnswer } from "../rules/scoring.js";
 import { formatInZone } from "../rules/zoned.js";
+import { recordAnswer } from "../services/activity.js";
 import { viewLearner } from "../services/learner.js";
 import { quizMessage } from "../services/question-message.js";
 import { restOfLine } from "./args.js";
@@ -67,6 +68,18 @@ export const review = {
     const marked = markAnswer(item, choice);
     if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
 
+    // A review answer is an activity and, when right, counts the item as known (no points: it scored once already).
+    if (learner.identity) {
+      await recordAnswer(ctx, learner.identity, {
+        questionId: item.id,
+        response: marked.value.response,
+        correct: marked.value.correct,
+        eventKey: null,
+        at: now,
+        points: 0,
+        reason: `review ${item.id}`,
+      });
+    }
     const next = afterReview(entry, marked.value.correct, now);
     const why = [{ heading: "Why", text: item.explanation }];
     if (isLearnt(next)) {

@@ -26,7 +26,7 @@ export async function callerCohort(ctx: CommandContext): Promise<Result<CohortCo
   if (!identity || !cohort) {
     return err(
       problem(
-        "You're not in a cohort, and schedules belong to one.",
+        "You're not in a cohort, and this belongs to one.",
         "Create one with /cohort create <name>, or join one with /cohort join <name>.",
       ),
     );

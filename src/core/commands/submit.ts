@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { challengePoints } from "../rules/scoring.js";
+import { recordAnswer } from "../services/activity.js";
 import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
 
@@ -32,15 +33,13 @@ export const submit = {
     if (grade.verdict === "unavailable") return problem(grade.feedback);
 
     const now = ctx.clock.now();
-    const { space, member } =
+    const identity =
       (await ctx.store.identities.find(ctx.actor)) ?? (await ctx.store.identities.ensure(ctx.actor, now));
+    const { member } = identity;
     const before = await ctx.store.answers.summary(member.id, found.id);
     const passed = grade.verdict === "pass";
     const { points, firstTry } = challengePoints(found.difficulty, before.attempts);
-    const recorded = await ctx.store.answers.record({
-      spaceId: space.id,
-      memberId: member.id,
-      cohortId: member.cohortId,
+    const recorded = await recordAnswer(ctx, identity, {
       questionId: found.id,
       // The text itself is the learner's work; it is stored for them, never logged.
       response: query.slice(0, 16_384),
@@ -48,7 +47,7 @@ export const submit = {
       eventKey: null,
       at: now,
       points,
-      reason: `challenge ${found.id}${firstTry ? " (first try)" : ""}`,
+      reason: `challenge ${found.id}${firstTry && passed ? " (first try)" : ""}`,
     });
     if (passed) {
       if (!recorded.scored) {

@@ -73,6 +73,7 @@ export const postKindLabel: Record<PostKind, string> = {
   manual: "module (posted by hand)",
   "daily-question": "daily question",
   "daily-results": "daily question's results",
+  leaderboard: "weekly leaderboard",
 };
 
 /** The question of the day in the cohort channel: one button per choice, for everyone. */

@@ -56,12 +56,21 @@ describe("weekly module posts over a year", () => {
           expect(post.status).toBe("sent");
           expect(formatInZone(post.dueAt, zone)).toMatch(/^Mon \d{4}-\d{2}-\d{2} 09:00 /);
         }
-        expect((await posts(t, name, "wrap-up")).map((p) => p.status)).toEqual(["sent"]);
+        const wrapUp = await posts(t, name, "wrap-up");
+        expect(wrapUp.map((p) => p.status)).toEqual(["sent"]);
+        // Each week's board goes out as the week ends: with the next module, and week 20's with the wrap-up.
+        const boards = await posts(t, name, "leaderboard");
+        expect(boards.map((p) => [p.week, p.status])).toEqual(
+          Array.from({ length: 20 }, (_, i) => [i + 1, "sent"]),
+        );
+        expect(boards.map((p) => p.dueAt.getTime())).toEqual(
+          [...modules.slice(1), ...wrapUp].map((p) => p.dueAt.getTime()),
+        );
         expect(await say(t, "mod", `/cohort info ${name}`)).toMatch(/finished the roadmap/);
       }
-      // 2 cohorts × (20 modules + wrap-up), and nothing sent twice.
-      expect(t.outbox.sent).toHaveLength(42);
-      expect(new Set(t.outbox.sent.map((s) => s.key)).size).toBe(42);
+      // 2 cohorts × (20 modules + 20 boards + wrap-up), and nothing sent twice.
+      expect(t.outbox.sent).toHaveLength(82);
+      expect(new Set(t.outbox.sent.map((s) => s.key)).size).toBe(82);
     },
   );
 
@@ -303,7 +312,11 @@ describe("a cohort created after its start", () => {
     const t = testCore("2026-03-23T10:00:00Z");
     await say(t, "mod", "/cohort create late 2026-03-02 UTC");
     await t.settle();
-    expect((await posts(t, "late")).map((p) => [p.week, p.status])).toEqual([[4, "sent"]]);
+    // The fire that starts week 4 also closes week 3, so week 3's board goes out with it.
+    expect((await posts(t, "late")).map((p) => [p.kind, p.week, p.status])).toEqual([
+      ["leaderboard", 3, "sent"],
+      ["module", 4, "sent"],
+    ]);
     expect(await say(t, "mod", "/cohort info")).toMatch(/week 4 of 20/);
 
     const later = testCore("2026-03-25T10:00:00Z");

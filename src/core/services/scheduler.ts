@@ -7,6 +7,7 @@ import type {
   Cohort,
   CohortDelivery,
   DueSchedule,
+  PictureRenderer,
   Platform,
   Post,
   PostClaim,
@@ -14,8 +15,17 @@ import type {
   SchedulePlan,
   Store,
 } from "../ports.js";
-import { moduleFires, nextFire, nextFires, progressAt, retryDelayMs, WRAP_UP } from "../rules/schedule.js";
+import {
+  moduleFires,
+  nextFire,
+  nextFires,
+  progressAt,
+  retryDelayMs,
+  TOTAL_WEEKS,
+  WRAP_UP,
+} from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
+import { boardMessage } from "./leaderboard.js";
 import type { OutboundQueue } from "./outbound.js";
 import {
   dailyQuestionPost,
@@ -34,6 +44,7 @@ export interface SchedulerOptions {
   logger: Logger;
   queue: OutboundQueue;
   outboxes: Partial<Record<Platform, ChatOutbox>>;
+  pictures: PictureRenderer;
   /** A fire missed by less than this (downtime) is still sent; older ones are recorded as skipped. */
   catchUpMs: number;
   /** Schedules planned per transaction; between batches the event loop serves commands. */
@@ -65,6 +76,7 @@ export class Scheduler {
   private readonly sending = new Set<number>();
   private chain: Promise<unknown> = Promise.resolve();
   private wakeListener: (() => void) | undefined;
+  private announcements = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -103,6 +115,27 @@ export class Scheduler {
     );
     if (post) this.enqueue(post.id, platform);
     return post;
+  }
+
+  /** A one-off message to the cohort's channel (a streak milestone): best effort, never stored as a post. */
+  announce(cohort: Cohort, where: { platform: Platform; spaceExternalId: string }, message: Message): void {
+    const { platform, spaceExternalId } = where;
+    const { logger } = this.options;
+    const outbox = this.options.outboxes[platform];
+    const channel = cohort.channelExternalId;
+    if (!outbox || !channel) return;
+    this.options.queue.enqueue({
+      platform,
+      run: async () => {
+        const outcome = await outbox.send(
+          { platform, spaceExternalId, channelExternalId: channel },
+          message,
+          `quorum-announce-${cohort.id}-${++this.announcements}`,
+        );
+        if (!outcome.ok)
+          logger.warn({ cohort: cohort.name, problem: outcome.problem }, "announcement not sent");
+      },
+    });
   }
 
   private async runTick(): Promise<TickReport> {
@@ -175,6 +208,9 @@ export class Scheduler {
     if (schedule.kind === "module") {
       for (const fire of moduleFires(timelineOf(schedule), after, now)) {
         if (fire.kind === "skipped") continue;
+        // The week that just ended gets its board, posted before the next module.
+        const ended = fire.kind === "wrap-up" ? TOTAL_WEEKS : fire.week - 1;
+        if (ended >= 1) place({ cohortId: cohort.id, week: ended, kind: "leaderboard", dueAt: fire.at });
         if (fire.kind === "wrap-up") {
           place({ cohortId: cohort.id, week: WRAP_UP, kind: "wrap-up", dueAt: fire.at });
           plan.completesCohort = true;
@@ -245,6 +281,15 @@ export class Scheduler {
         const delivery = await this.dailyQuestion(target);
         const item = delivery && curriculum.bank.items.find((i) => i.id === delivery.questionId);
         return item && delivery ? dailyQuestionPost(item, cohort, delivery.closesAt) : undefined;
+      }
+      case "leaderboard": {
+        const message = await boardMessage(
+          this.options,
+          cohort,
+          { kind: "week", week: post.week },
+          undefined,
+        );
+        return { ...message, title: `Week ${post.week} is over · ${cohort.name}'s board` };
       }
       case "daily-results": {
         // The question that closed at this post's due time.

@@ -3,6 +3,8 @@ import type { Message, Tone } from "../../../core/messages.js";
 export interface RenderOptions {
   /** ANSI colours and bold; off for pipes, NO_COLOR, and tests. */
   color: boolean;
+  /** Where the message's pictures and files were written, by name. */
+  saved?: ReadonlyMap<string, string>;
 }
 
 const ansi = {
@@ -122,8 +124,12 @@ export function renderMessage(message: Message, options: RenderOptions): string 
   if (message.choices?.length) {
     blocks.push(message.choices.map((choice, i) => `[${i + 1}] ${choice.label}`).join("   "));
   }
+  const where = (name: string) => options.saved?.get(name) ?? "(not saved)";
   if (message.images?.length) {
-    blocks.push(message.images.map((image) => `🖼  ${image.alt} — ${image.path}`).join("\n"));
+    blocks.push(message.images.map((image) => `🖼  ${where(image.name)}`).join("\n"));
+  }
+  if (message.files?.length) {
+    blocks.push(message.files.map((file) => `📎 ${file.name} — ${where(file.name)}`).join("\n"));
   }
   if (message.links?.length) {
     blocks.push(

@@ -1,0 +1,163 @@
+import { addDays, parseCalendarDate } from "../rules/time.js";
+import { cleanText, escapeXml, palette, px, safeText, svgDocument, textWidth } from "./svg.js";
+
+export interface HeatmapChart {
+  /** e.g. "ana · 12-day streak" */
+  title: string;
+  /** e.g. "Last 12 weeks · Europe/Berlin" */
+  subtitle?: string;
+  /** The viewer's today, YYYY-MM-DD: the last cell drawn. */
+  endDate: string;
+  /** Columns to draw, one per Monday-to-Sunday week; 12 in Quorum. */
+  weeks: number;
+  /** Activities per local day (YYYY-MM-DD); a day not in the map had none. */
+  counts: ReadonlyMap<string, number>;
+}
+
+export const MAX_HEATMAP_WEEKS = 53;
+
+const PAD = 20;
+const TITLE_SIZE = 18;
+const SUBTITLE_SIZE = 13;
+const LABEL_SIZE = 11;
+const CELL = 18;
+const CELL_GAP = 4;
+const PITCH = CELL + CELL_GAP;
+const DAY_LABEL_COLUMN = 36;
+const MONTH_LABEL_ROW = 18;
+const LEGEND_CELL = 12;
+const LEGEND_PITCH = LEGEND_CELL + 3;
+/** A long title widens the card up to here, then is cut. */
+const MAX_WIDTH = 600;
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAY_LABELS: [row: number, label: string][] = [
+  [0, "Mon"],
+  [2, "Wed"],
+  [4, "Fri"],
+];
+
+/** The shade level for a day: 0 none, 1 one, 2 two or three, 3 four to six, 4 seven or more. */
+export function activityLevel(count: number): 0 | 1 | 2 | 3 | 4 {
+  if (!(count >= 1)) return 0;
+  if (count < 2) return 1;
+  if (count < 4) return 2;
+  if (count < 7) return 3;
+  return 4;
+}
+
+/** The fill of each level, lightest activity first. */
+export const heatmapShades: readonly string[] = palette.shades;
+
+function calendarMs(date: string): number {
+  const ms = parseCalendarDate(date);
+  if (ms === undefined) throw new RangeError(`not a calendar date: ${date}`);
+  return ms;
+}
+
+/** 0 for Monday through 6 for Sunday. */
+function weekdayIndex(date: string): number {
+  return (new Date(calendarMs(date)).getUTCDay() + 6) % 7;
+}
+
+function monthOf(date: string): number {
+  return new Date(calendarMs(date)).getUTCMonth();
+}
+
+function checkedWeeks(weeks: number): number {
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_HEATMAP_WEEKS) {
+    throw new RangeError(`weeks must be a whole number from 1 to ${MAX_HEATMAP_WEEKS}: ${weeks}`);
+  }
+  return weeks;
+}
+
+/** The days a heat-map shows: from the Monday `weeks - 1` weeks before endDate's week through endDate. */
+export function heatmapRange(endDate: string, weeks: number): { first: string; last: string } {
+  const lastMonday = addDays(endDate, -weekdayIndex(endDate));
+  return { first: addDays(lastMonday, -(checkedWeeks(weeks) - 1) * 7), last: endDate };
+}
+
+/** Month names over the columns where a new month's first Monday falls, never two crowding each other. */
+function monthLabels(firstMonday: string, weeks: number): { column: number; label: string }[] {
+  const labels: { column: number; label: string }[] = [];
+  for (let column = 0; column < weeks; column++) {
+    const month = monthOf(addDays(firstMonday, column * 7));
+    if (column > 0 && month === monthOf(addDays(firstMonday, (column - 1) * 7))) continue;
+    // The first column's month is only a leftover when a new month begins right after it.
+    if (column === 1 && labels[0]?.column === 0) labels.shift();
+    labels.push({ column, label: MONTHS[month] ?? "" });
+  }
+  return labels;
+}
+
+/** A GitHub-style activity grid: one column per week (Monday on top), shaded by activities per day. */
+export function heatmapSvg(chart: HeatmapChart): string {
+  const weeks = checkedWeeks(chart.weeks);
+  const { first } = heatmapRange(chart.endDate, weeks);
+  const gridWidth = weeks * PITCH - CELL_GAP;
+  const gridHeight = 7 * PITCH - CELL_GAP;
+  const gridX = PAD + DAY_LABEL_COLUMN;
+  const titleWidth = textWidth(cleanText(chart.title), TITLE_SIZE, "bold");
+  const subtitleWidth = textWidth(cleanText(chart.subtitle ?? ""), SUBTITLE_SIZE);
+  const width = Math.ceil(
+    Math.max(gridX + gridWidth + PAD, Math.min(MAX_WIDTH, Math.max(titleWidth, subtitleWidth) + 2 * PAD)),
+  );
+  const lineWidth = width - 2 * PAD;
+
+  const body: string[] = [
+    `<text x="${PAD}" y="${PAD + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="bold" fill="${palette.text}">${safeText(chart.title, lineWidth, TITLE_SIZE, "bold")}</text>`,
+  ];
+  let y = PAD + TITLE_SIZE;
+  if (chart.subtitle !== undefined && cleanText(chart.subtitle) !== "") {
+    y += 8 + SUBTITLE_SIZE;
+    body.push(
+      `<text x="${PAD}" y="${y}" font-size="${SUBTITLE_SIZE}" fill="${palette.muted}">${safeText(chart.subtitle, lineWidth, SUBTITLE_SIZE)}</text>`,
+    );
+  }
+  y += 12 + MONTH_LABEL_ROW;
+  const gridY = y;
+
+  for (const { column, label } of monthLabels(first, weeks)) {
+    body.push(
+      `<text class="month" x="${gridX + column * PITCH}" y="${gridY - 6}" font-size="${LABEL_SIZE}" fill="${palette.muted}">${label}</text>`,
+    );
+  }
+  for (const [row, label] of DAY_LABELS) {
+    body.push(
+      `<text x="${gridX - 8}" y="${px(gridY + row * PITCH + CELL / 2 + LABEL_SIZE * 0.35)}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">${label}</text>`,
+    );
+  }
+
+  for (let column = 0; column < weeks; column++) {
+    for (let row = 0; row < 7; row++) {
+      const date = addDays(first, column * 7 + row);
+      // Days after today stay empty: the grid ends where the viewer is.
+      if (date > chart.endDate) break;
+      const count = chart.counts.get(date) ?? 0;
+      const level = activityLevel(count);
+      const today = date === chart.endDate ? ` stroke="${palette.today}" stroke-width="1.5"` : "";
+      body.push(
+        `<rect class="day" data-date="${date}" data-count="${escapeXml(String(count))}" data-level="${level}" x="${gridX + column * PITCH}" y="${gridY + row * PITCH}" width="${CELL}" height="${CELL}" rx="3" fill="${heatmapShades[level]}"${today}/>`,
+      );
+    }
+  }
+
+  const legendY = gridY + gridHeight + 14;
+  const legendRight = gridX + gridWidth;
+  const moreWidth = 30;
+  const cellsX = legendRight - moreWidth - heatmapShades.length * LEGEND_PITCH;
+  body.push(
+    `<text x="${cellsX - 6}" y="${px(legendY + LEGEND_CELL / 2 + LABEL_SIZE * 0.35)}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">Less</text>`,
+  );
+  heatmapShades.forEach((shade, level) => {
+    body.push(
+      `<rect class="legend" x="${cellsX + level * LEGEND_PITCH}" y="${legendY}" width="${LEGEND_CELL}" height="${LEGEND_CELL}" rx="2" fill="${shade}"/>`,
+    );
+  });
+  body.push(
+    `<text x="${legendRight}" y="${px(legendY + LEGEND_CELL / 2 + LABEL_SIZE * 0.35)}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">More</text>`,
+  );
+
+  const height = legendY + LEGEND_CELL + PAD;
+  return svgDocument(width, height, body);
+}

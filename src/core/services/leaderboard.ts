@@ -1,0 +1,115 @@
+import type { Curriculum } from "../curriculum/schema.js";
+import type { Logger } from "../logger.js";
+import type { Image, Message } from "../messages.js";
+import { type LeaderboardRow, leaderboardSvg } from "../pictures/leaderboard.js";
+import type { Board, Cohort, PictureRenderer, Standing, Store } from "../ports.js";
+
+export interface BoardDeps {
+  store: Store;
+  curriculum: Curriculum;
+  pictures: PictureRenderer;
+  logger: Logger;
+}
+
+export const TOP = 10;
+const medals = ["🥇", "🥈", "🥉"];
+
+export function boardTitle(curriculum: Curriculum, board: Board): string {
+  switch (board.kind) {
+    case "all":
+      return "All time";
+    case "week":
+      return board.week === 0 ? "Before week 1" : `Week ${board.week}`;
+    case "track":
+      return curriculum.tracks.find((t) => t.id === board.trackId)?.name ?? board.trackId;
+  }
+}
+
+function boardSlug(board: Board): string {
+  return board.kind === "all" ? "all" : board.kind === "week" ? `week-${board.week}` : board.trackId;
+}
+
+const pts = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "pt" : "pts"}`;
+
+/** Draws a picture, or leaves it out (the text says everything) when drawing fails. */
+export async function picture(
+  deps: Pick<BoardDeps, "pictures" | "logger">,
+  svg: () => string,
+  alt: string,
+  name: string,
+): Promise<Image[]> {
+  try {
+    return [{ alt, name, png: await deps.pictures.png(svg()) }];
+  } catch (error) {
+    deps.logger.warn({ err: error, picture: name }, "picture not drawn; the text stands alone");
+    return [];
+  }
+}
+
+/**
+ * A cohort board as a message: the top ten (ties: who got there first), the viewer's own
+ * place when they are further down, and the same as a bar chart.
+ */
+export async function boardMessage(
+  deps: BoardDeps,
+  cohort: Cohort,
+  board: Board,
+  viewerId: number | undefined,
+): Promise<Message> {
+  const [top, size] = await Promise.all([
+    deps.store.progress.top(cohort.id, board, TOP),
+    deps.store.progress.size(cohort.id, board),
+  ]);
+  const inTop = top.some((s) => s.member.id === viewerId);
+  const own: Standing | undefined =
+    viewerId === undefined || inTop
+      ? undefined
+      : await deps.store.progress.standing(cohort.id, board, viewerId);
+  const title = `${cohort.name} · ${boardTitle(deps.curriculum, board)}`;
+  const line = (s: Standing) => {
+    const you = s.member.id === viewerId ? " ← you" : "";
+    return `${medals[s.rank - 1] ?? `${s.rank}.`} **${s.member.displayName}** · ${pts(s.points)}${you}`;
+  };
+  const lines = top.map(line);
+  if (own) lines.push("…", line(own));
+  if (top.length === 0) {
+    return {
+      title,
+      text:
+        board.kind === "track"
+          ? "Nobody on this track has points in this cohort yet."
+          : "No points yet. Answer a question with /quiz to be the first on the board.",
+      footer: "Boards: /leaderboard week · all · track",
+    };
+  }
+  const row = (s: Standing): LeaderboardRow => ({
+    rank: s.rank,
+    name: s.member.displayName,
+    points: s.points,
+    isCaller: s.member.id === viewerId,
+  });
+  const alt = `${title}: ${top.map((s) => `${s.rank}. ${s.member.displayName} ${s.points}`).join(", ")}`;
+  const viewerLine =
+    viewerId === undefined
+      ? undefined
+      : inTop || own
+        ? undefined
+        : "You're not on this board yet: points you earn in this cohort put you on it.";
+  return {
+    title,
+    text: [...lines, ...(viewerLine ? ["", viewerLine] : [])].join("\n"),
+    images: await picture(
+      deps,
+      () =>
+        leaderboardSvg({
+          title,
+          subtitle: `${size.toLocaleString("en-US")} ${size === 1 ? "learner" : "learners"} · ties go to whoever got there first`,
+          rows: top.map(row),
+          ...(own ? { caller: row(own) } : {}),
+        }),
+      alt,
+      `leaderboard-${boardSlug(board)}.png`,
+    ),
+    footer: `${size.toLocaleString("en-US")} on this board · other boards: /leaderboard week · all · track`,
+  };
+}

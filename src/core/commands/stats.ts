@@ -14,8 +14,10 @@ const input = z.object({
 
 /** Topics with fewer attempts than this say more about chance than about the cohort. */
 const MIN_ATTEMPTS = 3;
-/** "Just broke": the streak ended within this many days. */
+/** "Just broke": the streak ended within this many days… */
 const RECENT_DAYS = 7;
+/** …after lasting at least this many units (a single active day is not yet a habit to lose). */
+const MIN_STREAK = 2;
 
 interface TopicAccuracy {
   title: string;
@@ -105,9 +107,8 @@ export const stats = {
     const lapsing = (await ctx.store.progress.lapsing(cohort.id, unit, addDays(today, -span), today)).filter(
       (row) => {
         const view = streakAsOf(row.streaks[unit], today, unit);
-        return (
-          view.status === "broken" && view.brokeOn !== null && view.brokeOn >= addDays(today, -RECENT_DAYS)
-        );
+        const recent = view.brokeOn !== null && view.brokeOn >= addDays(today, -RECENT_DAYS);
+        return view.status === "broken" && recent && row.streaks[unit].current >= MIN_STREAK;
       },
     );
     const weakest = topicAccuracy(ctx.curriculum, tallies).slice(0, 8);

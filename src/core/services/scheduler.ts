@@ -74,6 +74,7 @@ const MAX_FIRES_PER_TICK = 200;
  */
 export class Scheduler {
   private readonly sending = new Set<number>();
+  private readonly cohortTails = new Map<number, Promise<void>>();
   private chain: Promise<unknown> = Promise.resolve();
   private wakeListener: (() => void) | undefined;
   private announcements = 0;
@@ -113,7 +114,7 @@ export class Scheduler {
       { cohortId: cohort.id, week, kind: "manual", dueAt: now },
       now,
     );
-    if (post) this.enqueue(post.id, platform);
+    if (post) this.enqueue(post, platform);
     return post;
   }
 
@@ -158,7 +159,7 @@ export class Scheduler {
       report.claimed += claimed.length;
       report.missed += plans.reduce((n, p) => n + p.missed.length, 0);
       this.options.afterClaim?.(claimed);
-      for (const post of claimed) this.enqueue(post.id, platforms.get(post.cohortId) ?? "terminal");
+      for (const post of claimed) this.enqueue(post, platforms.get(post.cohortId) ?? "terminal");
       await this.options.yieldToEvents?.();
     }
     // A daily question that has closed gets its results post, claimed like any other.
@@ -172,7 +173,7 @@ export class Scheduler {
     for (const target of await store.posts.pending(now, batchSize)) {
       if (this.sending.has(target.post.id)) continue;
       report.retried++;
-      this.enqueue(target.post.id, target.platform);
+      this.enqueue(target.post, target.platform);
     }
     return report;
   }
@@ -235,12 +236,26 @@ export class Scheduler {
     return plan;
   }
 
-  private enqueue(postId: number, platform: Platform): void {
-    if (this.sending.has(postId)) return;
-    this.sending.add(postId);
+  private enqueue(post: Pick<Post, "id" | "cohortId">, platform: Platform): void {
+    if (this.sending.has(post.id)) return;
+    this.sending.add(post.id);
+    // One cohort's posts go out in the order they were claimed (last week's board before the new module).
+    const previous = this.cohortTails.get(post.cohortId) ?? Promise.resolve();
+    let done: () => void = () => {};
+    const tail = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    this.cohortTails.set(post.cohortId, tail);
     this.options.queue.enqueue({
       platform,
-      run: () => this.send(postId).finally(() => this.sending.delete(postId)),
+      run: () =>
+        previous
+          .then(() => this.send(post.id))
+          .finally(() => {
+            this.sending.delete(post.id);
+            done();
+            if (this.cohortTails.get(post.cohortId) === tail) this.cohortTails.delete(post.cohortId);
+          }),
     });
   }
 

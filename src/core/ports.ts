@@ -343,6 +343,11 @@ export interface ProgressRow {
   streaks: Record<StreakUnit, StreakState>;
 }
 
+export interface LapsingLearner {
+  member: Member;
+  streak: StreakState;
+}
+
 /** Leaderboards, streaks and activity: aggregates kept with every answer, rebuildable from the ledger. */
 export interface ProgressStore {
   top(cohortId: number, board: Board, limit: number): Promise<Standing[]>;
@@ -354,8 +359,8 @@ export interface ProgressStore {
   activity(memberId: number, from: string, to: string): Promise<Map<string, number>>;
   participation(cohortId: number): Promise<WeekParticipation[]>;
   questionTallies(cohortId: number): Promise<QuestionTally[]>;
-  /** The cohort's members whose last active unit lies between `from` and `to` (inclusive) with a streak going then. */
-  lapsing(cohortId: number, unit: StreakUnit, from: string, to: string): Promise<ProgressRow[]>;
+  /** The cohort's members whose last active unit lies between `from` and `to` (inclusive), longest streaks first. */
+  lapsing(cohortId: number, unit: StreakUnit, from: string, to: string): Promise<LapsingLearner[]>;
   /** One row per current member of the cohort, for the CSV export. */
   report(cohortId: number): Promise<ProgressRow[]>;
 }

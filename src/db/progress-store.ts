@@ -154,16 +154,7 @@ export function progressStore(db: Db): ProgressStore {
         )
         .orderBy(desc(streaks.current), asc(members.id))
         .all();
-      return rows.map((r) => {
-        const state = toStreak(r.streak);
-        return {
-          member: toMember(r.member),
-          trackId: null,
-          points: 0,
-          rank: null,
-          streaks: { day: unit === "day" ? state : emptyStreak, week: unit === "week" ? state : emptyStreak },
-        };
-      });
+      return rows.map((r) => ({ member: toMember(r.member), streak: toStreak(r.streak) }));
     },
     async report(cohortId): Promise<ProgressRow[]> {
       const rows = db

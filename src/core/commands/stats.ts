@@ -106,9 +106,9 @@ export const stats = {
     const span = unit === "day" ? RECENT_DAYS + 3 : 7 * 4;
     const lapsing = (await ctx.store.progress.lapsing(cohort.id, unit, addDays(today, -span), today)).filter(
       (row) => {
-        const view = streakAsOf(row.streaks[unit], today, unit);
+        const view = streakAsOf(row.streak, today, unit);
         const recent = view.brokeOn !== null && view.brokeOn >= addDays(today, -RECENT_DAYS);
-        return view.status === "broken" && recent && row.streaks[unit].current >= MIN_STREAK;
+        return view.status === "broken" && recent && row.streak.current >= MIN_STREAK;
       },
     );
     const weakest = topicAccuracy(ctx.curriculum, tallies).slice(0, 8);
@@ -143,7 +143,7 @@ export const stats = {
                 .slice(0, 15)
                 .map(
                   (r) =>
-                    `- ${r.member.displayName}: ${r.streaks[unit].current} ${unit}s, last active ${r.streaks[unit].lastUnit}`,
+                    `- ${r.member.displayName}: ${r.streak.current} ${unit}s, last active ${r.streak.lastUnit}`,
                 )
                 .join("\n")
             : `None in the last ${RECENT_DAYS} days.`,

@@ -315,7 +315,7 @@ export interface ReviewStore {
 export type Board = { kind: "all" } | { kind: "week"; week: number } | { kind: "track"; trackId: string };
 
 export interface Standing {
-  /** 1-based; ties are broken by who reached the points first, then by who joined first. */
+  /** 1-based; ties go to whoever reached the points first, then to the member Quorum saw first in the space. */
   rank: number;
   member: Member;
   points: number;
@@ -357,7 +357,9 @@ export interface ProgressStore {
   streak(memberId: number, unit: StreakUnit): Promise<StreakState>;
   /** Activities per local day, for days from `from` to `to` inclusive. */
   activity(memberId: number, from: string, to: string): Promise<Map<string, number>>;
+  /** Learners with any activity per cohort week, among the cohort's current members. */
   participation(cohortId: number): Promise<WeekParticipation[]>;
+  /** Attempts per question made while in the cohort, including by learners who have since left. */
   questionTallies(cohortId: number): Promise<QuestionTally[]>;
   /** The cohort's members whose last active unit lies between `from` and `to` (inclusive), longest streaks first. */
   lapsing(cohortId: number, unit: StreakUnit, from: string, to: string): Promise<LapsingLearner[]>;

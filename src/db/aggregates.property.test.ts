@@ -14,6 +14,7 @@ import { rebuildAggregates } from "./aggregates.js";
 const aggregateTables = {
   board_entries: "cohort_id, board, member_id",
   board_counts: "cohort_id, board, points",
+  board_day_counts: "cohort_id, board, points, day",
   streaks: "member_id, unit",
   activity_days: "member_id, day",
   question_stats: "cohort_id, question_id",

@@ -1,23 +1,25 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import type { Board } from "../core/ports.js";
 import { emptyStreak, recordActivity, type StreakState, type StreakStep } from "../core/rules/streak.js";
 import type { Db } from "./client.js";
 import {
   activityDays,
   boardCounts,
+  boardDayCounts,
   boardEntries,
-  members,
   pointsLedger,
   questionStats,
   streaks,
-  trackMemberships,
 } from "./schema.js";
 
 // The aggregates kept beside the ledger: written in the answer's transaction, and by the same
 // functions when a learner moves cohort or track. `rebuild` derives them from the ledger alone.
 
-/** A transaction or the database: both take the same queries. */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
+export const DAY_MS = 86_400_000;
+
+/** Which day a points value was reached on: ties inside one points value are counted per day. */
+export const dayOf = (reachedAt: number) => Math.floor(reachedAt / DAY_MS);
 
 export function boardKey(board: Board): string {
   switch (board.kind) {
@@ -37,29 +39,111 @@ function boardsOf(entry: { week: number; trackId: string | null }): string[] {
   return keys;
 }
 
-function changeCount(tx: Tx, cohortId: number, board: string, points: number, delta: 1 | -1): void {
+/**
+ * The answer path runs these for every answer, so they are prepared once per connection
+ * (plain SQL: Drizzle's builder costs more per call than the statements themselves).
+ * They run inside whatever transaction the connection is in.
+ */
+function prepare(sqlite: Database.Database) {
+  return {
+    place: sqlite.prepare<[number], { cohortId: number | null; trackId: string | null }>(
+      `SELECT m.cohort_id AS cohortId, t.track_id AS trackId FROM members m
+       LEFT JOIN track_memberships t ON t.member_id = m.id AND t.left_at IS NULL WHERE m.id = ?`,
+    ),
+    entry: sqlite.prepare<[number, string, number], { points: number; reachedAt: number }>(
+      `SELECT points, reached_at AS reachedAt FROM board_entries
+       WHERE cohort_id = ? AND board = ? AND member_id = ?`,
+    ),
+    insertEntry: sqlite.prepare<[number, string, number, number, number]>(
+      "INSERT INTO board_entries (cohort_id, board, member_id, points, reached_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    updateEntry: sqlite.prepare<[number, number, number, string, number]>(
+      "UPDATE board_entries SET points = ?, reached_at = ? WHERE cohort_id = ? AND board = ? AND member_id = ?",
+    ),
+    countUp: sqlite.prepare<[number, string, number]>(
+      `INSERT INTO board_counts (cohort_id, board, points, members) VALUES (?, ?, ?, 1)
+       ON CONFLICT (cohort_id, board, points) DO UPDATE SET members = members + 1`,
+    ),
+    countDown: sqlite.prepare<[number, string, number]>(
+      "UPDATE board_counts SET members = members - 1 WHERE cohort_id = ? AND board = ? AND points = ?",
+    ),
+    countDrop: sqlite.prepare<[number, string, number]>(
+      "DELETE FROM board_counts WHERE cohort_id = ? AND board = ? AND points = ? AND members <= 0",
+    ),
+    dayUp: sqlite.prepare<[number, string, number, number]>(
+      `INSERT INTO board_day_counts (cohort_id, board, points, day, members) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (cohort_id, board, points, day) DO UPDATE SET members = members + 1`,
+    ),
+    dayDown: sqlite.prepare<[number, string, number, number]>(
+      "UPDATE board_day_counts SET members = members - 1 WHERE cohort_id = ? AND board = ? AND points = ? AND day = ?",
+    ),
+    dayDrop: sqlite.prepare<[number, string, number, number]>(
+      "DELETE FROM board_day_counts WHERE cohort_id = ? AND board = ? AND points = ? AND day = ? AND members <= 0",
+    ),
+    memberEntries: sqlite.prepare<
+      [number],
+      { cohortId: number; board: string; points: number; reachedAt: number }
+    >(
+      "SELECT cohort_id AS cohortId, board, points, reached_at AS reachedAt FROM board_entries WHERE member_id = ?",
+    ),
+    dropMemberEntries: sqlite.prepare<[number]>("DELETE FROM board_entries WHERE member_id = ?"),
+    memberLedger: sqlite.prepare<
+      [number, number],
+      { points: number; week: number; trackId: string | null; createdAt: number }
+    >(
+      `SELECT points, week, track_id AS trackId, created_at AS createdAt FROM points_ledger
+       WHERE member_id = ? AND cohort_id = ? ORDER BY id`,
+    ),
+    questionStat: sqlite.prepare<[number, string, number]>(
+      `INSERT INTO question_stats (cohort_id, question_id, attempts, correct) VALUES (?, ?, 1, ?)
+       ON CONFLICT (cohort_id, question_id) DO UPDATE SET attempts = attempts + 1, correct = correct + excluded.correct`,
+    ),
+    activity: sqlite.prepare<[number, string]>(
+      `INSERT INTO activity_days (member_id, day, activities) VALUES (?, ?, 1)
+       ON CONFLICT (member_id, day) DO UPDATE SET activities = activities + 1`,
+    ),
+    streak: sqlite.prepare<[number, string], StreakState>(
+      "SELECT current, longest, last_unit AS lastUnit, freezes FROM streaks WHERE member_id = ? AND unit = ?",
+    ),
+    saveStreak: sqlite.prepare<[number, string, number, number, string | null, number]>(
+      `INSERT INTO streaks (member_id, unit, current, longest, last_unit, freezes) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (member_id, unit) DO UPDATE SET current = excluded.current, longest = excluded.longest,
+       last_unit = excluded.last_unit, freezes = excluded.freezes`,
+    ),
+  };
+}
+type Statements = ReturnType<typeof prepare>;
+const prepared = new WeakMap<Database.Database, Statements>();
+
+function statements(sqlite: Database.Database): Statements {
+  let made = prepared.get(sqlite);
+  if (!made) {
+    made = prepare(sqlite);
+    prepared.set(sqlite, made);
+  }
+  return made;
+}
+
+/** One learner joins or leaves the count of a (points, day reached) cell of a board. */
+function count(
+  db: Db,
+  cohortId: number,
+  board: string,
+  points: number,
+  reachedAt: number,
+  delta: 1 | -1,
+): void {
+  const q = statements(db.$client);
+  const day = dayOf(reachedAt);
   if (delta === 1) {
-    tx.insert(boardCounts)
-      .values({ cohortId, board, points, members: 1 })
-      .onConflictDoUpdate({
-        target: [boardCounts.cohortId, boardCounts.board, boardCounts.points],
-        set: { members: sql`${boardCounts.members} + 1` },
-      })
-      .run();
+    q.countUp.run(cohortId, board, points);
+    q.dayUp.run(cohortId, board, points, day);
     return;
   }
-  const where = and(
-    eq(boardCounts.cohortId, cohortId),
-    eq(boardCounts.board, board),
-    eq(boardCounts.points, points),
-  );
-  const left = tx
-    .update(boardCounts)
-    .set({ members: sql`${boardCounts.members} - 1` })
-    .where(where)
-    .returning({ members: boardCounts.members })
-    .get();
-  if (left && left.members <= 0) tx.delete(boardCounts).where(where).run();
+  q.countDown.run(cohortId, board, points);
+  q.countDrop.run(cohortId, board, points);
+  q.dayDown.run(cohortId, board, points, day);
+  q.dayDrop.run(cohortId, board, points, day);
 }
 
 /**
@@ -68,26 +152,18 @@ function changeCount(tx: Tx, cohortId: number, board: string, points: number, de
  * Both are independent of the order entries arrive in, so a rebuild gives the same answer.
  */
 function addToBoard(
-  tx: Tx,
+  db: Db,
   cohortId: number,
   board: string,
   memberId: number,
   points: number,
   at: number,
 ): void {
-  const where = and(
-    eq(boardEntries.cohortId, cohortId),
-    eq(boardEntries.board, board),
-    eq(boardEntries.memberId, memberId),
-  );
-  const before = tx
-    .select({ points: boardEntries.points, reachedAt: boardEntries.reachedAt })
-    .from(boardEntries)
-    .where(where)
-    .get();
+  const q = statements(db.$client);
+  const before = q.entry.get(cohortId, board, memberId);
   if (!before) {
-    tx.insert(boardEntries).values({ cohortId, board, memberId, points, reachedAt: at }).run();
-    changeCount(tx, cohortId, board, points, 1);
+    q.insertEntry.run(cohortId, board, memberId, points, at);
+    count(db, cohortId, board, points, at, 1);
     return;
   }
   const reachedAt =
@@ -99,11 +175,10 @@ function addToBoard(
         ? before.reachedAt
         : Math.min(before.reachedAt, at);
   const total = before.points + points;
-  tx.update(boardEntries).set({ points: total, reachedAt }).where(where).run();
-  if (total !== before.points) {
-    changeCount(tx, cohortId, board, before.points, -1);
-    changeCount(tx, cohortId, board, total, 1);
-  }
+  if (total === before.points && reachedAt === before.reachedAt) return;
+  q.updateEntry.run(total, reachedAt, cohortId, board, memberId);
+  count(db, cohortId, board, before.points, before.reachedAt, -1);
+  count(db, cohortId, board, total, reachedAt, 1);
 }
 
 export interface LedgerFacts {
@@ -118,110 +193,63 @@ export interface LedgerFacts {
   at: Date;
 }
 
-function readStreak(tx: Tx, memberId: number, unit: "day" | "week"): StreakState {
-  const row = tx
-    .select()
-    .from(streaks)
-    .where(and(eq(streaks.memberId, memberId), eq(streaks.unit, unit)))
-    .get();
-  return row
-    ? { current: row.current, longest: row.longest, lastUnit: row.lastUnit, freezes: row.freezes }
-    : emptyStreak;
+function readStreak(db: Db, memberId: number, unit: "day" | "week"): StreakState {
+  return statements(db.$client).streak.get(memberId, unit) ?? emptyStreak;
 }
 
-function writeStreak(tx: Tx, memberId: number, unit: "day" | "week", state: StreakState): void {
-  tx.insert(streaks)
-    .values({ memberId, unit, ...state })
-    .onConflictDoUpdate({ target: [streaks.memberId, streaks.unit], set: state })
-    .run();
+function writeStreak(db: Db, memberId: number, unit: "day" | "week", state: StreakState): void {
+  statements(db.$client).saveStreak.run(
+    memberId,
+    unit,
+    state.current,
+    state.longest,
+    state.lastUnit,
+    state.freezes,
+  );
 }
 
-/** Everything one new ledger entry changes, in the caller's transaction. */
-export function applyLedgerEntry(tx: Tx, facts: LedgerFacts): Record<"day" | "week", StreakStep> {
+/** Everything one new ledger entry changes; call it inside the transaction that writes the entry. */
+export function applyLedgerEntry(db: Db, facts: LedgerFacts): Record<"day" | "week", StreakStep> {
+  const q = statements(db.$client);
   const at = facts.at.getTime();
   if (facts.cohortId !== null) {
     for (const board of boardsOf(facts))
-      addToBoard(tx, facts.cohortId, board, facts.memberId, facts.points, at);
-    tx.insert(questionStats)
-      .values({
-        cohortId: facts.cohortId,
-        questionId: facts.questionId,
-        attempts: 1,
-        correct: facts.correct ? 1 : 0,
-      })
-      .onConflictDoUpdate({
-        target: [questionStats.cohortId, questionStats.questionId],
-        set: {
-          attempts: sql`${questionStats.attempts} + 1`,
-          correct: sql`${questionStats.correct} + ${facts.correct ? 1 : 0}`,
-        },
-      })
-      .run();
+      addToBoard(db, facts.cohortId, board, facts.memberId, facts.points, at);
+    q.questionStat.run(facts.cohortId, facts.questionId, facts.correct ? 1 : 0);
   }
-  tx.insert(activityDays)
-    .values({ memberId: facts.memberId, day: facts.day, activities: 1 })
-    .onConflictDoUpdate({
-      target: [activityDays.memberId, activityDays.day],
-      set: { activities: sql`${activityDays.activities} + 1` },
-    })
-    .run();
+  q.activity.run(facts.memberId, facts.day);
   const steps = {
-    day: recordActivity(readStreak(tx, facts.memberId, "day"), facts.day, "day"),
-    week: recordActivity(readStreak(tx, facts.memberId, "week"), facts.day, "week"),
+    day: recordActivity(readStreak(db, facts.memberId, "day"), facts.day, "day"),
+    week: recordActivity(readStreak(db, facts.memberId, "week"), facts.day, "week"),
   };
-  writeStreak(tx, facts.memberId, "day", steps.day.state);
-  writeStreak(tx, facts.memberId, "week", steps.week.state);
+  writeStreak(db, facts.memberId, "day", steps.day.state);
+  writeStreak(db, facts.memberId, "week", steps.week.state);
   return steps;
 }
 
 /** The member's cohort and current track, as the database has them now. */
-export function placeOf(tx: Tx, memberId: number): { cohortId: number | null; trackId: string | null } {
-  const row = tx
-    .select({ cohortId: members.cohortId, trackId: trackMemberships.trackId })
-    .from(members)
-    .leftJoin(
-      trackMemberships,
-      and(eq(trackMemberships.memberId, members.id), isNull(trackMemberships.leftAt)),
-    )
-    .where(eq(members.id, memberId))
-    .get();
-  return { cohortId: row?.cohortId ?? null, trackId: row?.trackId ?? null };
+export function placeOf(db: Db, memberId: number): { cohortId: number | null; trackId: string | null } {
+  return statements(db.$client).place.get(memberId) ?? { cohortId: null, trackId: null };
 }
 
 /**
  * Puts a learner on the boards of where they are now: off every board, then back on their
  * cohort's boards from their own ledger entries (a learner has hundreds, never millions).
+ * Call it inside the transaction that moved them.
  */
-export function placeOnBoards(tx: Tx, memberId: number): void {
-  const current = tx
-    .select({
-      cohortId: boardEntries.cohortId,
-      board: boardEntries.board,
-      points: boardEntries.points,
-    })
-    .from(boardEntries)
-    .where(eq(boardEntries.memberId, memberId))
-    .all();
-  for (const row of current) changeCount(tx, row.cohortId, row.board, row.points, -1);
-  tx.delete(boardEntries).where(eq(boardEntries.memberId, memberId)).run();
+export function placeOnBoards(db: Db, memberId: number): void {
+  const q = statements(db.$client);
+  for (const row of q.memberEntries.all(memberId)) {
+    count(db, row.cohortId, row.board, row.points, row.reachedAt, -1);
+  }
+  q.dropMemberEntries.run(memberId);
 
-  const { cohortId, trackId } = placeOf(tx, memberId);
+  const { cohortId, trackId } = placeOf(db, memberId);
   if (cohortId === null) return;
-  const entries = tx
-    .select({
-      points: pointsLedger.points,
-      week: pointsLedger.week,
-      trackId: pointsLedger.trackId,
-      createdAt: pointsLedger.createdAt,
-    })
-    .from(pointsLedger)
-    .where(and(eq(pointsLedger.memberId, memberId), eq(pointsLedger.cohortId, cohortId)))
-    .orderBy(pointsLedger.id)
-    .all();
-  for (const entry of entries) {
+  for (const entry of q.memberLedger.all(memberId, cohortId)) {
     const onTrack = entry.trackId !== null && entry.trackId === trackId;
     for (const board of boardsOf({ week: entry.week, trackId: onTrack ? entry.trackId : null })) {
-      addToBoard(tx, cohortId, board, memberId, entry.points, entry.createdAt.getTime());
+      addToBoard(db, cohortId, board, memberId, entry.points, entry.createdAt);
     }
   }
 }
@@ -239,8 +267,9 @@ export interface RebuildReport {
  */
 export function rebuildAggregates(db: Db): RebuildReport {
   return db.transaction((tx) => {
-    for (const table of [boardEntries, boardCounts, streaks, activityDays, questionStats])
+    for (const table of [boardEntries, boardCounts, boardDayCounts, streaks, activityDays, questionStats]) {
       tx.delete(table).run();
+    }
     const reached = sql`coalesce(max(CASE WHEN l.points > 0 THEN l.created_at END), min(l.created_at))`;
     const current = sql`FROM points_ledger l JOIN members m ON m.id = l.member_id AND m.cohort_id = l.cohort_id`;
     tx.run(sql`INSERT INTO board_entries (cohort_id, board, member_id, points, reached_at)
@@ -255,6 +284,9 @@ export function rebuildAggregates(db: Db): RebuildReport {
       GROUP BY l.cohort_id, l.track_id, l.member_id`);
     tx.run(sql`INSERT INTO board_counts (cohort_id, board, points, members)
       SELECT cohort_id, board, points, count(*) FROM board_entries GROUP BY cohort_id, board, points`);
+    tx.run(sql`INSERT INTO board_day_counts (cohort_id, board, points, day, members)
+      SELECT cohort_id, board, points, reached_at / ${sql.raw(String(DAY_MS))}, count(*) FROM board_entries
+      GROUP BY cohort_id, board, points, reached_at / ${sql.raw(String(DAY_MS))}`);
     tx.run(sql`INSERT INTO question_stats (cohort_id, question_id, attempts, correct)
       SELECT cohort_id, question_id, count(*), sum(correct) FROM points_ledger
       WHERE cohort_id IS NOT NULL AND question_id IS NOT NULL AND day IS NOT NULL
@@ -268,8 +300,8 @@ export function rebuildAggregates(db: Db): RebuildReport {
     let state = { day: emptyStreak, week: emptyStreak };
     const flush = () => {
       if (member === undefined) return;
-      writeStreak(tx, member, "day", state.day);
-      writeStreak(tx, member, "week", state.week);
+      writeStreak(db, member, "day", state.day);
+      writeStreak(db, member, "week", state.week);
       streakRows += 2;
     };
     // Read in pages (a connection cannot write while a statement iterates).

@@ -42,7 +42,7 @@ export function answerStore(db: Db): AnswerStore {
           })
           .returning({ id: answers.id })
           .get();
-        const { cohortId, trackId } = placeOf(tx, attempt.memberId);
+        const { cohortId, trackId } = placeOf(db, attempt.memberId);
         // Every stored answer is an activity (streaks), whether or not it earns points.
         tx.insert(pointsLedger)
           .values({
@@ -60,7 +60,7 @@ export function answerStore(db: Db): AnswerStore {
             createdAt: attempt.at,
           })
           .run();
-        const streaks = applyLedgerEntry(tx, {
+        const streaks = applyLedgerEntry(db, {
           memberId: attempt.memberId,
           cohortId,
           trackId,

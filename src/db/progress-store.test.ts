@@ -88,7 +88,14 @@ async function standings(w: World, cohort: Cohort, board: Board): Promise<[strin
   return (await w.store.progress.top(cohort.id, board, 1000)).map((s) => [s.member.displayName, s.points]);
 }
 
-const aggregateTables = ["board_entries", "board_counts", "streaks", "activity_days", "question_stats"];
+const aggregateTables = [
+  "board_entries",
+  "board_counts",
+  "board_day_counts",
+  "streaks",
+  "activity_days",
+  "question_stats",
+];
 
 /** Every aggregate row, in an order that does not depend on how the rows were written. */
 function aggregates(database: OpenDatabase): Record<string, unknown[]> {

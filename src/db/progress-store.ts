@@ -1,12 +1,13 @@
-import { and, asc, between, count, desc, eq, gt, isNull, like, sql, sum } from "drizzle-orm";
+import { and, asc, between, count, desc, eq, gt, gte, isNull, like, lt, sql, sum } from "drizzle-orm";
 import type { Board, ProgressRow, ProgressStore, Standing } from "../core/ports.js";
 import { emptyStreak, type StreakState, type StreakUnit } from "../core/rules/streak.js";
-import { boardKey } from "./aggregates.js";
+import { boardKey, DAY_MS, dayOf } from "./aggregates.js";
 import type { Db } from "./client.js";
 import { toMember } from "./rows.js";
 import {
   activityDays,
   boardCounts,
+  boardDayCounts,
   boardEntries,
   members,
   questionStats,
@@ -20,8 +21,13 @@ const toStreak = (row: typeof streaks.$inferSelect | null | undefined): StreakSt
     : emptyStreak;
 
 export function progressStore(db: Db): ProgressStore {
-  /** Learners ahead of a standing: whole points values from the counts, then ties inside one value. */
+  /**
+   * Learners ahead of a standing, without counting the board: whole points values above from
+   * `board_counts`, whole earlier days of the same value from `board_day_counts`, and rows only
+   * within the standing's own value and day. None of the three grows with the cohort.
+   */
   const ahead = (cohortId: number, board: string, points: number, reachedAt: number, memberId: number) => {
+    const day = dayOf(reachedAt);
     const higher = db
       .select({ n: sum(boardCounts.members) })
       .from(boardCounts)
@@ -29,7 +35,19 @@ export function progressStore(db: Db): ProgressStore {
         and(eq(boardCounts.cohortId, cohortId), eq(boardCounts.board, board), gt(boardCounts.points, points)),
       )
       .get();
-    const tied = db
+    const earlierDays = db
+      .select({ n: sum(boardDayCounts.members) })
+      .from(boardDayCounts)
+      .where(
+        and(
+          eq(boardDayCounts.cohortId, cohortId),
+          eq(boardDayCounts.board, board),
+          eq(boardDayCounts.points, points),
+          lt(boardDayCounts.day, day),
+        ),
+      )
+      .get();
+    const sameDay = db
       .select({ n: count() })
       .from(boardEntries)
       .where(
@@ -37,11 +55,12 @@ export function progressStore(db: Db): ProgressStore {
           eq(boardEntries.cohortId, cohortId),
           eq(boardEntries.board, board),
           eq(boardEntries.points, points),
+          gte(boardEntries.reachedAt, day * DAY_MS),
           sql`(${boardEntries.reachedAt}, ${boardEntries.memberId}) < (${reachedAt}, ${memberId})`,
         ),
       )
       .get();
-    return Number(higher?.n ?? 0) + (tied?.n ?? 0);
+    return Number(higher?.n ?? 0) + Number(earlierDays?.n ?? 0) + (sameDay?.n ?? 0);
   };
 
   return {

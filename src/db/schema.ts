@@ -290,6 +290,24 @@ export const boardCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.cohortId, t.board, t.points] })],
 );
 
+/**
+ * The same counts split by the day the points were reached (epoch days, UTC): own rank adds
+ * whole earlier days of a tie and counts rows only inside its own day.
+ */
+export const boardDayCounts = sqliteTable(
+  "board_day_counts",
+  {
+    cohortId: integer("cohort_id")
+      .notNull()
+      .references(() => cohorts.id, { onDelete: "cascade" }),
+    board: text("board").notNull(),
+    points: integer("points").notNull(),
+    day: integer("day").notNull(),
+    members: integer("members").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.board, t.points, t.day] })],
+);
+
 /** A learner's streak, kept in both units so a cohort can switch between daily and weekly. */
 export const streaks = sqliteTable(
   "streaks",

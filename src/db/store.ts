@@ -117,7 +117,7 @@ function cohortStore(db: Db): CohortStore {
           .returning()
           .get();
         tx.update(members).set({ cohortId: row.id }).where(eq(members.id, input.createdBy)).run();
-        placeOnBoards(tx, input.createdBy);
+        placeOnBoards(db, input.createdBy);
         tx.insert(schedules)
           .values({ ...input.moduleSchedule, cohortId: row.id, createdAt: input.at, updatedAt: input.at })
           .run();
@@ -148,7 +148,7 @@ function cohortStore(db: Db): CohortStore {
     async join(memberId, cohortId) {
       db.transaction((tx) => {
         tx.update(members).set({ cohortId }).where(eq(members.id, memberId)).run();
-        placeOnBoards(tx, memberId);
+        placeOnBoards(db, memberId);
       });
     },
     async setStreakUnit(cohortId, streakUnit) {
@@ -203,7 +203,7 @@ function trackStore(db: Db): TrackStore {
           .returning({ trackId: trackMemberships.trackId })
           .get();
         tx.insert(trackMemberships).values({ memberId, trackId, joinedAt: at }).run();
-        placeOnBoards(tx, memberId);
+        placeOnBoards(db, memberId);
         return { previous: previous?.trackId ?? null };
       });
     },
@@ -215,7 +215,7 @@ function trackStore(db: Db): TrackStore {
           .where(and(eq(trackMemberships.memberId, memberId), isNull(trackMemberships.leftAt)))
           .returning()
           .get();
-        if (row) placeOnBoards(tx, memberId);
+        if (row) placeOnBoards(db, memberId);
         return row && { memberId: row.memberId, trackId: row.trackId, joinedAt: row.joinedAt };
       });
     },

@@ -36,16 +36,33 @@ function cronFor(cron: string, timezone: string): Cron {
  * fires once, at its first occurrence.
  */
 export function nextFires(cron: string, timezone: string, after: Date, count: number): Date[] {
-  const compiled = cronFor(cron, timezone);
   const fires: Date[] = [];
   let cursor = after;
   while (fires.length < count) {
-    const next = compiled.nextRun(cursor);
+    const next = nextRun(cron, timezone, cursor);
     if (!next) break;
     fires.push(next);
     cursor = next;
   }
   return fires;
+}
+
+/**
+ * Every answer asks which week its cohort is in, walking the same fires from the same anchor;
+ * remembering each step makes that walk a few lookups instead of a few croner searches.
+ */
+const stepMemo = new Map<string, number | null>();
+const STEP_MEMO_LIMIT = 100_000;
+
+function nextRun(cron: string, timezone: string, after: Date): Date | undefined {
+  const key = `${timezone} ${cron} ${after.getTime()}`;
+  let next = stepMemo.get(key);
+  if (next === undefined) {
+    next = cronFor(cron, timezone).nextRun(after)?.getTime() ?? null;
+    if (stepMemo.size >= STEP_MEMO_LIMIT) stepMemo.clear();
+    stepMemo.set(key, next);
+  }
+  return next === null ? undefined : new Date(next);
 }
 
 export function nextFire(cron: string, timezone: string, after: Date): Date | undefined {

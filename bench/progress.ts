@@ -194,7 +194,7 @@ function writeAnswersAndLedger(sqlite: Database.Database, cohort: { id: number; 
  * The two measured boards ("all" and the current week) alone, from the same generated answers as
  * `answersCte` (the hashing is replayed exactly in JS), without storing answers or ledger: a million
  * learners' 50 million answers and their rebuild would take many minutes. Rows go in as the rebuild
- * writes them (member order), and board_counts is derived from them with the rebuild's own query.
+ * writes them (member order), and board_counts and board_day_counts are derived from them with the rebuild's queries.
  */
 function writeMeasuredBoards(
   sqlite: Database.Database,
@@ -243,6 +243,9 @@ function writeMeasuredBoards(
     for (const [memberId, points, at] of weekRows) insert.run(cohortId, weekBoard, memberId, points, at);
     sqlite.exec(`INSERT INTO board_counts (cohort_id, board, points, members)
       SELECT cohort_id, board, points, count(*) FROM board_entries GROUP BY cohort_id, board, points`);
+    sqlite.exec(`INSERT INTO board_day_counts (cohort_id, board, points, day, members)
+      SELECT cohort_id, board, points, reached_at / ${DAY_MS}, count(*) FROM board_entries
+      GROUP BY cohort_id, board, points, reached_at / ${DAY_MS}`);
   })();
 }
 

@@ -2,15 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixedClock } from "../src/core/clock.js";
-import { commands } from "../src/core/commands/index.js";
-import { type Core, handleText } from "../src/core/dispatch.js";
-import { silentLogger } from "../src/core/logger.js";
-import type { Actor } from "../src/core/ports.js";
+import { handleText } from "../src/core/dispatch.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { openDatabase } from "../src/db/client.js";
-import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
-import { createPictureRenderer } from "../src/pictures/resvg.js";
+import { benchLearner, commandCore } from "./core.js";
 import { measure, printTable, type Row } from "./measure.js";
 
 /** Command handling and start-up: each figure as a ratio against a baseline of the same run. */
@@ -23,29 +19,8 @@ export async function benchCommands(): Promise<void> {
 
     const loaded = loadCurriculum(defaultCurriculumDir);
     if (!loaded.ok) throw new Error("curriculum does not load: run npm run curriculum:check");
-    const clock = fixedClock("2026-04-15T10:00:00Z");
-    const store = createStore(database.db);
-    const core: Core = {
-      curriculum: loaded.curriculum,
-      store,
-      clock,
-      logger: silentLogger,
-      settings: { defaultTimezone: "UTC" },
-      scheduler: { postNow: async () => undefined, wake: () => {}, announce: () => {} },
-      pictures: createPictureRenderer(),
-      // These benchmarks submit nothing; grading has its own figures.
-      grader: { grade: async () => ({ verdict: "unavailable", feedback: "" }) },
-      commands,
-    };
-    const person = (n: number): Actor => ({
-      platform: "terminal",
-      spaceExternalId: "bench",
-      spaceName: "bench",
-      userExternalId: `learner-${n}`,
-      displayName: `learner-${n}`,
-      isModerator: n === 0,
-      channelExternalId: "general",
-    });
+    const core = commandCore(database, loaded.curriculum, fixedClock("2026-04-15T10:00:00Z"));
+    const person = benchLearner;
     await handleText(core, person(0), "/cohort create bench 2026-03-02 Europe/Berlin");
     for (let n = 1; n <= 1000; n++) await handleText(core, person(n), "/cohort join bench");
 

@@ -4,21 +4,17 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type Database from "better-sqlite3";
 import { fixedClock } from "../src/core/clock.js";
-import { commands } from "../src/core/commands/index.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
-import { type Core, handleText } from "../src/core/dispatch.js";
-import { silentLogger } from "../src/core/logger.js";
-import type { Actor, Board, Store } from "../src/core/ports.js";
+import { handleText } from "../src/core/dispatch.js";
+import type { Board, Store } from "../src/core/ports.js";
 import { basePoints } from "../src/core/rules/scoring.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
-import { type RebuildReport, rebuildAggregates } from "../src/db/aggregates.js";
+import { DAY_MS, type RebuildReport, rebuildAggregates } from "../src/db/aggregates.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
-import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
-import { createPictureRenderer } from "../src/pictures/resvg.js";
+import { benchLearner, commandCore } from "./core.js";
 import { measure } from "./measure.js";
 
-const DAY_MS = 86_400_000;
 const START_DATE = "2026-01-05";
 const START_MIDNIGHT = Date.parse(START_DATE);
 /** Week 1 opens with the module post at 09:00 UTC on the start date (the cohort's default schedule). */
@@ -99,33 +95,8 @@ function answerCounts(members: number, answers: number, bankSize: number, random
   return counts;
 }
 
-const person = (n: number): Actor => ({
-  platform: "terminal",
-  spaceExternalId: "bench",
-  spaceName: "bench",
-  userExternalId: `learner-${n}`,
-  displayName: `learner-${n}`,
-  isModerator: n === 0,
-  channelExternalId: "general",
-});
-
 /** The moderator (learner-0) is member 1; learner-n is member n + 1. */
-const actorOfMember = (memberId: number) => person(memberId - 1);
-
-function coreFor(database: OpenDatabase, curriculum: Curriculum): Core {
-  return {
-    curriculum,
-    store: createStore(database.db),
-    clock: fixedClock(NOW),
-    logger: silentLogger,
-    settings: { defaultTimezone: "UTC" },
-    scheduler: { postNow: async () => undefined, wake: () => {}, announce: () => {} },
-    pictures: createPictureRenderer(),
-    // /answer grades quiz items in the core; the challenge grader is never reached.
-    grader: { grade: async () => ({ verdict: "unavailable", feedback: "" }) },
-    commands,
-  };
-}
+const actorOfMember = (memberId: number) => benchLearner(memberId - 1);
 
 interface Generated {
   members: number;
@@ -269,8 +240,8 @@ async function generateCohort(
     sqlite.pragma("cache_size = -1000000");
     sqlite.pragma("temp_store = MEMORY");
     const created = await handleText(
-      coreFor(database, curriculum),
-      person(0),
+      commandCore(database, curriculum, fixedClock(NOW)),
+      benchLearner(0),
       `/cohort create bench ${START_DATE} UTC`,
     );
     const cohort = sqlite.prepare("SELECT id, space_id AS spaceId FROM cohorts").get() as
@@ -418,7 +389,7 @@ async function measureBoards(file: string, curriculum: Curriculum): Promise<Late
   // A fresh connection with the store's own settings (cache size, synchronous), as the bot runs.
   const database = openDatabase(file);
   try {
-    const store = coreFor(database, curriculum).store;
+    const store = commandCore(database, curriculum, fixedClock(NOW)).store;
     const cohortId = Number(database.sqlite.prepare("SELECT id FROM cohorts").pluck().get());
     const results: Latency[] = [];
     for (const board of BOARDS) results.push(await topAndOwnRank(store, database.sqlite, cohortId, board));
@@ -456,7 +427,7 @@ async function measureAnswers(
       break;
     }
   }
-  const core = coreFor(database, curriculum);
+  const core = commandCore(database, curriculum, fixedClock(NOW));
   let next = 0;
   return measure(async () => {
     const pair = lines[next++];

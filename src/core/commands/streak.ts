@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Message, problem } from "../messages.js";
-import { heatmapRange, heatmapSvg } from "../pictures/heatmap.js";
+import { activityLevel, heatmapRange, heatmapSvg } from "../pictures/heatmap.js";
 import type { Identity, Member } from "../ports.js";
 import { type StreakUnit, type StreakView, streakAsOf } from "../rules/streak.js";
 import { addDays } from "../rules/time.js";
@@ -20,7 +20,7 @@ const input = z.object({
 
 export const HEATMAP_WEEKS = 12;
 const shades = ["·", "░", "▒", "▓", "█"];
-const shadeOf = (n: number) => shades[n === 0 ? 0 : n === 1 ? 1 : n <= 3 ? 2 : n <= 6 ? 3 : 4] ?? " ";
+const shadeOf = (n: number) => shades[activityLevel(n)] ?? " ";
 
 /** "<@123>", "@ana" and "ana" all name ana. */
 function cleanMention(text: string): string {

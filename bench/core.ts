@@ -1,0 +1,36 @@
+import type { Clock } from "../src/core/clock.js";
+import { commands } from "../src/core/commands/index.js";
+import type { Curriculum } from "../src/core/curriculum/schema.js";
+import type { Core } from "../src/core/dispatch.js";
+import { silentLogger } from "../src/core/logger.js";
+import type { Actor } from "../src/core/ports.js";
+import type { OpenDatabase } from "../src/db/client.js";
+import { createStore } from "../src/db/store.js";
+import { createPictureRenderer } from "../src/pictures/resvg.js";
+
+/** learner-0 is the moderator; learner-n are the cohort's learners. */
+export const benchLearner = (n: number): Actor => ({
+  platform: "terminal",
+  spaceExternalId: "bench",
+  spaceName: "bench",
+  userExternalId: `learner-${n}`,
+  displayName: `learner-${n}`,
+  isModerator: n === 0,
+  channelExternalId: "general",
+});
+
+/** The real core on a real store, with no scheduler and no sandboxes: what command benches measure. */
+export function commandCore(database: OpenDatabase, curriculum: Curriculum, clock: Clock): Core {
+  return {
+    curriculum,
+    store: createStore(database.db),
+    clock,
+    logger: silentLogger,
+    settings: { defaultTimezone: "UTC" },
+    scheduler: { postNow: async () => undefined, wake: () => {}, announce: () => {} },
+    pictures: createPictureRenderer(),
+    // Quiz items are graded in the core; challenge grading has its own figures.
+    grader: { grade: async () => ({ verdict: "unavailable", feedback: "" }) },
+    commands,
+  };
+}

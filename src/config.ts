@@ -76,6 +76,18 @@ const Env = z.object({
     z.string().regex(/^\d{17,20}$/, "must be a Discord application id (17–20 digits)"),
   ),
   DISCORD_API_URL: optional(z.url({ error: "must be a URL, e.g. https://discord.com/api" })),
+  DISCORD_MODERATOR_ROLE: z
+    .string()
+    .trim()
+    .min(1, "must be a role name or id, e.g. Quorum Moderator")
+    .max(100, "must be at most 100 characters (Discord's limit for role names)")
+    .default("Quorum Moderator"),
+  DISCORD_DEFER_AFTER_MS: z.coerce
+    .number({ error: "must be a number of milliseconds, e.g. 1000" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must be 0 or more")
+    .max(2500, "must be at most 2500 (Discord allows 3 seconds to answer)")
+    .default(1000),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, "must be a Slack bot token starting with xoxb-")),
   SLACK_SIGNING_SECRET: optional(token("the Slack app's signing secret")),
   SLACK_APP_TOKEN: optional(
@@ -102,7 +114,15 @@ export interface Config {
   clockStart: Date | undefined;
   /** Tests only: stop the process at a named point, to prove recovery. */
   failpoint: "after-claim" | undefined;
-  discord?: { token: string; applicationId: string; apiUrl: string | undefined };
+  discord?: {
+    token: string;
+    applicationId: string;
+    apiUrl: string | undefined;
+    /** Members with this role (name or id) may run moderator commands, besides Manage Server. */
+    moderatorRole: string;
+    /** Replies still being worked on after this long are deferred, then edited in. */
+    deferAfterMs: number;
+  };
   slack?: {
     botToken: string;
     signingSecret: string | undefined;
@@ -177,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,
       apiUrl: e.DISCORD_API_URL,
+      moderatorRole: e.DISCORD_MODERATOR_ROLE,
+      deferAfterMs: e.DISCORD_DEFER_AFTER_MS,
     };
     config.adapters.push("discord");
   }

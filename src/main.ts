@@ -1,5 +1,6 @@
 import { dirname, join } from "node:path";
 import { pino } from "pino";
+import { createDiscordAdapter, type DiscordAdapter } from "./adapters/discord/index.js";
 import { runTerminalChat } from "./adapters/terminal/chat.js";
 import { TerminalConsole } from "./adapters/terminal/console.js";
 import { terminalOutbox } from "./adapters/terminal/outbox.js";
@@ -7,7 +8,7 @@ import { formatConfigError, loadConfig } from "./config.js";
 import { systemClock } from "./core/clock.js";
 import { commands } from "./core/commands/index.js";
 import type { Core } from "./core/dispatch.js";
-import type { Platform } from "./core/ports.js";
+import type { ChatOutbox, Platform } from "./core/ports.js";
 import { defaultLimits } from "./core/sandbox.js";
 import { Grader } from "./core/services/grader.js";
 import { OutboundQueue } from "./core/services/outbound.js";
@@ -52,10 +53,9 @@ async function main(): Promise<void> {
     ]);
   }
 
-  const unbuilt = config.adapters.filter((adapter) => adapter !== "terminal");
-  if (unbuilt.length > 0) {
+  if (config.slack) {
     fail([
-      `Configuration error: credentials for ${unbuilt.join(" and ")} are set, but this build of Quorum only has the terminal chat; unset them to use it.`,
+      "Configuration error: Slack credentials are set, but this build of Quorum has no Slack adapter yet; unset the SLACK_ variables.",
     ]);
   }
 
@@ -82,6 +82,19 @@ async function main(): Promise<void> {
     onError: (error) => logger.error({ err: error }, "outbound send failed"),
   });
   const pictures = createPictureRenderer();
+  const discord: DiscordAdapter | undefined = config.discord
+    ? createDiscordAdapter({
+        token: config.discord.token,
+        apiUrl: config.discord.apiUrl,
+        moderatorRole: config.discord.moderatorRole,
+        deferAfterMs: config.discord.deferAfterMs,
+        logger,
+      })
+    : undefined;
+  const outboxes: Partial<Record<Platform, ChatOutbox>> = terminalOnly
+    ? { terminal: terminalOutbox(terminal, config.filesDir) }
+    : {};
+  if (discord) outboxes.discord = discord.outbox;
   const scheduler = new Scheduler({
     store,
     pictures,
@@ -89,7 +102,7 @@ async function main(): Promise<void> {
     clock,
     logger,
     queue,
-    outboxes: { terminal: terminalOutbox(terminal, config.filesDir) },
+    outboxes,
     catchUpMs: config.catchUpMs,
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     ...(config.failpoint === "after-claim"
@@ -121,17 +134,43 @@ async function main(): Promise<void> {
     commands,
   };
 
-  const timer = startTimer(scheduler, clock, logger);
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    timer.stop();
-    void closeSandboxes(sandboxes).finally(() => {
-      database.close();
-      process.exit(0);
-    });
+  let timer: ReturnType<typeof startTimer> | undefined;
+  const closeAll = async () => {
+    timer?.stop();
+    await discord?.stop();
+    await closeSandboxes(sandboxes);
+    database.close();
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
 
+  if (!terminalOnly) {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "shutting down");
+      void closeAll().finally(() => process.exit(0));
+    };
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    try {
+      await discord?.start(core);
+    } catch (error) {
+      logger.error({ err: error }, "discord login failed");
+      await closeAll();
+      fail([`Discord: could not connect: ${(error as Error).message}. Check DISCORD_TOKEN.`]);
+    }
+    // Posts wait for the platform: before login its channels are unknown, and a catch-up post would fail.
+    timer = startTimer(scheduler, clock, logger);
+    await scheduler.tick();
+    return;
+  }
+
+  process.once("SIGTERM", () => {
+    logger.info({ signal: "SIGTERM" }, "shutting down");
+    void closeAll().finally(() => process.exit(0));
+  });
+
+  timer = startTimer(scheduler, clock, logger);
   // What is due at start-up (catch-up after downtime, claimed but unsent posts) goes out before input is read.
   const settle = async () => {
     await scheduler.tick();
@@ -150,9 +189,7 @@ async function main(): Promise<void> {
       : { historyPath: join(dirname(config.databasePath), ".quorum_history") }),
   });
   await settle();
-  timer.stop();
-  await closeSandboxes(sandboxes);
-  database.close();
+  await closeAll();
 }
 
 main().catch((error: unknown) => {

@@ -47,6 +47,17 @@ export interface Choice {
   id: string;
   label: string;
   style?: "primary" | "secondary" | "danger";
+  /** Pressing asks for text first (a Discord modal, a Slack view); the command run is `${id} ${text}`. */
+  input?: ChoiceInput;
+}
+
+export interface ChoiceInput {
+  /** The field's label, e.g. "Your query". */
+  label: string;
+  placeholder?: string;
+  multiline: boolean;
+  /** The form's title, e.g. the challenge's name. */
+  title: string;
 }
 
 export interface LinkButton {

@@ -405,6 +405,14 @@ export interface ChatOutbox {
   notify(target: UserTarget, message: Message): Promise<SendOutcome>;
 }
 
+export type TrackRoleOutcome = { ok: true } | { ok: false; problem: "forbidden" | "failed"; detail: string };
+
+/** Platform roles that mirror role tracks (Discord server roles); platforms without roles have none. */
+export interface TrackRoles {
+  /** Gives the person the track's role (made if missing) and takes other track roles away; null takes all. */
+  follow(actor: Actor, track: { id: string; name: string } | null): Promise<TrackRoleOutcome>;
+}
+
 /** Turns an SVG picture the core drew into PNG bytes. */
 export interface PictureRenderer {
   png(svg: string): Promise<Uint8Array>;

@@ -28,6 +28,7 @@ export const answer = {
   audience: "everyone",
   group: "practice",
   input,
+  replies: "private",
   examples: ["/answer w01-joins-left b", "/answer w02-having-short HAVING"],
   async run({ question, choice }, ctx) {
     const { bank } = ctx.curriculum;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { problem } from "../messages.js";
+import { argHints } from "./args.js";
 import { challengeStatus, engineNames } from "./challenge-list.js";
 import type { Command } from "./command.js";
 
@@ -9,16 +10,19 @@ const input = z.object({
     .trim()
     .min(1, "is missing")
     .max(80, "is too long")
-    .describe("the challenge id, from /challenge list"),
+    .describe("the challenge id, from /challenge list")
+    .register(argHints, { suggest: "challenge" }),
 });
 
 export const challenge = {
   name: "challenge",
+  aliases: ["challenge open"],
   summary: "A hands-on task: the data, what to return, and how to submit",
   audience: "everyone",
   group: "practice",
   input,
-  examples: ["/challenge sql-customer-order-counts"],
+  replies: "private",
+  examples: ["/challenge store-customer-order-counts"],
   async run({ id }, ctx) {
     const { bank } = ctx.curriculum;
     const found = bank.challenges.find((c) => c.id === id.toLowerCase());
@@ -42,6 +46,14 @@ export const challenge = {
         { name: "Status", value: challengeStatus(summary), inline: true },
       ],
       sections: dataset ? [{ heading: `The data: ${dataset.id}`, text: dataset.description }] : [],
+      choices: [
+        {
+          id: `/submit ${found.id}`,
+          label: "Submit a query",
+          style: "primary",
+          input: { title: found.title, label: `Your ${language}`, multiline: true },
+        },
+      ],
       footer: `Submit ${language} with /submit ${found.id} <query>${found.ordered ? " · row order counts" : ""}`,
       visibility: "private",
     };

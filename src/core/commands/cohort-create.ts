@@ -3,6 +3,7 @@ import { problem, success } from "../messages.js";
 import { localDate, parseCalendarDate, resolveTimeZone } from "../rules/time.js";
 import { formatInZone } from "../rules/zoned.js";
 import { defaultModuleSchedule } from "../services/timeline.js";
+import { argHints } from "./args.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command } from "./command.js";
 
@@ -13,7 +14,12 @@ const input = z.object({
     .refine((text) => parseCalendarDate(text) !== undefined, "must be a date like 2026-01-05")
     .optional()
     .describe("first day of week 1, YYYY-MM-DD (default: today)"),
-  tz: z.string().max(64, "is too long").optional().describe("IANA time zone, e.g. Europe/Berlin"),
+  tz: z
+    .string()
+    .max(64, "is too long")
+    .optional()
+    .describe("IANA time zone, e.g. Europe/Berlin")
+    .register(argHints, { suggest: "timezone" }),
 });
 
 export const cohortCreate = {

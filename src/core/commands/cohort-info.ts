@@ -4,11 +4,15 @@ import { problem } from "../messages.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { viewLearner } from "../services/learner.js";
 import { cohortProgress, describeProgress } from "../services/timeline.js";
+import { argHints } from "./args.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command } from "./command.js";
 
 const input = z.object({
-  name: cohortName.optional().describe("a cohort of this server (default: yours)"),
+  name: cohortName
+    .optional()
+    .describe("a cohort of this server (default: yours)")
+    .register(argHints, { suggest: "cohort" }),
 });
 
 export const cohortInfo = {

@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { cohortProgress, describeProgress } from "../services/timeline.js";
+import { argHints } from "./args.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command } from "./command.js";
 
-const input = z.object({ name: cohortName.describe("the cohort to join") });
+const input = z.object({
+  name: cohortName.describe("the cohort to join").register(argHints, { suggest: "cohort" }),
+});
 
 export const cohortJoin = {
   name: "cohort join",

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
 import type { Message } from "../messages.js";
-import type { Actor, PictureRenderer, Store } from "../ports.js";
+import type { Actor, PictureRenderer, Store, TrackRoles } from "../ports.js";
 import type { Grader } from "../services/grader.js";
 import type { Scheduler } from "../services/scheduler.js";
 
@@ -28,6 +28,8 @@ export interface CommandContext {
   grader: Pick<Grader, "grade">;
   /** The registered commands, for /help. */
   commands: readonly AnyCommand[];
+  /** Platform roles mirroring role tracks, where the platform has them (Discord). */
+  roles?: TrackRoles;
 }
 
 export type Audience = "everyone" | "moderator";
@@ -39,12 +41,23 @@ export type Audience = "everyone" | "moderator";
 export interface Command<Input extends z.ZodObject = z.ZodObject> {
   /** Words after the slash, e.g. "track join". */
   name: string;
+  /**
+   * Other names that run it. Platforms where a group's root cannot take arguments of its own
+   * (Discord: `/challenge` has subcommands) use the alias inside the group: "challenge open".
+   */
+  aliases?: readonly string[];
   /** One line, at most 100 characters (Discord's limit for descriptions). */
   summary: string;
   audience: Audience;
   group: "start" | "learn" | "practice" | "progress" | "tracks" | "cohorts" | "schedules";
   /** Arguments in the order they are typed; `.describe()` gives each its help text. */
   input: Input;
+  /**
+   * How its replies are seen when a message does not say (default public). Platforms that must
+   * acknowledge before the handler ends (Discord's 3 seconds) also choose a private or public
+   * "thinking…" from it.
+   */
+  replies?: "private" | "public";
   examples: readonly string[];
   run(input: z.infer<Input>, ctx: CommandContext): Promise<Message>;
 }

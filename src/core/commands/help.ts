@@ -46,6 +46,7 @@ export const help = {
   audience: "everyone",
   group: "start",
   input,
+  replies: "private",
   examples: ["/help", "/help week", "/help cohort create"],
   async run({ command: wanted }, ctx) {
     if (wanted) {

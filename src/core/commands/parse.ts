@@ -49,10 +49,12 @@ export function parseLine(line: string, commands: readonly AnyCommand[]): Parsed
   let best: AnyCommand | undefined;
   let bestLength = 0;
   for (const command of commands) {
-    const parts = command.name.split(" ");
-    if (parts.length > bestLength && parts.every((part, i) => words[i] === part)) {
-      best = command;
-      bestLength = parts.length;
+    for (const name of [command.name, ...(command.aliases ?? [])]) {
+      const parts = name.split(" ");
+      if (parts.length > bestLength && parts.every((part, i) => words[i] === part)) {
+        best = command;
+        bestLength = parts.length;
+      }
     }
   }
 

@@ -19,6 +19,7 @@ export const quiz = {
   audience: "everyone",
   group: "practice",
   input,
+  replies: "private",
   examples: ["/quiz", "/quiz 2"],
   async run({ week: requested }, ctx) {
     const learner = await viewLearner(ctx);

@@ -31,6 +31,7 @@ export const review = {
   audience: "everyone",
   group: "practice",
   input,
+  replies: "private",
   examples: ["/review", "/review w01-left b"],
   async run({ question, choice }, ctx) {
     const learner = await viewLearner(ctx);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
+import { argHints } from "./args.js";
 import type { Command } from "./command.js";
 import { callerCohort } from "./schedule-shared.js";
 
@@ -9,7 +10,8 @@ const input = z.object({
     .trim()
     .max(100, "is too long")
     .optional()
-    .describe("the channel for posts (default: the one you are in)"),
+    .describe("the channel for posts (default: the one you are in)")
+    .register(argHints, { refers: "channel" }),
 });
 
 /** "<#123>", "#general" or "123" as the platform's channel id. */

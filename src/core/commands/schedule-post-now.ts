@@ -11,6 +11,7 @@ export const schedulePostNow = {
   audience: "moderator",
   group: "schedules",
   input,
+  replies: "private",
   examples: ["/schedule post-now"],
   async run(_input, ctx) {
     const found = await callerCohort(ctx);

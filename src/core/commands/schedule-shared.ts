@@ -7,7 +7,7 @@ import { canonicalTimeZone, resolveTimeZone } from "../rules/time.js";
 import { parseWhen, type When } from "../rules/when.js";
 import { formatInZone, startOfLocalDay } from "../rules/zoned.js";
 import { defaultModuleSchedule, timelineOf } from "../services/timeline.js";
-import { restOfLine } from "./args.js";
+import { argHints, restOfLine } from "./args.js";
 import type { CommandContext } from "./command.js";
 
 export interface CohortContext {
@@ -94,7 +94,8 @@ export function whenInput(description: string) {
       .string()
       .max(64, "is too long")
       .optional()
-      .describe("IANA time zone (default: the cohort's), e.g. Europe/Berlin"),
+      .describe("IANA time zone (default: the cohort's), e.g. Europe/Berlin")
+      .register(argHints, { suggest: "timezone" }),
   });
 }
 

@@ -91,6 +91,7 @@ export const stats = {
   audience: "moderator",
   group: "progress",
   input,
+  replies: "private",
   examples: ["/stats", "/stats csv"],
   async run(args, ctx) {
     const found = await callerCohort(ctx);

@@ -6,6 +6,7 @@ import { type StreakUnit, type StreakView, streakAsOf } from "../rules/streak.js
 import { addDays } from "../rules/time.js";
 import { learnerClock } from "../services/activity.js";
 import { picture } from "../services/leaderboard.js";
+import { argHints } from "./args.js";
 import type { Command, CommandContext } from "./command.js";
 
 const input = z.object({
@@ -15,7 +16,8 @@ const input = z.object({
     .min(1)
     .max(100, "is too long")
     .optional()
-    .describe("whose streak (a name or mention; default: yours)"),
+    .describe("whose streak (a name or mention; default: yours)")
+    .register(argHints, { refers: "user" }),
 });
 
 export const HEATMAP_WEEKS = 12;
@@ -74,6 +76,7 @@ export const streak = {
   audience: "everyone",
   group: "progress",
   input,
+  replies: "private",
   examples: ["/streak", "/streak @ana"],
   async run({ user }, ctx) {
     const found = await target(ctx, user);

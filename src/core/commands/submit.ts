@@ -2,16 +2,23 @@ import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { challengePoints } from "../rules/scoring.js";
 import { recordAnswer } from "../services/activity.js";
-import { restOfLine } from "./args.js";
+import { argHints, restOfLine } from "./args.js";
 import type { Command } from "./command.js";
 
 const input = z.object({
-  id: z.string().trim().min(1, "is missing").max(80, "is too long").describe("the challenge id"),
+  id: z
+    .string()
+    .trim()
+    .min(1, "is missing")
+    .max(80, "is too long")
+    .describe("the challenge id")
+    .register(argHints, { suggest: "challenge" }),
   query: z
     .string()
     .min(1, "is missing")
     .describe("your query (SQL, a mongosh query, or Redis commands)")
-    .register(restOfLine, { rest: true }),
+    .register(restOfLine, { rest: true })
+    .register(argHints, { multiline: true }),
 });
 
 export const submit = {
@@ -20,7 +27,8 @@ export const submit = {
   audience: "everyone",
   group: "practice",
   input,
-  examples: ["/submit sql-customer-order-counts SELECT …"],
+  replies: "private",
+  examples: ["/submit store-customer-order-counts SELECT …"],
   async run({ id, query }, ctx) {
     const found = ctx.curriculum.bank.challenges.find((c) => c.id === id.toLowerCase());
     if (!found) {

@@ -3,6 +3,7 @@ import { success } from "../messages.js";
 import { localDate } from "../rules/time.js";
 import { formatInZone } from "../rules/zoned.js";
 import { viewLearner } from "../services/learner.js";
+import { argHints } from "./args.js";
 import type { Command } from "./command.js";
 import { zoneOrProblem } from "./schedule-shared.js";
 
@@ -13,7 +14,8 @@ const input = z.object({
     .min(1)
     .max(64, "is too long")
     .optional()
-    .describe("an IANA zone like Europe/Berlin, or cohort to follow the cohort's"),
+    .describe("an IANA zone like Europe/Berlin, or cohort to follow the cohort's")
+    .register(argHints, { suggest: "timezone" }),
 });
 
 const followCohort = new Set(["cohort", "default", "reset", "none"]);
@@ -24,6 +26,7 @@ export const timezone = {
   audience: "everyone",
   group: "progress",
   input,
+  replies: "private",
   examples: ["/timezone Asia/Tokyo", "/timezone", "/timezone cohort"],
   async run({ zone }, ctx) {
     const learner = await viewLearner(ctx);

@@ -1,10 +1,17 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
+import { argHints } from "./args.js";
 import type { Command } from "./command.js";
-import { laneNames, resolveTrack } from "./track-shared.js";
+import { followTrackRole, laneNames, resolveTrack } from "./track-shared.js";
 
 const input = z.object({
-  track: z.string().trim().min(1, "is missing").max(60, "is too long").describe("track id or name, e.g. dba"),
+  track: z
+    .string()
+    .trim()
+    .min(1, "is missing")
+    .max(60, "is too long")
+    .describe("track id or name, e.g. dba")
+    .register(argHints, { suggest: "track" }),
 });
 
 export const trackJoin = {
@@ -30,10 +37,11 @@ export const trackJoin = {
     const left = previous
       ? (ctx.curriculum.tracks.find((t) => t.id === previous)?.name ?? previous)
       : undefined;
+    const roleNote = await followTrackRole(ctx, track);
     return success(
       `You joined the **${track.name}** track${left ? ` (and left ${left})` : ""}. ` +
         `In weeks 5–12 you follow ${laneNames(track)}.`,
-      { footer: "See your track with /track show" },
+      { footer: "See your track with /track show", ...(roleNote ? { fields: [roleNote] } : {}) },
     );
   },
 } satisfies Command<typeof input>;

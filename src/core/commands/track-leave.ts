@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { success } from "../messages.js";
 import type { Command } from "./command.js";
+import { followTrackRole } from "./track-shared.js";
 
 const input = z.object({});
 
@@ -16,6 +17,10 @@ export const trackLeave = {
     const left = identity && (await ctx.store.tracks.leave(identity.member.id, ctx.clock.now()));
     if (!left) return { text: "You're not on a track. /track list shows them.", visibility: "private" };
     const name = ctx.curriculum.tracks.find((t) => t.id === left.trackId)?.name ?? left.trackId;
-    return success(`You left the **${name}** track. You'll see every lane of weeks 5–12 again.`);
+    const roleNote = await followTrackRole(ctx, null);
+    return success(
+      `You left the **${name}** track. You'll see every lane of weeks 5–12 again.`,
+      roleNote ? { fields: [roleNote] } : {},
+    );
   },
 } satisfies Command<typeof input>;

@@ -4,11 +4,19 @@ import { problem } from "../messages.js";
 import { ladderLevel, trackProgress } from "../rules/progress.js";
 import { localDate } from "../rules/time.js";
 import { viewLearner } from "../services/learner.js";
+import { argHints } from "./args.js";
 import type { Command } from "./command.js";
 import { laneNames, resolveTrack } from "./track-shared.js";
 
 const input = z.object({
-  track: z.string().trim().min(1).max(60).optional().describe("a track to look at (default: yours)"),
+  track: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .optional()
+    .describe("a track to look at (default: yours)")
+    .register(argHints, { suggest: "track" }),
 });
 
 export const trackShow = {
@@ -17,6 +25,7 @@ export const trackShow = {
   audience: "everyone",
   group: "tracks",
   input,
+  replies: "private",
   examples: ["/track show", "/track show data-architect"],
   async run({ track: query }, ctx) {
     const learner = await viewLearner(ctx);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
+import { argHints } from "./args.js";
 
 /** An optional week number argument, 1–20, with the messages every command shares. */
 export function weekArg(description: string) {
@@ -9,5 +10,6 @@ export function weekArg(description: string) {
     .min(1, "must be from 1 to 20")
     .max(TOTAL_WEEKS, "must be from 1 to 20")
     .optional()
-    .describe(description);
+    .describe(description)
+    .register(argHints, { suggest: "week" });
 }

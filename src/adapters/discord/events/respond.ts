@@ -1,0 +1,87 @@
+import { MessageFlags, type RepliableInteraction } from "discord.js";
+import type { Logger } from "../../../core/logger.js";
+import { type Message, problem } from "../../../core/messages.js";
+import { renderMessage } from "../render/message.js";
+
+export interface ResponseTiming {
+  /**
+   * Work still running after this long is acknowledged with Discord's "thinking…" and the reply
+   * edited in later, well inside the 3 seconds Discord allows. 0 defers at once.
+   */
+  deferAfterMs: number;
+}
+
+/**
+ * Runs the work and replies with its message: at once when it is quick, else deferred first and
+ * edited after. The deferral must choose private or public before the message exists; `privateHint`
+ * (the command's usual visibility) decides, and the reply keeps that choice.
+ */
+export async function respondWith(
+  interaction: RepliableInteraction,
+  work: () => Promise<Message>,
+  privateHint: boolean,
+  timing: ResponseTiming,
+): Promise<void> {
+  let deferral: Promise<unknown> | undefined;
+  const defer = () => {
+    deferral = interaction.deferReply(privateHint ? { flags: MessageFlags.Ephemeral } : {});
+    // Its failure surfaces when awaited below; this stops an unhandled rejection meanwhile.
+    deferral.catch(() => {});
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (timing.deferAfterMs <= 0) defer();
+  else timer = setTimeout(defer, timing.deferAfterMs);
+
+  let message: Message;
+  try {
+    message = await work();
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+
+  // A message that does not say follows the command's usual visibility, so a quick reply and a
+  // deferred one are seen by the same people.
+  const wantsPrivate = message.visibility === undefined ? privateHint : message.visibility === "private";
+  const [first, ...rest] = renderMessage(message, { ephemeral: wantsPrivate });
+  if (!first) return;
+  if (!deferral) {
+    await interaction.reply(first);
+  } else {
+    await deferral;
+    if (wantsPrivate && !privateHint) {
+      // A public "thinking…" cannot turn private: remove it and answer privately instead.
+      await interaction.deleteReply();
+      await interaction.followUp(first);
+    } else {
+      // An edit keeps the deferral's visibility, so a public message deferred privately stays private.
+      const { flags: _fixedByDeferral, ...edit } = first;
+      await interaction.editReply(edit);
+    }
+  }
+  for (const part of rest) await interaction.followUp(part);
+}
+
+/** A short private notice with a reference id; the log has the rest. Never throws. */
+export async function reportFailure(
+  interaction: RepliableInteraction,
+  error: unknown,
+  logger: Logger,
+  context: Record<string, unknown>,
+): Promise<void> {
+  const ref = crypto.randomUUID().slice(0, 8);
+  logger.error({ err: error, ref, ...context }, "discord interaction failed");
+  const [notice] = renderMessage(
+    problem(`Something went wrong on our side (ref ${ref}).`, "Please try again in a moment."),
+    { ephemeral: true },
+  );
+  if (!notice) return;
+  try {
+    if (interaction.deferred || interaction.replied) {
+      await interaction.followUp(notice);
+    } else {
+      await interaction.reply(notice);
+    }
+  } catch (replyError) {
+    logger.warn({ err: replyError, ref }, "could not tell the user about a failure");
+  }
+}

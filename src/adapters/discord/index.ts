@@ -1,0 +1,71 @@
+import { Client, Events, GatewayIntentBits } from "discord.js";
+import type { Core } from "../../core/dispatch.js";
+import type { Logger } from "../../core/logger.js";
+import type { ChatOutbox } from "../../core/ports.js";
+import { handleInteraction } from "./events/interaction.js";
+import { discordOutbox } from "./outbox.js";
+import { discordTrackRoles } from "./roles.js";
+
+export interface DiscordOptions {
+  token: string;
+  /** Discord's REST base; another address in tests (a local fake). */
+  apiUrl: string | undefined;
+  /** A role name or id whose members may run moderator commands, besides Manage Server. */
+  moderatorRole: string;
+  /** Work still running after this long is deferred ("thinking…") and the reply edited in later. */
+  deferAfterMs: number;
+  logger: Logger;
+}
+
+export interface DiscordAdapter {
+  /** Scheduled posts and notices, for the scheduler's outbound queue. */
+  outbox: ChatOutbox;
+  /** Connects to the gateway and starts answering interactions with this core. */
+  start(core: Core): Promise<void>;
+  /** True while the gateway session is up (discord.js reconnects by itself). */
+  connected(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Quorum on Discord. Only the Guilds intent: interactions arrive whatever the intents, and no
+ * privileged intent (members, presences, message content) is needed.
+ */
+export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
+  const { logger } = options;
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
+  });
+  const roles = discordTrackRoles(client);
+
+  client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
+  client.on(Events.Warn, (warning) => logger.warn({ warning }, "discord client warning"));
+  client.on(Events.ShardDisconnect, (_event, shard) =>
+    logger.warn({ shard }, "discord gateway disconnected"),
+  );
+  client.on(Events.ShardResume, (shard) => logger.info({ shard }, "discord gateway resumed"));
+
+  return {
+    outbox: discordOutbox(client),
+    async start(core) {
+      const served: Core = { ...core, roles };
+      client.on(Events.InteractionCreate, (interaction) => {
+        void handleInteraction(interaction, {
+          core: served,
+          moderatorRole: options.moderatorRole,
+          deferAfterMs: options.deferAfterMs,
+        });
+      });
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(options.token);
+      await ready;
+      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "discord connected");
+    },
+    connected: () => client.isReady(),
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { randomBytes } from "node:crypto";
+
+/** Discord counts snowflake time from the first second of 2015. */
+const discordEpochMs = 1_420_070_400_000n;
+let increment = 0n;
+
+/**
+ * A new id shaped like Discord's (a timestamp shifted left 22 bits plus a counter), so it is 18–19
+ * digits long and sorts by creation like the real ones; the bot validates ids by that shape.
+ */
+export function snowflake(): string {
+  increment = (increment + 1n) % 4096n;
+  return (((BigInt(Date.now()) - discordEpochMs) << 22n) | increment).toString();
+}
+
+/** An interaction token: opaque to the bot, unique enough to tie REST calls back to one interaction. */
+export function interactionToken(): string {
+  return `aW50ZXJhY3Rpb24.${randomBytes(24).toString("base64url")}`;
+}

@@ -1,3 +1,4 @@
+import { benchAdapters } from "./adapters.js";
 import { benchCommands } from "./commands.js";
 import { benchGrading } from "./grading.js";
 import { benchProgress } from "./progress.js";
@@ -8,3 +9,4 @@ await benchCommands();
 await benchProgress();
 await benchSchedule();
 await benchGrading();
+await benchAdapters();

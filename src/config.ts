@@ -94,6 +94,19 @@ const Env = z.object({
     z.string().regex(/^xapp-/, "must be a Slack app-level token starting with xapp-"),
   ),
   SLACK_API_URL: optional(z.url({ error: "must be a URL, e.g. https://slack.com/api/" })),
+  SLACK_PORT: z.coerce
+    .number({ error: "must be a port number, e.g. 3000" })
+    .int("must be a whole port number")
+    .min(0, "must be from 0 to 65535")
+    .max(65_535, "must be from 0 to 65535")
+    .default(3000),
+  SLACK_MODERATORS: z
+    .string()
+    .trim()
+    .default("")
+    .refine((list) => list === "" || /^[UW][A-Z0-9]{2,}(\s*,\s*[UW][A-Z0-9]{2,})*$/.test(list), {
+      error: "must be Slack user ids separated by commas, e.g. U012ABCDEF,U034GHIJKL",
+    }),
 });
 
 export type AdapterName = "terminal" | "discord" | "slack";
@@ -128,6 +141,10 @@ export interface Config {
     signingSecret: string | undefined;
     appToken: string | undefined;
     apiUrl: string | undefined;
+    /** HTTP mode listens here for /slack/events. */
+    port: number;
+    /** Members (user ids) who may run moderator commands, besides workspace admins and owners. */
+    moderators: string[];
   };
   /** Which adapters start: those whose credentials are complete; the terminal when none are. */
   adapters: AdapterName[];
@@ -208,6 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
+      port: e.SLACK_PORT,
+      moderators: e.SLACK_MODERATORS === "" ? [] : e.SLACK_MODERATORS.split(",").map((id) => id.trim()),
     };
     config.adapters.push("slack");
   }

@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { pino } from "pino";
 import { createDiscordAdapter, type DiscordAdapter } from "./adapters/discord/index.js";
+import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/index.js";
 import { runTerminalChat } from "./adapters/terminal/chat.js";
 import { TerminalConsole } from "./adapters/terminal/console.js";
 import { terminalOutbox } from "./adapters/terminal/outbox.js";
@@ -53,12 +54,6 @@ async function main(): Promise<void> {
     ]);
   }
 
-  if (config.slack) {
-    fail([
-      "Configuration error: Slack credentials are set, but this build of Quorum has no Slack adapter yet; unset the SLACK_ variables.",
-    ]);
-  }
-
   let database: ReturnType<typeof openDatabase>;
   try {
     database = openDatabase(config.databasePath);
@@ -95,6 +90,10 @@ async function main(): Promise<void> {
     ? { terminal: terminalOutbox(terminal, config.filesDir) }
     : {};
   if (discord) outboxes.discord = discord.outbox;
+  const slack: SlackAdapter | undefined = config.slack
+    ? createSlackAdapter({ ...config.slack, logger })
+    : undefined;
+  if (slack) outboxes.slack = slack.outbox;
   const scheduler = new Scheduler({
     store,
     pictures,
@@ -138,6 +137,7 @@ async function main(): Promise<void> {
   const closeAll = async () => {
     timer?.stop();
     await discord?.stop();
+    await slack?.stop();
     await closeSandboxes(sandboxes);
     database.close();
   };
@@ -158,6 +158,15 @@ async function main(): Promise<void> {
       logger.error({ err: error }, "discord login failed");
       await closeAll();
       fail([`Discord: could not connect: ${(error as Error).message}. Check DISCORD_TOKEN.`]);
+    }
+    try {
+      await slack?.start(core);
+    } catch (error) {
+      logger.error({ err: error }, "slack start failed");
+      await closeAll();
+      fail([
+        `Slack: could not start: ${(error as Error).message}. Check SLACK_BOT_TOKEN, and SLACK_PORT in HTTP mode.`,
+      ]);
     }
     // Posts wait for the platform: before login its channels are unknown, and a catch-up post would fail.
     timer = startTimer(scheduler, clock, logger);

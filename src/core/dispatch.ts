@@ -44,7 +44,9 @@ export async function invoke(
     return problem(`/${command.name}: ${what}.`, usageHint(command));
   }
   try {
-    return await command.run(parsed.data, { ...core, actor });
+    const message = await command.run(parsed.data, { ...core, actor });
+    // A message that does not say who sees it follows its command's usual way.
+    return { ...message, visibility: message.visibility ?? command.replies ?? "public" };
   } catch (error) {
     const ref = crypto.randomUUID().slice(0, 8);
     core.logger.error({ err: error, ref, command: command.name }, "command failed");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runInDiscord } from "./discord-driver.js";
 import { contractSession, type Outcome, standingsIn } from "./session.js";
+import { runInSlack } from "./slack-driver.js";
 import { runInTerminal, type SessionRun } from "./terminal-driver.js";
 
 const verdicts = [
@@ -34,8 +35,12 @@ function outcomeOf(run: SessionRun): Outcome {
 describe("the same session on every adapter", () => {
   const steps = contractSession();
 
-  it("given the scripted session, the terminal chat and Discord end with the same points and boards", async () => {
-    const [terminal, discord] = await Promise.all([runInTerminal(steps), runInDiscord(steps)]);
+  it("given the scripted session, the terminal chat, Discord and Slack end with the same points and boards", async () => {
+    const [terminal, discord, slack] = await Promise.all([
+      runInTerminal(steps),
+      runInDiscord(steps),
+      runInSlack(steps),
+    ]);
     const expected = outcomeOf(terminal);
 
     // The session must really score: a repeat and a wrong answer add nothing, the challenge once.
@@ -44,8 +49,10 @@ describe("the same session on every adapter", () => {
     expect(expected.thisWeek).toEqual(expected.allTime);
 
     expect(outcomeOf(discord)).toEqual(expected);
+    expect(outcomeOf(slack)).toEqual(expected);
     // Step by step, each person was told the same thing.
     expect(discord.replies.map(verdict)).toEqual(terminal.replies.map(verdict));
+    expect(slack.replies.map(verdict)).toEqual(terminal.replies.map(verdict));
     expect(terminal.replies.map(verdict)).not.toContain("unrecognised");
   }, 120_000);
 });

@@ -52,3 +52,56 @@ export function runBot(script: string, env: Record<string, string>, viaNpm = fal
   bot.child.stdin.end(script);
   return bot.exited;
 }
+
+/** How long a bot may take to start; child processes share the machine with other test files. */
+const START_TIMEOUT_MS = 20_000;
+
+/** A bot that keeps running across tests: its log so far, waiting on a log line, and a clean stop. */
+export class RunningBot {
+  private stderr = "";
+  readonly exited: Promise<Run>;
+
+  constructor(readonly bot: Bot) {
+    bot.child.stderr.on("data", (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    this.exited = bot.exited;
+  }
+
+  get log(): string {
+    return this.stderr;
+  }
+
+  /** Resolves with what `probe` finds in the log; rejects if the bot exits or takes too long first. */
+  waitForLog<T>(probe: (log: string) => T | undefined, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const found = probe(this.stderr);
+        if (found === undefined) return;
+        finish();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`The bot did not ${what} within ${START_TIMEOUT_MS} ms. Its log:\n${this.stderr}`));
+      }, START_TIMEOUT_MS);
+      const finish = () => {
+        clearTimeout(timer);
+        this.bot.child.stderr.off("data", check);
+      };
+      this.bot.child.stderr.on("data", check);
+      this.bot.exited.then((run) => {
+        finish();
+        reject(new Error(`The bot exited (${run.code ?? run.signal}) before it did ${what}:\n${run.stderr}`));
+      }, reject);
+      check();
+    });
+  }
+
+  async stop(): Promise<Run> {
+    if (this.bot.child.exitCode === null && this.bot.child.signalCode === null) {
+      this.bot.child.kill("SIGTERM");
+    }
+    return this.exited;
+  }
+}

@@ -16,12 +16,9 @@ import {
   startFakeDiscord,
 } from "../fakes/discord/index.js";
 import { realCurriculum } from "../helpers.js";
-import { type Bot, type Run, startBot } from "./bot.js";
+import { type Run, RunningBot, startBot } from "./bot.js";
 
 const token = "fake-discord-token-for-tests";
-
-/** How long a bot may take to log in; child processes share the machine with other test files. */
-const startTimeoutMs = 20_000;
 
 export interface DiscordBotOptions {
   /** The fake's servers; default one server with #general and #announcements. */
@@ -43,54 +40,6 @@ export interface DiscordBot {
   restart(env?: Record<string, string>): Promise<void>;
   /** Stops the bot, the fake, and removes the database folder. */
   stop(): Promise<Run | undefined>;
-}
-
-class RunningBot {
-  private stderr = "";
-  readonly exited: Promise<Run>;
-
-  constructor(readonly bot: Bot) {
-    bot.child.stderr.on("data", (chunk: Buffer) => {
-      this.stderr += chunk.toString();
-    });
-    this.exited = bot.exited;
-  }
-
-  get log(): string {
-    return this.stderr;
-  }
-
-  /** Resolves once the bot says it is connected; rejects if it exits or takes too long first. */
-  connected(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!this.stderr.includes('"discord connected"')) return;
-        finish();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`The bot did not connect within ${startTimeoutMs} ms. Its log:\n${this.stderr}`));
-      }, startTimeoutMs);
-      const finish = () => {
-        clearTimeout(timer);
-        this.bot.child.stderr.off("data", check);
-      };
-      this.bot.child.stderr.on("data", check);
-      this.bot.exited.then((run) => {
-        finish();
-        reject(new Error(`The bot exited (${run.code ?? run.signal}) before connecting:\n${run.stderr}`));
-      }, reject);
-      check();
-    });
-  }
-
-  async stop(): Promise<Run> {
-    if (this.bot.child.exitCode === null && this.bot.child.signalCode === null) {
-      this.bot.child.kill("SIGTERM");
-    }
-    return this.exited;
-  }
 }
 
 /** Starts a fake Discord, registers the commands in each of its servers, and starts the bot on it. */
@@ -124,7 +73,7 @@ export async function startDiscordBot(options: DiscordBotOptions = {}): Promise<
         ...env,
       }),
     );
-    await running.connected();
+    await running.waitForLog((log) => (log.includes('"discord connected"') ? true : undefined), "connect");
     return running;
   };
 

@@ -26,7 +26,7 @@ const shadeOf = (n: number) => shades[activityLevel(n)] ?? " ";
 
 /** "<@123>", "@ana" and "ana" all name ana. */
 function cleanMention(text: string): string {
-  return text.replace(/^<@!?(\w+)>$/, "$1").replace(/^@/, "");
+  return text.replace(/^<@!?(\w+)(?:\|[^>]*)?>$/, "$1").replace(/^@/, "");
 }
 
 function describe(view: StreakView, unit: StreakUnit): string {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { APIEmbed, APIMessageTopLevelComponent } from "discord.js";
+import { Waiters } from "../waiters.js";
 
 /** A file the bot uploaded (multipart `files[n]`). */
 export interface RecordedFile {
@@ -67,56 +68,22 @@ export async function readBody(request: IncomingMessage): Promise<{ body: unknow
   return { body, files };
 }
 
-interface Waiter {
-  check(): void;
-}
-
 /**
  * Every request the fake answered, in order, and a way to wait until something about them (or about
  * the state they changed) becomes true.
  */
 export class RequestLog {
   readonly entries: RecordedRequest[] = [];
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new Waiters("Fake Discord", () => this.describe());
 
   add(entry: RecordedRequest): void {
     this.entries.push(entry);
-    for (const waiter of [...this.waiters]) waiter.check();
+    this.waiters.poke();
   }
 
-  /**
-   * Resolves with the first defined value `probe` returns, probing now and after each new request.
-   * A probe that throws rejects at once; otherwise it fails after `timeoutMs` naming `what` it
-   * waited for and listing what the fake did receive.
-   */
+  /** Resolves with the first defined value `probe` returns, probing now and after each new record. */
   until<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter = {
-        check: () => {
-          let value: T | undefined;
-          try {
-            value = probe();
-          } catch (error) {
-            finish();
-            reject(error);
-            return;
-          }
-          if (value === undefined) return;
-          finish();
-          resolve(value);
-        },
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`Fake Discord waited ${timeoutMs} ms for ${what}, in vain.\n${this.describe()}`));
-      }, timeoutMs);
-      const finish = () => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-      };
-      this.waiters.add(waiter);
-      waiter.check();
-    });
+    return this.waiters.until(probe, what, timeoutMs);
   }
 
   /** A readable list of what was received, for failure messages. */

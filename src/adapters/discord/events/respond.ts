@@ -41,7 +41,7 @@ export async function respondWith(
 
   // A message that does not say follows the command's usual visibility, so a quick reply and a
   // deferred one are seen by the same people.
-  const wantsPrivate = message.visibility === undefined ? privateHint : message.visibility === "private";
+  const wantsPrivate = message.visibility === "private";
   const [first, ...rest] = renderMessage(message, { ephemeral: wantsPrivate });
   if (!first) return;
   if (!deferral) {

@@ -12,6 +12,7 @@ import type { QuizItem } from "../../src/core/curriculum/bank.js";
 import {
   type FakeDiscord,
   type FakeGuild,
+  type FakeUser,
   type StoredMessage,
   startFakeDiscord,
 } from "../fakes/discord/index.js";
@@ -112,6 +113,15 @@ export async function createServerRole(fake: FakeDiscord, guildId: string, name:
   const rest = new REST({ api: fake.apiUrl }).setToken(token);
   const role = (await rest.post(Routes.guildRoles(guildId), { body: { name } })) as { id: string };
   return role.id;
+}
+
+/** A moderator creates a cohort in the first server, as any suite's setup does; gives the reply. */
+export function createCohort(
+  discord: DiscordBot,
+  moderator: { user: FakeUser; permissions: string },
+  options: { name: string; start?: string },
+): Promise<StoredMessage> {
+  return discord.fake.slash({ ...moderator, name: "cohort", subcommand: "create", options }).final();
 }
 
 /** Everything a message says, in reading order: content, titles, descriptions, fields, footers. */

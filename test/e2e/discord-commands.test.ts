@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeUser, fakeUser, moderatorPermissions } from "../fakes/discord/index.js";
 import { realCurriculum } from "../helpers.js";
-import { answerButtons, buttonsOf, type DiscordBot, startDiscordBot, textOf } from "./discord-bot.js";
+import {
+  answerButtons,
+  buttonsOf,
+  createCohort,
+  type DiscordBot,
+  startDiscordBot,
+  textOf,
+} from "./discord-bot.js";
 
 const EPHEMERAL = 64;
 const challengeId = "store-customer-order-counts";
@@ -33,14 +40,7 @@ describe("the command vocabulary on Discord", () => {
 
   beforeAll(async () => {
     discord = await startDiscordBot({ env: { QUORUM_CLOCK_START: "2026-03-04T10:00:00Z" } });
-    const created = await discord.fake
-      .slash({
-        ...asModerator,
-        name: "cohort",
-        subcommand: "create",
-        options: { name: "spring", start: "2026-03-02" },
-      })
-      .final();
+    const created = await createCohort(discord, asModerator, { name: "spring", start: "2026-03-02" });
     expect(textOf(created)).toContain("Cohort **spring** created");
   });
 

@@ -5,7 +5,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fakeUser, moderatorPermissions } from "../fakes/discord/index.js";
-import { type DiscordBot, startDiscordBot, textOf } from "./discord-bot.js";
+import { createCohort, type DiscordBot, startDiscordBot, textOf } from "./discord-bot.js";
 
 const EPHEMERAL = 64;
 const DEFERRED = 5;
@@ -63,9 +63,7 @@ describe("deferred replies on Discord", () => {
 
   it("given a moderator's command that attaches a file, the deferred answer carries it", async () => {
     const moderator = { user: fakeUser("dora"), permissions: moderatorPermissions };
-    await discord.fake
-      .slash({ ...moderator, name: "cohort", subcommand: "create", options: { name: "late" } })
-      .final();
+    await createCohort(discord, moderator, { name: "late" });
 
     const handle = discord.fake.slash({ ...moderator, name: "stats", options: { export: "csv" } });
     expect((await handle.response()).type).toBe(DEFERRED);

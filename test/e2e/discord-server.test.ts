@@ -7,6 +7,7 @@ import { fakeGuild, fakeUser, memberPermissions, moderatorPermissions } from "..
 import {
   answerButtons,
   buttonsOf,
+  createCohort,
   createServerRole,
   type DiscordBot,
   postsIn,
@@ -28,9 +29,7 @@ describe("moderator commands and track roles on Discord", () => {
       guilds: [fakeGuild(), lockedGuild],
       env: { QUORUM_CLOCK_START: "2026-03-04T10:00:00Z" },
     });
-    const created = await discord.fake
-      .slash({ ...asModerator, name: "cohort", subcommand: "create", options: { name: "spring" } })
-      .final();
+    const created = await createCohort(discord, asModerator, { name: "spring" });
     expect(textOf(created)).toContain("Cohort **spring** created");
   });
 
@@ -127,14 +126,7 @@ describe("posts the bot makes in the cohort channel", () => {
   beforeAll(async () => {
     // An hour before the question of the day this describe sets up for 11:00.
     discord = await startDiscordBot({ env: { QUORUM_CLOCK_START: "2026-03-04T10:00:00Z" } });
-    const created = await discord.fake
-      .slash({
-        ...asModerator,
-        name: "cohort",
-        subcommand: "create",
-        options: { name: "autumn", start: "2026-03-02" },
-      })
-      .final();
+    const created = await createCohort(discord, asModerator, { name: "autumn", start: "2026-03-02" });
     expect(textOf(created)).toContain("Cohort **autumn** created");
   });
 

@@ -13,7 +13,7 @@ export type ReplyTarget =
 const NOT_A_MEMBER = new Set(["not_in_channel", "channel_not_found"]);
 
 /** The error code Slack answered a Web API call with ("not_in_channel"), or "" for other failures. */
-function platformErrorOf(error: unknown): string {
+export function platformErrorOf(error: unknown): string {
   const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
   return typeof code === "string" ? code : "";
 }

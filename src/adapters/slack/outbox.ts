@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Message } from "../../core/messages.js";
 import type { ChatOutbox, SendOutcome, SendProblem } from "../../core/ports.js";
-import { uploadFiles } from "./deliver.js";
+import { platformErrorOf, uploadFiles } from "./deliver.js";
 import { renderBlocks } from "./render/blocks.js";
 
 const GONE = new Set(["channel_not_found", "is_archived", "user_not_found", "account_inactive"]);
@@ -9,14 +9,13 @@ const FORBIDDEN = new Set(["not_in_channel", "restricted_action", "missing_scope
 
 interface SlackCallError {
   code?: string;
-  data?: { error?: string };
   retryAfter?: number;
   message?: string;
 }
 
 function problemOf(error: unknown): { problem: SendProblem; detail: string; retryAfterMs?: number } {
   const e = (error ?? {}) as SlackCallError;
-  const code = e.data?.error ?? "";
+  const code = platformErrorOf(error);
   const detail = code || e.message || String(error);
   if (e.code === "slack_webapi_rate_limited_error" || code === "ratelimited") {
     return { problem: "rate-limited", detail, retryAfterMs: (e.retryAfter ?? 5) * 1000 };

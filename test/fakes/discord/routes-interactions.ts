@@ -100,6 +100,18 @@ function webhookMessage(context: RouteContext, interaction: InteractionState): S
 const unknownWebhook = discordError(404, 10015, "Unknown Webhook");
 const unknownMessage = discordError(404, 10008, "Unknown Message");
 
+/** A route on one message an interaction's webhook sent: unknown webhook or message answered for it. */
+function onWebhookMessage(
+  handle: (context: RouteContext, interaction: InteractionState, message: StoredMessage) => Reply,
+): (context: RouteContext) => Reply {
+  return (context) => {
+    const interaction = interactionOf(context);
+    if (!interaction) return unknownWebhook;
+    const message = webhookMessage(context, interaction);
+    return message ? handle(context, interaction, message) : unknownMessage;
+  };
+}
+
 export const interactionRoutes: Route[] = [
   { method: "POST", pattern: "/interactions/:interaction/:token/callback", handle: callback },
   {
@@ -116,38 +128,25 @@ export const interactionRoutes: Route[] = [
   {
     method: "GET",
     pattern: "/webhooks/:application/:token/messages/:message",
-    handle(context) {
-      const interaction = interactionOf(context);
-      if (!interaction) return unknownWebhook;
-      const message = webhookMessage(context, interaction);
-      return message
-        ? ok(apiMessage(context.world, message, `${context.origin}/attachments`))
-        : unknownMessage;
-    },
+    handle: onWebhookMessage((context, _interaction, message) =>
+      ok(apiMessage(context.world, message, `${context.origin}/attachments`)),
+    ),
   },
   {
     method: "PATCH",
     pattern: "/webhooks/:application/:token/messages/:message",
-    handle(context) {
-      const interaction = interactionOf(context);
-      if (!interaction) return unknownWebhook;
-      const message = webhookMessage(context, interaction);
-      if (!message) return unknownMessage;
+    handle: onWebhookMessage((context, interaction, message) => {
       context.world.edit(message, (context.body ?? {}) as MessageBody, context.files);
       if (message.id === interaction.originalMessageId) interaction.originalEdits += 1;
       return ok(apiMessage(context.world, message, `${context.origin}/attachments`));
-    },
+    }),
   },
   {
     method: "DELETE",
     pattern: "/webhooks/:application/:token/messages/:message",
-    handle(context) {
-      const interaction = interactionOf(context);
-      if (!interaction) return unknownWebhook;
-      const message = webhookMessage(context, interaction);
-      if (!message) return unknownMessage;
+    handle: onWebhookMessage((context, _interaction, message) => {
       context.world.messages.delete(message.id);
       return ok();
-    },
+    }),
   },
 ];

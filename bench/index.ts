@@ -1,6 +1,7 @@
 import { benchAdapters } from "./adapters.js";
 import { benchCommands } from "./commands.js";
 import { benchGrading } from "./grading.js";
+import { printLoad, runLoad } from "./load.js";
 import { benchProgress } from "./progress.js";
 import { benchSchedule } from "./schedule.js";
 
@@ -10,3 +11,8 @@ await benchProgress();
 await benchSchedule();
 await benchGrading();
 await benchAdapters();
+
+const load = await runLoad();
+printLoad(load);
+// Under load every answer must still be handled and stored once.
+if (load.errors > 0) process.exitCode = 1;

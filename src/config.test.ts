@@ -61,4 +61,35 @@ describe("config", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors[0]?.variable).toBe("DEFAULT_TIMEZONE");
   });
+
+  it("given no HTTP_PORT, the HTTP listener is off; given one, it listens on loopback unless told otherwise", () => {
+    const off = loadConfig({});
+    expect(off.ok && off.config.http).toBeUndefined();
+    const on = loadConfig({ HTTP_PORT: "8080" });
+    expect(on.ok && on.config.http).toEqual({ port: 8080, host: "127.0.0.1" });
+    const everywhere = loadConfig({ HTTP_PORT: "0", HTTP_HOST: "0.0.0.0" });
+    expect(everywhere.ok && everywhere.config.http).toEqual({ port: 0, host: "0.0.0.0" });
+  });
+
+  it("given a bad HTTP_PORT or backup setting, names the variable and the right form", () => {
+    const result = loadConfig({ HTTP_PORT: "70000", BACKUP_DAILY_AT: "3am", BACKUP_KEEP: "0" });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { variable: "HTTP_PORT", message: "must be from 0 to 65535" },
+        { variable: "BACKUP_DAILY_AT", message: "must be a UTC time of day as HH:MM, e.g. 03:00" },
+        { variable: "BACKUP_KEEP", message: "must be at least 1" },
+      ],
+    });
+  });
+
+  it("given no backup settings, backups go beside the database, seven kept, none daily", () => {
+    const dir = tempDir();
+    const result = loadConfig({ DATABASE_PATH: join(dir, "quorum.db") });
+    expect(result.ok && result.config.backup).toEqual({
+      dir: join(dir, "backups"),
+      dailyAt: undefined,
+      keep: 7,
+    });
+  });
 });

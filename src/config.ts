@@ -100,6 +100,31 @@ const Env = z.object({
     .min(0, "must be from 0 to 65535")
     .max(65_535, "must be from 0 to 65535")
     .default(3000),
+  HTTP_PORT: optional(
+    z.coerce
+      .number({ error: "must be a port number, e.g. 8080" })
+      .int("must be a whole port number")
+      .min(0, "must be from 0 to 65535")
+      .max(65_535, "must be from 0 to 65535"),
+  ),
+  HTTP_HOST: z
+    .string()
+    .trim()
+    .min(1, "must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0")
+    .default("127.0.0.1"),
+  BACKUP_DIR: z.string().trim().min(1, "must be a folder path, e.g. ./data/backups").optional(),
+  BACKUP_DAILY_AT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC time of day as HH:MM, e.g. 03:00"),
+  ),
+  BACKUP_KEEP: z.coerce
+    .number({ error: "must be a number of backups, e.g. 7" })
+    .int("must be a whole number of backups")
+    .min(1, "must be at least 1")
+    .max(1000, "must be at most 1000")
+    .default(7),
   SLACK_MODERATORS: z
     .string()
     .trim()
@@ -125,6 +150,16 @@ export interface Config {
   postRatePerSecond: number | undefined;
   /** Start the clock at this instant (tests and demos); it then runs at real speed. */
   clockStart: Date | undefined;
+  /** Health, readiness and metrics over HTTP; off when unset. */
+  http: { port: number; host: string } | undefined;
+  backup: {
+    /** Where `npm run db:backup` (no path given) and the daily backup write. */
+    dir: string;
+    /** UTC time of day (HH:MM) for the daily backup; unset means no daily backup. */
+    dailyAt: string | undefined;
+    /** Daily backups kept; older ones are deleted after each new one. */
+    keep: number;
+  };
   /** Tests only: stop the process at a named point, to prove recovery. */
   failpoint: "after-claim" | undefined;
   discord?: {
@@ -207,6 +242,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     postRatePerSecond: e.POST_RATE_PER_SECOND,
     clockStart: e.QUORUM_CLOCK_START === undefined ? undefined : new Date(e.QUORUM_CLOCK_START),
     failpoint: e.QUORUM_FAILPOINT,
+    http: e.HTTP_PORT === undefined ? undefined : { port: e.HTTP_PORT, host: e.HTTP_HOST },
+    backup: {
+      dir: resolve(
+        e.BACKUP_DIR ??
+          (e.DATABASE_PATH === ":memory:"
+            ? join(tmpdir(), "quorum-backups")
+            : join(dirname(e.DATABASE_PATH), "backups")),
+      ),
+      dailyAt: e.BACKUP_DAILY_AT,
+      keep: e.BACKUP_KEEP,
+    },
     adapters: [],
   };
   if (e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID) {

@@ -1,15 +1,29 @@
 import Database from "better-sqlite3";
 import { loadConfig } from "./config.js";
 
-// The container's health check: the database opens, is intact, and has been migrated.
+// The container's health check. With the HTTP listener on, the bot's own /readyz decides (database,
+// migrations, adapters connected); without it, the database must open intact and migrated.
 const loaded = loadConfig(process.env);
 if (!loaded.ok) process.exit(1);
-try {
-  const sqlite = new Database(loaded.config.databasePath, { readonly: true, fileMustExist: true });
-  const check = sqlite.pragma("quick_check", { simple: true });
-  const migrated = sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
-  sqlite.close();
-  process.exit(check === "ok" && migrated.n > 0 ? 0 : 1);
-} catch {
-  process.exit(1);
+const { http, databasePath } = loaded.config;
+
+async function ready(): Promise<boolean> {
+  if (http) {
+    const host = http.host === "0.0.0.0" || http.host === "::" ? "127.0.0.1" : http.host;
+    const res = await fetch(`http://${host}:${http.port}/readyz`, { signal: AbortSignal.timeout(4_000) });
+    return res.status === 200;
+  }
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const check = sqlite.pragma("quick_check", { simple: true });
+    const migrated = sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
+    return check === "ok" && migrated.n > 0;
+  } finally {
+    sqlite.close();
+  }
 }
+
+ready().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  () => process.exit(1),
+);

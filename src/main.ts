@@ -1,5 +1,4 @@
 import { dirname, join } from "node:path";
-import { pino } from "pino";
 import { createDiscordAdapter, type DiscordAdapter } from "./adapters/discord/index.js";
 import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/index.js";
 import { runTerminalChat } from "./adapters/terminal/chat.js";
@@ -14,11 +13,19 @@ import { defaultLimits } from "./core/sandbox.js";
 import { Grader } from "./core/services/grader.js";
 import { OutboundQueue } from "./core/services/outbound.js";
 import { Scheduler } from "./core/services/scheduler.js";
+import { WorkGate } from "./core/work-gate.js";
 import { formatCurriculumError, loadCurriculum } from "./curriculum/load.js";
-import { openDatabase } from "./db/client.js";
+import { onDiskBytes, openDatabase } from "./db/client.js";
 import { createStore } from "./db/store.js";
 import { createPictureRenderer } from "./pictures/resvg.js";
+import { startDailyBackups } from "./runtime/backups.js";
 import { shiftedClock } from "./runtime/clock.js";
+import { type OpsServer, startOpsServer } from "./runtime/http.js";
+import { createLogger, wantsPrettyLogs } from "./runtime/logger.js";
+import { secretScrubber } from "./runtime/logger-text.js";
+import { createPrometheusMetrics } from "./runtime/metrics.js";
+import { readiness } from "./runtime/readiness.js";
+import { SHUTDOWN_DEADLINE_MS, shutDown } from "./runtime/shutdown.js";
 import { startTimer } from "./runtime/timer.js";
 import { closeSandboxes, createSandboxes } from "./sandbox/index.js";
 
@@ -33,6 +40,9 @@ function fail(lines: string[]): never {
   process.exit(EXIT_CONFIG);
 }
 
+/** Known once the configuration is read, so even a crash report cannot print them. */
+let secrets: string[] = [];
+
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) fail(loaded.errors.map(formatConfigError));
@@ -40,10 +50,17 @@ async function main(): Promise<void> {
 
   const terminalOnly = config.adapters.length === 1 && config.adapters[0] === "terminal";
   // The terminal chat prints replies on stdout; logs go to stderr and stay quiet unless asked for.
-  const logger = pino(
-    { level: config.logLevel ?? (terminalOnly ? "warn" : "info"), base: null },
-    pino.destination({ fd: 2, sync: true }),
-  );
+  secrets = [
+    config.discord?.token,
+    config.slack?.botToken,
+    config.slack?.signingSecret,
+    config.slack?.appToken,
+  ].filter((secret): secret is string => secret !== undefined);
+  const logger = createLogger({
+    level: config.logLevel ?? (terminalOnly ? "warn" : "info"),
+    pretty: wantsPrettyLogs(process.env, Boolean(process.stderr.isTTY)),
+    secrets,
+  });
 
   // The curriculum is checked before the database is touched, so a broken file writes nothing.
   const curriculum = loadCurriculum(config.curriculumDir);
@@ -76,6 +93,12 @@ async function main(): Promise<void> {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     onError: (error) => logger.error({ err: error }, "outbound send failed"),
   });
+  const gate = new WorkGate();
+  const prometheus = createPrometheusMetrics({
+    queueDepth: () => queue.size,
+    databaseBytes: () => onDiskBytes(config.databasePath),
+  });
+  const { metrics } = prometheus;
   const pictures = createPictureRenderer();
   const discord: DiscordAdapter | undefined = config.discord
     ? createDiscordAdapter({
@@ -103,6 +126,7 @@ async function main(): Promise<void> {
     queue,
     outboxes,
     catchUpMs: config.catchUpMs,
+    metrics,
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     ...(config.failpoint === "after-claim"
       ? {
@@ -119,6 +143,7 @@ async function main(): Promise<void> {
     datasets: curriculum.curriculum.bank.datasets,
     limits: defaultLimits,
     logger,
+    metrics,
   });
 
   const core: Core = {
@@ -131,39 +156,97 @@ async function main(): Promise<void> {
     grader,
     pictures,
     commands,
+    metrics,
+    gate,
   };
 
   let timer: ReturnType<typeof startTimer> | undefined;
-  const closeAll = async () => {
-    timer?.stop();
-    await discord?.stop();
+  let ops: OpsServer | undefined;
+  let stopping = false;
+  const input = new AbortController();
+  const backups =
+    config.backup.dailyAt && config.databasePath !== ":memory:"
+      ? startDailyBackups({
+          source: database.sqlite,
+          dir: config.backup.dir,
+          dailyAt: config.backup.dailyAt,
+          keep: config.backup.keep,
+          now: () => clock.now(),
+          logger,
+        })
+      : undefined;
+  const release = async () => {
+    await backups?.stop();
     await slack?.stop();
+    await discord?.stop();
     await closeSandboxes(sandboxes);
+    await ops?.close();
     database.close();
   };
+  const stop = async (signal: string): Promise<never> => {
+    stopping = true;
+    logger.info({ signal }, "signal received");
+    // If anything hangs past the deadline, leave anyway: the orchestrator would SIGKILL next.
+    setTimeout(() => {
+      logger.error({}, "shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    const report = await shutDown({
+      stopIntake: async () => {
+        timer?.stop();
+        input.abort();
+        slack?.stopAccepting();
+      },
+      gate,
+      closeQueue: () => queue.close(),
+      release,
+      logger,
+    });
+    process.exit(report.finished ? 0 : 1);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    void stop(signal).catch((error: unknown) => {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    });
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+
+  if (config.http) {
+    const adapters: Record<string, () => boolean> = {};
+    if (discord) adapters.discord = () => discord.connected();
+    if (slack) adapters.slack = () => slack.connected();
+    try {
+      ops = await startOpsServer(
+        {
+          readiness: readiness({ sqlite: database.sqlite, adapters, stopping: () => stopping }),
+          metrics: prometheus.render,
+          metricsContentType: prometheus.contentType,
+        },
+        { ...config.http, logger },
+      );
+    } catch (error) {
+      await release();
+      fail([`HTTP_PORT ${config.http.port}: could not listen: ${(error as Error).message}.`]);
+    }
+    logger.info({ host: config.http.host, port: ops.port }, "http listening (/healthz, /readyz, /metrics)");
+  }
 
   if (!terminalOnly) {
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, "shutting down");
-      void closeAll().finally(() => process.exit(0));
-    };
-    process.once("SIGTERM", () => shutdown("SIGTERM"));
-    process.once("SIGINT", () => shutdown("SIGINT"));
     try {
       await discord?.start(core);
     } catch (error) {
       logger.error({ err: error }, "discord login failed");
-      await closeAll();
+      await release();
       fail([`Discord: could not connect: ${(error as Error).message}. Check DISCORD_TOKEN.`]);
     }
     try {
       await slack?.start(core);
     } catch (error) {
       logger.error({ err: error }, "slack start failed");
-      await closeAll();
+      await release();
       fail([
         `Slack: could not start: ${(error as Error).message}. Check SLACK_BOT_TOKEN, and SLACK_PORT in HTTP mode.`,
       ]);
@@ -174,14 +257,10 @@ async function main(): Promise<void> {
     return;
   }
 
-  process.once("SIGTERM", () => {
-    logger.info({ signal: "SIGTERM" }, "shutting down");
-    void closeAll().finally(() => process.exit(0));
-  });
-
   timer = startTimer(scheduler, clock, logger);
   // What is due at start-up (catch-up after downtime, claimed but unsent posts) goes out before input is read.
   const settle = async () => {
+    if (stopping) return;
     await scheduler.tick();
     await queue.drain();
   };
@@ -193,15 +272,21 @@ async function main(): Promise<void> {
     interactive,
     settle,
     filesDir: config.filesDir,
+    signal: input.signal,
     ...(config.databasePath === ":memory:"
       ? {}
       : { historyPath: join(dirname(config.databasePath), ".quorum_history") }),
   });
+  // A signal ended the input: its own shutdown closes everything and exits.
+  if (stopping) return;
   await settle();
-  await closeAll();
+  timer.stop();
+  await queue.close();
+  await release();
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Quorum stopped: ${(error as Error).stack ?? String(error)}\n`);
+  const report = `Quorum stopped: ${(error as Error).stack ?? String(error)}`;
+  process.stderr.write(`${secretScrubber(secrets)(report)}\n`);
   process.exit(1);
 });

@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { argSpecs, usage } from "./commands/args.js";
 import type { AnyCommand, CommandContext } from "./commands/command.js";
-import { parseLine } from "./commands/parse.js";
+import { type ParsedLine, parseLine } from "./commands/parse.js";
 import { type Message, problem } from "./messages.js";
+import type { CommandOutcome } from "./metrics.js";
 import type { Actor } from "./ports.js";
 
 /** Everything a command may use except who is asking; built once in main. */
@@ -24,9 +25,16 @@ function describeIssue(command: AnyCommand, issue: z.core.$ZodIssue, raw: Record
   return `${name} ${issue.message}`;
 }
 
+/** The reply to work that arrives after shutdown began; nothing was done, so it is safe to repeat. */
+export const drainingReply: Message = problem(
+  "Quorum is restarting, so that was not done.",
+  "Please send it again in a minute.",
+);
+
 /**
  * Runs one command for one person: permission, validation, handler.
  * Never throws: bad input gets a short reply and writes nothing; a bug gets a reference id.
+ * Counted by the gate (so a shutdown waits for it) and timed for the metrics.
  */
 export async function invoke(
   core: Core,
@@ -34,46 +42,87 @@ export async function invoke(
   command: AnyCommand,
   raw: Record<string, unknown>,
 ): Promise<Message> {
+  const started = performance.now();
+  const run = () => handle(core, actor, command, raw);
+  const done = core.gate ? await core.gate.run(run) : await run();
+  const { message, outcome } = done ?? { message: drainingReply, outcome: "draining" as const };
+  core.metrics?.commandHandled(command.name, outcome, (performance.now() - started) / 1000);
+  return message;
+}
+
+async function handle(
+  core: Core,
+  actor: Actor,
+  command: AnyCommand,
+  raw: Record<string, unknown>,
+): Promise<{ message: Message; outcome: CommandOutcome }> {
   if (command.audience === "moderator" && !actor.isModerator) {
-    return problem(`/${command.name} is for moderators.`, "Ask a moderator of this server to run it.");
+    return {
+      message: problem(`/${command.name} is for moderators.`, "Ask a moderator of this server to run it."),
+      outcome: "refused",
+    };
   }
   const parsed = command.input.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const what = first ? describeIssue(command, first, raw) : "the arguments are not valid";
-    return problem(`/${command.name}: ${what}.`, usageHint(command));
+    return { message: problem(`/${command.name}: ${what}.`, usageHint(command)), outcome: "invalid" };
   }
   try {
     const message = await command.run(parsed.data, { ...core, actor });
     // A message that does not say who sees it follows its command's usual way.
-    return { ...message, visibility: message.visibility ?? command.replies ?? "public" };
+    return {
+      message: { ...message, visibility: message.visibility ?? command.replies ?? "public" },
+      outcome: message.tone === "error" ? "invalid" : "ok",
+    };
   } catch (error) {
     const ref = crypto.randomUUID().slice(0, 8);
     core.logger.error({ err: error, ref, command: command.name }, "command failed");
-    return problem(`Something went wrong on our side (ref ${ref}).`, "Please try again in a moment.");
+    return {
+      message: problem(`Something went wrong on our side (ref ${ref}).`, "Please try again in a moment."),
+      outcome: "error",
+    };
   }
 }
 
 /** The text form every text platform shares: the terminal line, Slack's `/quorum …`. */
 export async function handleText(core: Core, actor: Actor, line: string): Promise<Message | undefined> {
   const parsed = parseLine(line, core.commands);
+  if (parsed.kind === "empty") return undefined;
+  if (parsed.kind === "command") return invoke(core, actor, parsed.command, parsed.args);
+  const started = performance.now();
+  const { message, label } = lineProblem(parsed);
+  // An unknown word is counted as "unknown": a label per typed word would grow without bound.
+  core.metrics?.commandHandled(label, "invalid", (performance.now() - started) / 1000);
+  return message;
+}
+
+function lineProblem(parsed: Exclude<ParsedLine, { kind: "empty" | "command" }>): {
+  message: Message;
+  label: string;
+} {
   switch (parsed.kind) {
-    case "empty":
-      return undefined;
     case "unknown": {
       const guess = parsed.suggestions.length
         ? ` Did you mean ${parsed.suggestions.map((s) => `/${s}`).join(" or ")}?`
         : "";
-      return problem(`Unknown command /${parsed.word}.${guess}`, "Type /help to see every command.");
+      return {
+        message: problem(`Unknown command /${parsed.word}.${guess}`, "Type /help to see every command."),
+        label: "unknown",
+      };
     }
     case "needs-subcommand":
-      return problem(
-        `/${parsed.group} needs one of: ${parsed.subcommands.map((c) => c.name.split(" ").slice(1).join(" ")).join(", ")}.`,
-        usageHint(parsed.subcommands[0] as AnyCommand),
-      );
+      return {
+        message: problem(
+          `/${parsed.group} needs one of: ${parsed.subcommands.map((c) => c.name.split(" ").slice(1).join(" ")).join(", ")}.`,
+          usageHint(parsed.subcommands[0] as AnyCommand),
+        ),
+        label: parsed.group,
+      };
     case "too-many-arguments":
-      return problem(`/${parsed.command.name}: unexpected "${parsed.extra}".`, usageHint(parsed.command));
-    case "command":
-      return invoke(core, actor, parsed.command, parsed.args);
+      return {
+        message: problem(`/${parsed.command.name}: unexpected "${parsed.extra}".`, usageHint(parsed.command)),
+        label: parsed.command.name,
+      };
   }
 }

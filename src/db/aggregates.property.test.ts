@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { aggregateSnapshot } from "../../test/aggregate-snapshot.js";
 import { actor, realCurriculum, type TestCore, testCore } from "../../test/helpers.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
@@ -10,30 +11,11 @@ import { rebuildAggregates } from "./aggregates.js";
 // The aggregates are kept incrementally in each answer's transaction and moved on cohort and track
 // changes; a rebuild derives them from the ledger alone. Both must always agree.
 
-/** Each aggregate table with an order that makes its snapshot independent of how rows were written. */
-const aggregateTables = {
-  board_entries: "cohort_id, board, member_id",
-  board_counts: "cohort_id, board, points",
-  board_day_counts: "cohort_id, board, points, day",
-  streaks: "member_id, unit",
-  activity_days: "member_id, day",
-  question_stats: "cohort_id, question_id",
-} as const;
-
-function snapshot(t: TestCore): Record<string, unknown[]> {
-  return Object.fromEntries(
-    Object.entries(aggregateTables).map(([table, order]) => [
-      table,
-      t.database.sqlite.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all(),
-    ]),
-  );
-}
-
 /** Rebuilds, and requires the rebuilt tables to equal the ones kept incrementally. */
 function expectRebuildChangesNothing(t: TestCore, context: string): void {
-  const kept = snapshot(t);
+  const kept = aggregateSnapshot(t.database.sqlite);
   rebuildAggregates(t.database.db);
-  expect(snapshot(t), context).toEqual(kept);
+  expect(aggregateSnapshot(t.database.sqlite), context).toEqual(kept);
 }
 
 /** Who answers, with the cohort and track each starts in (the moderator is in the last cohort made). */

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
@@ -34,4 +34,18 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
     sqlite.close();
     throw error;
   }
+}
+
+/** Bytes on disk of a database file with its write-ahead log and shared memory; undefined in memory. */
+export function onDiskBytes(path: string): number | undefined {
+  if (path === ":memory:") return undefined;
+  let total = 0;
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // A missing -wal or -shm is normal right after a checkpoint.
+    }
+  }
+  return total;
 }

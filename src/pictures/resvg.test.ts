@@ -86,4 +86,14 @@ describe("PNG renderer", () => {
     expect(render(base).equals(render(base))).toBe(true);
     expect(render(base).equals(render(other))).toBe(false);
   });
+
+  it("given the same picture asked for again, or by many at once, it is drawn once and shared", async () => {
+    const renderer = createPictureRenderer();
+    const svg = leaderboardSvg(fullBoard);
+    const [first, concurrent] = await Promise.all([renderer.png(svg), renderer.png(svg)]);
+    expect(concurrent).toBe(first);
+    expect(await renderer.png(svg)).toBe(first);
+    const other = await renderer.png(leaderboardSvg({ ...fullBoard, title: "Spring 2026 · week 4" }));
+    expect(other).not.toBe(first);
+  });
 });

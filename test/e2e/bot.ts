@@ -20,7 +20,9 @@ export function startBot(env: Record<string, string>, viaNpm = false): Bot {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) =>
-        !/^(DISCORD_|SLACK_|LOG_LEVEL|DATABASE_PATH|CURRICULUM_DIR|QUORUM_|CATCH_UP_HOURS)/.test(key),
+        !/^(DISCORD_|SLACK_|HTTP_|BACKUP_|LOG_LEVEL|DATABASE_PATH|CURRICULUM_DIR|QUORUM_|CATCH_UP_HOURS)/.test(
+          key,
+        ),
     ),
   );
   const [command, args] = viaNpm

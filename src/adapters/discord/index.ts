@@ -52,11 +52,13 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     async start(core) {
       const served: Core = { ...core, roles };
       client.on(Events.InteractionCreate, (interaction) => {
-        void handleInteraction(interaction, {
+        const handled = handleInteraction(interaction, {
           core: served,
           moderatorRole: options.moderatorRole,
           deferAfterMs: options.deferAfterMs,
         });
+        // Counted until its reply is sent, so a shutdown waits for it.
+        void (core.gate ? core.gate.track(handled) : handled);
       });
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);

@@ -1,5 +1,7 @@
 /** Cutting the message model's Markdown to a platform's limits, shared by the Discord and Slack renderers. */
 
+import type { Message } from "../../core/messages.js";
+
 const ellipsis = "…";
 const fenceLine = /^\s*```/;
 /** Fence openers longer than this are replaced by a bare one, so reopened code blocks stay cheap. */
@@ -127,4 +129,48 @@ export function splitText(markdown: string, limit: number): string[] {
   }
   if (chunk !== undefined) chunks.push(chunk);
   return chunks.map((c) => c.trimEnd()).filter((c) => c !== "");
+}
+
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text with each half of a broken surrogate pair as U+FFFD: platforms read UTF-8, which has no halves. */
+export function wellFormed(text: string): string {
+  return text.replace(loneSurrogate, "\ufffd");
+}
+
+/** The message with every string well formed, so text cut inside a character upstream is still sent. */
+export function wellFormedMessage(message: Message): Message {
+  const w = wellFormed;
+  const { title, text, footer, progress, fields, sections, choices, links, images, files } = message;
+  return {
+    ...message,
+    ...(title === undefined ? {} : { title: w(title) }),
+    ...(text === undefined ? {} : { text: w(text) }),
+    ...(footer === undefined ? {} : { footer: w(footer) }),
+    ...(progress?.label === undefined ? {} : { progress: { ...progress, label: w(progress.label) } }),
+    ...(fields ? { fields: fields.map((f) => ({ ...f, name: w(f.name), value: w(f.value) })) } : {}),
+    ...(sections ? { sections: sections.map((s) => ({ heading: w(s.heading), text: w(s.text) })) } : {}),
+    ...(choices
+      ? {
+          choices: choices.map((c) => ({
+            ...c,
+            id: w(c.id),
+            label: w(c.label),
+            ...(c.input
+              ? {
+                  input: {
+                    ...c.input,
+                    label: w(c.input.label),
+                    title: w(c.input.title),
+                    ...(c.input.placeholder === undefined ? {} : { placeholder: w(c.input.placeholder) }),
+                  },
+                }
+              : {}),
+          })),
+        }
+      : {}),
+    ...(links ? { links: links.map((l) => ({ label: w(l.label), url: w(l.url) })) } : {}),
+    ...(images ? { images: images.map((i) => ({ ...i, alt: w(i.alt), name: w(i.name) })) } : {}),
+    ...(files ? { files: files.map((f) => ({ ...f, name: w(f.name) })) } : {}),
+  };
 }

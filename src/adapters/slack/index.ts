@@ -33,6 +33,11 @@ export interface SlackAdapter {
   start(core: Core): Promise<void>;
   /** The HTTP port actually bound (0 in the options picks a free one), undefined in Socket Mode. */
   port(): number | undefined;
+  /** True while requests can reach the app: listening in HTTP mode, connected in Socket Mode. */
+  connected(): boolean;
+  /** Stops taking new connections; requests already taken are counted by the core's gate. */
+  stopAccepting(): void;
+  /** Closes every connection (Socket Mode: disconnects); call once the gate has settled. */
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     ...(appToken !== undefined ? { socketMode: true, appToken } : receiver ? { receiver } : {}),
   });
   let server: Server | undefined;
+  let socketOpen = false;
 
   return {
     outbox: slackOutbox(app.client),
@@ -79,7 +85,8 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
           if ("ack" in args && typeof args.ack === "function") await args.ack();
           return;
         }
-        await args.next();
+        // Counted until the listener has finished (reply sent), so a shutdown waits for it.
+        await (core.gate ? core.gate.track(args.next()) : args.next());
       });
       onSlashCommand(app, deps);
       onActions(app, deps);
@@ -92,16 +99,29 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
         options.logger.info({ port: portOf(server), path: "/slack/events" }, "slack listening (HTTP mode)");
       } else {
         await app.start();
+        socketOpen = true;
         options.logger.info({}, "slack connected (Socket Mode)");
       }
     },
     port: () => (server ? portOf(server) : undefined),
+    connected: () => (server ? server.listening : socketOpen),
+    stopAccepting() {
+      // Idle keep-alive connections close now; busy ones end when their request is answered.
+      server?.close();
+      server?.closeIdleConnections();
+    },
     async stop() {
       if (server) {
         const closing = server;
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => {
+          if (!closing.listening) resolve();
+          else closing.close(() => resolve());
+        });
+        // Bolt answers each request at its ack, so by now no connection carries an unanswered one.
         closing.closeAllConnections();
-      } else if (socketMode) {
+        await closed;
+      } else if (socketMode && socketOpen) {
+        socketOpen = false;
         await app.stop();
       }
     },

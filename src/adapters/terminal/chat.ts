@@ -21,6 +21,8 @@ export interface TerminalChatOptions {
   historyPath?: string;
   /** Where pictures and exports are written, since a terminal cannot show them. */
   filesDir: string;
+  /** Aborted on shutdown: the line being handled finishes, no further line is read. */
+  signal?: AbortSignal;
 }
 
 const SPACE = "local";
@@ -103,20 +105,23 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
     rl.prompt();
   }
 
+  options.signal?.addEventListener("abort", () => rl.close(), { once: true });
   for await (const raw of rl) {
-    if (terminal.closed) break;
+    if (terminal.closed || options.signal?.aborted) break;
     if (!interactive) {
       const spoken = readLine(raw);
       if (spoken.kind === "say") terminal.print(`${prompt(spoken.user)}${spoken.text}`);
     }
-    const reply = await replyTo(core, raw);
-    if (reply) {
+    const answered = replyTo(core, raw).then((reply) => {
+      if (!reply) return;
       // Interactive: the prompt is redrawn below the reply by the console.
       if (interactive) terminal.attach(undefined);
       const saved = saveAttachments(reply, options.filesDir);
       terminal.print(`${renderMessage(reply, { color, saved })}\n`);
       if (interactive) terminal.attach(rl);
-    }
+    });
+    // Counted until the reply is printed, so a shutdown lets the line in hand finish.
+    await (core.gate ? core.gate.track(answered) : answered);
     if (!interactive) await options.settle?.();
     if (interactive) rl.prompt();
   }

@@ -1,14 +1,14 @@
 import type { ChatOutbox } from "../../core/ports.js";
 import type { TerminalConsole } from "./console.js";
 import { saveAttachments } from "./files/save.js";
-import { renderMessage } from "./render/text.js";
+import { printable, renderMessage } from "./render/text.js";
 
 /** Posts and moderator notices print in the local channel; nothing here can fail but the terminal. */
 export function terminalOutbox(terminal: TerminalConsole, filesDir: string): ChatOutbox {
   let sent = 0;
   return {
     async send(target, message) {
-      const header = `📣 #${target.channelExternalId}`;
+      const header = printable(`📣 #${target.channelExternalId}`);
       const saved = saveAttachments(message, filesDir);
       terminal.print(`${header}\n${renderMessage(message, { color: terminal.color, saved })}\n`);
       sent++;
@@ -16,7 +16,7 @@ export function terminalOutbox(terminal: TerminalConsole, filesDir: string): Cha
     },
     async notify(target, message) {
       terminal.print(
-        `🔔 to ${target.userExternalId}\n${renderMessage(message, { color: terminal.color })}\n`,
+        `🔔 to ${printable(target.userExternalId)}\n${renderMessage(message, { color: terminal.color })}\n`,
       );
       return { ok: true, messageId: null };
     },

@@ -3,9 +3,11 @@ import type { Clock } from "../clock.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
 import type { Message } from "../messages.js";
+import type { Metrics } from "../metrics.js";
 import type { Actor, PictureRenderer, Store, TrackRoles } from "../ports.js";
 import type { Grader } from "../services/grader.js";
 import type { Scheduler } from "../services/scheduler.js";
+import type { WorkGate } from "../work-gate.js";
 
 export interface Settings {
   /** The zone a cohort gets when its moderator names none. */
@@ -30,6 +32,10 @@ export interface CommandContext {
   commands: readonly AnyCommand[];
   /** Platform roles mirroring role tracks, where the platform has them (Discord). */
   roles?: TrackRoles;
+  /** Counts handled commands and their time (Prometheus in production). */
+  metrics?: Metrics;
+  /** Closed on shutdown: commands in flight finish, new ones are turned away. */
+  gate?: WorkGate;
 }
 
 export type Audience = "everyone" | "moderator";

@@ -1,6 +1,7 @@
 import type { Challenge, DatasetSpec } from "../curriculum/bank.js";
 import { alignColumnsByName, checkPlan, compareResults } from "../grading/compare.js";
 import type { Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
 import type { Engine, FailureReason, Limits, RunOutcome, RunRequest, Sandbox } from "../sandbox.js";
 
 export type Grade =
@@ -17,6 +18,8 @@ export interface GraderOptions {
   datasets: readonly DatasetSpec[];
   limits: Limits;
   logger: Logger;
+  /** Times each grading per engine. */
+  metrics?: Metrics;
 }
 
 /** What the learner reads when their query did not produce a result. */
@@ -71,6 +74,14 @@ export class Grader {
   }
 
   async grade(challenge: Challenge, query: string): Promise<Grade> {
+    const started = performance.now();
+    const grade = await this.compare(challenge, query);
+    const seconds = (performance.now() - started) / 1000;
+    this.options.metrics?.challengeGraded(challenge.engine, grade.verdict, seconds);
+    return grade;
+  }
+
+  private async compare(challenge: Challenge, query: string): Promise<Grade> {
     const { limits, logger } = this.options;
     const sandbox = this.options.sandboxes[challenge.engine];
     const dataset = this.options.datasets.find((d) => d.id === challenge.dataset);

@@ -71,4 +71,38 @@ describe("outbound queue", () => {
     expect(errors).toHaveLength(1);
     expect(ran).toBe(1);
   });
+
+  it("given a close while a send is in flight, waits for that send, drops the rest and takes nothing new", async () => {
+    const { queue } = fakeQueue(1000);
+    let finishSlow: () => void = () => {};
+    const sent: string[] = [];
+    queue.enqueue({
+      platform: "discord",
+      run: () =>
+        new Promise<void>((resolve) => {
+          finishSlow = () => {
+            sent.push("slow");
+            resolve();
+          };
+        }),
+    });
+    for (let i = 0; i < 5; i++)
+      queue.enqueue({ platform: "slack", run: async () => void sent.push("later") });
+    // Let the first job start before closing.
+    await new Promise((resolve) => setImmediate(resolve));
+    const closing = queue.close();
+    queue.enqueue({ platform: "discord", run: async () => void sent.push("after close") });
+    let closed = false;
+    void closing.then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    finishSlow();
+    const dropped = await closing;
+    expect(sent).toContain("slow");
+    expect(sent).not.toContain("after close");
+    expect(dropped + sent.filter((s) => s === "later").length).toBe(5);
+    expect(queue.size).toBe(0);
+  });
 });

@@ -36,10 +36,12 @@ interface Lane {
 export class OutboundQueue {
   private readonly lanes = new Map<Platform, Lane>();
   private idleWaiters: (() => void)[] = [];
+  private closed = false;
 
   constructor(private readonly options: OutboundOptions) {}
 
   enqueue(job: OutboundJob): void {
+    if (this.closed) return;
     const lane = this.lane(job.platform);
     lane.jobs.push(job);
     if (!lane.pumping) void this.pump(job.platform, lane);
@@ -55,6 +57,22 @@ export class OutboundQueue {
   drain(): Promise<void> {
     if (this.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Shutdown: takes nothing new, drops what has not started, and resolves with the number dropped
+   * once the sends in flight have finished. A dropped post stays claimed and is sent after restart.
+   */
+  async close(): Promise<number> {
+    this.closed = true;
+    let dropped = 0;
+    for (const lane of this.lanes.values()) {
+      dropped += lane.jobs.length;
+      lane.jobs.length = 0;
+    }
+    this.settle();
+    await this.drain();
+    return dropped;
   }
 
   private rate(platform: Platform): number {

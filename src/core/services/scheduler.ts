@@ -2,6 +2,7 @@ import type { Clock } from "../clock.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
 import type { Message } from "../messages.js";
+import type { Metrics } from "../metrics.js";
 import type {
   ChatOutbox,
   Cohort,
@@ -52,6 +53,8 @@ export interface SchedulerOptions {
   yieldToEvents?: () => Promise<void>;
   /** Runs after claims are committed and before anything is sent (the crash test stops the process here). */
   afterClaim?: (posts: Post[]) => void;
+  /** Counts posts sent, given up and skipped. */
+  metrics?: Metrics;
 }
 
 export interface TickReport {
@@ -158,6 +161,9 @@ export class Scheduler {
       const claimed = await store.posts.plan(plans, now);
       report.claimed += claimed.length;
       report.missed += plans.reduce((n, p) => n + p.missed.length, 0);
+      for (const missed of plans.flatMap((p) => p.missed)) {
+        this.options.metrics?.postFinished(platforms.get(missed.cohortId) ?? "terminal", "skipped");
+      }
       this.options.afterClaim?.(claimed);
       for (const post of claimed) this.enqueue(post, platforms.get(post.cohortId) ?? "terminal");
       await this.options.yieldToEvents?.();
@@ -339,6 +345,8 @@ export class Scheduler {
         "nothing to post (no unused question for this week)",
       );
       logger.info({ cohort: cohort.name, post: post.id, kind: post.kind }, "nothing to post");
+      // Stored as failed so it is not retried, but nothing went wrong in sending: a skip.
+      this.options.metrics?.postFinished(platform, "skipped");
       return;
     }
     if (!cohort.channelExternalId) {
@@ -353,6 +361,7 @@ export class Scheduler {
     const at = clock.now();
     if (outcome.ok) {
       await store.posts.markSent(post.id, at, outcome.messageId);
+      this.options.metrics?.postFinished(platform, "sent");
       logger.info({ cohort: cohort.name, kind: post.kind, week: post.week, post: post.id }, "post sent");
       return;
     }
@@ -380,6 +389,7 @@ export class Scheduler {
     const { post, cohort, platform, spaceExternalId } = target;
     const at = clock.now();
     await store.posts.markFailed(post.id, post.attempts, reason);
+    this.options.metrics?.postFinished(platform, "failed");
     if (pauseCohort) await store.posts.pauseCohort(cohort.id, at);
     logger.warn({ cohort: cohort.name, post: post.id, reason, paused: pauseCohort }, "post given up");
 

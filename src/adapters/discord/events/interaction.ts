@@ -1,4 +1,6 @@
 import type {
+  APIModalInteractionResponseCallbackData,
+  ApplicationCommandOptionChoiceData,
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
@@ -14,6 +16,7 @@ import type { Actor } from "../../../core/ports.js";
 import { suggest } from "../../../core/services/suggest.js";
 import { actorOf, type ModeratorRule } from "../actor.js";
 import { type CommandData, focusedOption, missingMultiline, readCommand } from "../commands/options.js";
+import { customIdFor } from "../render/custom-id.js";
 import { modalFor, parseCustomId } from "../render/modal.js";
 import { type ResponseTiming, reportFailure, respondWith } from "./respond.js";
 
@@ -69,28 +72,36 @@ const staleCommand = problem(
   "The server's commands may be out of date: an operator runs npm run discord:deploy.",
 );
 
+/** A slash command's outcome: a form for a missing multi-line argument, a core command, or a stale one. */
+export type SlashPlan =
+  | { kind: "stale" }
+  | { kind: "form"; modal: APIModalInteractionResponseCallbackData }
+  | { kind: "run"; command: AnyCommand; args: Record<string, string> };
+
+export function planSlashCommand(commands: readonly AnyCommand[], data: CommandData): SlashPlan {
+  const found = readCommand(commands, data);
+  if (!found) return { kind: "stale" };
+  const { command, args } = found;
+  const asked = missingMultiline(command, args);
+  const line = asked && commandLine(command, args);
+  // Slash options are one line, so a query is asked for in a form; a line too long for the form's
+  // custom_id is run as it is, and the core says what is wrong.
+  if (asked && line && customIdFor({ kind: "ask", line })) {
+    const modal = modalFor({ line, title: line, label: fieldLabel(asked.description), multiline: true });
+    return { kind: "form", modal };
+  }
+  return { kind: "run", command, args };
+}
+
 async function onSlashCommand(
   interaction: ChatInputCommandInteraction,
   actor: Actor,
   deps: InteractionDeps,
 ): Promise<void> {
-  const found = readCommand(deps.core.commands, commandData(interaction));
-  if (!found) return await respondWith(interaction, async () => staleCommand, true, deps);
-  const { command, args } = found;
-  const asked = missingMultiline(command, args);
-  const line = asked && commandLine(command, args);
-  if (asked && line) {
-    // Slash options are one line; a query gets a form with a multi-line field instead.
-    await interaction.showModal(
-      modalFor({
-        line,
-        title: line,
-        label: fieldLabel(asked.description),
-        multiline: true,
-      }),
-    );
-    return;
-  }
+  const plan = planSlashCommand(deps.core.commands, commandData(interaction));
+  if (plan.kind === "stale") return await respondWith(interaction, async () => staleCommand, true, deps);
+  if (plan.kind === "form") return void (await interaction.showModal(plan.modal));
+  const { command, args } = plan;
   const privateHint = command.replies === "private";
   return await respondWith(interaction, () => invoke(deps.core, actor, command, args), privateHint, deps);
 }
@@ -133,19 +144,26 @@ async function onModalSubmit(
   );
 }
 
+/** The values Discord offers while an argument is typed; none for an argument without suggestions. */
+export async function autocompleteChoices(
+  core: Core,
+  actor: Actor,
+  data: CommandData,
+): Promise<ApplicationCommandOptionChoiceData[]> {
+  const focused = focusedOption(core.commands, data);
+  const source = focused?.spec.suggest;
+  if (!focused || !source) return [];
+  const found = await suggest(core, actor, source, focused.typed);
+  const integer = focused.spec.type === "integer";
+  return found.map((s) => ({ name: s.label, value: integer ? Number(s.value) : s.value }));
+}
+
 async function onAutocomplete(
   interaction: AutocompleteInteraction,
   actor: Actor,
   deps: InteractionDeps,
 ): Promise<void> {
-  const focused = focusedOption(deps.core.commands, commandData(interaction));
-  const source = focused?.spec.suggest;
-  if (!focused || !source) return void (await interaction.respond([]));
-  const found = await suggest(deps.core, actor, source, focused.typed);
-  const integer = focused.spec.type === "integer";
-  await interaction.respond(
-    found.map((s) => ({ name: s.label, value: integer ? Number(s.value) : s.value })),
-  );
+  await interaction.respond(await autocompleteChoices(deps.core, actor, commandData(interaction)));
 }
 
 /**

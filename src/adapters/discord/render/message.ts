@@ -1,5 +1,6 @@
 import { type APIEmbed, MessageFlags } from "discord.js";
 import type { Message, Section } from "../../../core/messages.js";
+import { wellFormedMessage } from "../../shared/text.js";
 import { type ButtonLayout, type ButtonRow, buttonLayout } from "./components.js";
 import { embedLength, messageEmbeds, toneColours } from "./embeds.js";
 import { limits } from "./limits.js";
@@ -132,7 +133,8 @@ export function renderMessage(
   options?: RenderOptions & { ephemeral?: false },
 ): ChannelPayload[];
 export function renderMessage(message: Message, options?: RenderOptions): DiscordPayload[];
-export function renderMessage(message: Message, options: RenderOptions = {}): DiscordPayload[] {
+export function renderMessage(original: Message, options: RenderOptions = {}): DiscordPayload[] {
+  const message = wellFormedMessage(original);
   const layout = buttonLayout(message.choices ?? [], message.links ?? []);
   const { files, shownImage, left } = attachments(message);
   const embeds = messageEmbeds(message, extraSections(message, layout, left));

@@ -1,7 +1,22 @@
 import type { App } from "@slack/bolt";
-import { handleText } from "../../../core/dispatch.js";
-import { problem } from "../../../core/messages.js";
+import { type Core, handleText } from "../../../core/dispatch.js";
+import { type Message, problem } from "../../../core/messages.js";
+import type { Actor } from "../../../core/ports.js";
 import { replyOrReport, type SlackDeps } from "./context.js";
+
+/** The reply to `/quorum <text>`, not yet localized: the text is a command line; no text asks for help. */
+export async function slashCommandReply(
+  core: Core,
+  actor: Actor,
+  text: string,
+  slashCommand: string,
+): Promise<Message> {
+  const line = text.trim() === "" ? "help" : text;
+  return (
+    (await handleText(core, actor, line)) ??
+    problem("Say what to do after the command.", `e.g. ${slashCommand} help`)
+  );
+}
 
 /** `/quorum <command> …`: the whole vocabulary as text, parsed by the core like a terminal line. */
 export function onSlashCommand(app: App, deps: SlackDeps): void {
@@ -20,11 +35,7 @@ export function onSlashCommand(app: App, deps: SlackDeps): void {
           userName: command.user_name,
           channelId: command.channel_id,
         });
-        const line = command.text.trim() === "" ? "help" : command.text;
-        return (
-          (await handleText(deps.core, actor, line)) ??
-          problem("Say what to do after the command.", `e.g. ${deps.slashCommand} help`)
-        );
+        return slashCommandReply(deps.core, actor, command.text, deps.slashCommand);
       },
       { command: command.text.split(/\s/)[0] },
     );

@@ -38,7 +38,9 @@ function inline(line: string): string {
     else kept.push(mrkdwnLink(url ?? "", emphasis(escapeMrkdwn(label ?? ""))));
     return `\uE000${kept.length - 1}\uE001`;
   });
-  const formatted = channelMentions(emphasis(escapeMrkdwn(marked)));
+  // Slack opens a code block at three backticks anywhere, so stray ones (echoed input) are kept apart.
+  const unfenced = marked.replace(/`{3,}/g, (run) => [...run].join("\u200b"));
+  const formatted = channelMentions(emphasis(escapeMrkdwn(unfenced)));
   return formatted.replace(placeholder, (_, index: string) => kept[Number(index)] ?? "");
 }
 
@@ -49,26 +51,26 @@ function inline(line: string): string {
  */
 export function slackMrkdwn(markdown: string): string {
   let inFence = false;
-  return markdown
-    .split("\n")
-    .map((raw) => {
-      if (fenceLine.test(raw) && !oneLineFence.test(raw)) {
-        inFence = !inFence;
-        return "```";
-      }
-      if (inFence) return escapeMrkdwn(raw);
-      // Code fenced within one line reads as inline code; left as is it could pass for a fence.
-      const line = raw.replace(/`{3,}([^`]+)`{3,}/g, "`$1`");
-      const title = heading.exec(line);
-      if (title) {
-        const inner = (title[1] ?? "").replace(/\*\*/g, "");
-        return inner ? `*${inline(inner)}*` : "";
-      }
-      const item = bullet.exec(line);
-      if (item) return `${item[1] ?? ""}• ${inline(item[2] ?? "")}`;
-      return inline(line);
-    })
-    .join("\n");
+  const lines = markdown.split("\n").map((raw) => {
+    if (fenceLine.test(raw) && !oneLineFence.test(raw)) {
+      inFence = !inFence;
+      return "```";
+    }
+    if (inFence) return escapeMrkdwn(raw);
+    // Code fenced within one line reads as inline code; left as is it could pass for a fence.
+    const line = raw.replace(/`{3,}([^`]+)`{3,}/g, "`$1`");
+    const title = heading.exec(line);
+    if (title) {
+      const inner = (title[1] ?? "").replace(/\*\*/g, "");
+      return inner ? `*${inline(inner)}*` : "";
+    }
+    const item = bullet.exec(line);
+    if (item) return `${item[1] ?? ""}• ${inline(item[2] ?? "")}`;
+    return inline(line);
+  });
+  // A fence left open (echoed input, say) would swallow whatever follows it: close it where the text ends.
+  if (inFence) lines.push("```");
+  return lines.join("\n");
 }
 
 /** For plain_text fields (header, buttons, modal): marks dropped, links as their label, one line. */

@@ -1,5 +1,6 @@
 import type { ContextBlock, KnownBlock, MrkdwnElement } from "@slack/web-api";
 import type { Field, Message, Progress, Tone } from "../../../core/messages.js";
+import { wellFormedMessage } from "../../shared/text.js";
 import { actionsLayout } from "./buttons.js";
 import { limits } from "./limits.js";
 import { bold, clip, escapeMrkdwn, mrkdwnLink, plainText, slackMrkdwn, splitText } from "./mrkdwn.js";
@@ -101,7 +102,8 @@ function uploadNotes(message: Message): Unit[] {
 }
 
 /** The message as blocks in reading order, each within Slack's limits for its kind. */
-export function messageUnits(message: Message, options: UnitOptions): MessageUnits {
+export function messageUnits(original: Message, options: UnitOptions): MessageUnits {
+  const message = wellFormedMessage(original);
   const mark = toneEmoji[message.tone ?? "info"];
   const title = plainText(message.title ?? "");
   const intro = slackMrkdwn(message.text ?? "").trim();

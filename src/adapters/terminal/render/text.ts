@@ -1,4 +1,5 @@
 import type { Message, Tone } from "../../../core/messages.js";
+import { wellFormed } from "../../shared/text.js";
 
 export interface RenderOptions {
   /** ANSI colours and bold; off for pipes, NO_COLOR, and tests. */
@@ -35,6 +36,22 @@ function styles(color: boolean) {
       };
 }
 
+/**
+ * Text with the control characters a terminal would obey (clear the screen, recolour, retitle the
+ * window, move the cursor) shown as visible symbols instead; new lines and tabs stay. Half a surrogate
+ * pair, which a UTF-8 terminal cannot show, becomes U+FFFD.
+ */
+export function printable(text: string): string {
+  return (
+    wellFormed(text)
+      .replace(/\r\n/g, "\n")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters being replaced.
+      .replace(/[\u0000-\u0008\u000b-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)))
+      .replace(/\u007f/g, "\u2421")
+      .replace(/[\u0080-\u009f]/g, "\ufffd")
+  );
+}
+
 /** The Markdown subset of the message model, as terminal text. */
 export function renderMarkdown(markdown: string, options: RenderOptions): string {
   const s = styles(options.color);
@@ -50,7 +67,7 @@ export function renderMarkdown(markdown: string, options: RenderOptions): string
 
   const out: string[] = [];
   let inFence = false;
-  for (const line of markdown.replace(/\s+$/, "").split("\n")) {
+  for (const line of printable(markdown).replace(/\s+$/, "").split("\n")) {
     if (/^\s*```/.test(line)) {
       inFence = !inFence;
       continue;
@@ -87,8 +104,22 @@ const toneMark: Record<Tone, { mark: string; paint: keyof typeof ansi }> = {
   error: { mark: "✗ ", paint: "red" },
 };
 
-/** A neutral message as lines of terminal text. */
-export function renderMessage(message: Message, options: RenderOptions): string {
+/** The strings shown without Markdown, made printable; Markdown text is made printable as it is rendered. */
+function printableMessage(message: Message): Message {
+  const { title, progress, sections, choices, links } = message;
+  return {
+    ...message,
+    ...(title === undefined ? {} : { title: printable(title) }),
+    ...(progress?.label === undefined ? {} : { progress: { ...progress, label: printable(progress.label) } }),
+    ...(sections ? { sections: sections.map((s) => ({ ...s, heading: printable(s.heading) })) } : {}),
+    ...(choices ? { choices: choices.map((c) => ({ ...c, label: printable(c.label) })) } : {}),
+    ...(links ? { links: links.map((l) => ({ label: printable(l.label), url: printable(l.url) })) } : {}),
+  };
+}
+
+/** A neutral message as lines of terminal text; nothing in it can drive the terminal. */
+export function renderMessage(original: Message, options: RenderOptions): string {
+  const message = printableMessage(original);
   const s = styles(options.color);
   const md = (text: string) => renderMarkdown(text, options);
   const blocks: string[] = [];
@@ -124,12 +155,12 @@ export function renderMessage(message: Message, options: RenderOptions): string 
   if (message.choices?.length) {
     blocks.push(message.choices.map((choice, i) => `[${i + 1}] ${choice.label}`).join("   "));
   }
-  const where = (name: string) => options.saved?.get(name) ?? "(not saved)";
+  const where = (name: string) => printable(options.saved?.get(name) ?? "(not saved)");
   if (message.images?.length) {
     blocks.push(message.images.map((image) => `🖼  ${where(image.name)}`).join("\n"));
   }
   if (message.files?.length) {
-    blocks.push(message.files.map((file) => `📎 ${file.name} — ${where(file.name)}`).join("\n"));
+    blocks.push(message.files.map((file) => `📎 ${printable(file.name)} — ${where(file.name)}`).join("\n"));
   }
   if (message.links?.length) {
     blocks.push(

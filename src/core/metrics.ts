@@ -1,0 +1,19 @@
+import type { Platform } from "./ports.js";
+
+/** How a command ended: handled, refused for its input or rights, failed on our side, or turned away. */
+export type CommandOutcome = "ok" | "invalid" | "refused" | "error" | "draining";
+
+export type PostOutcome = "sent" | "failed" | "skipped";
+
+/** What the core reports as it works; main wires Prometheus counters, tests and benches pass nothing. */
+export interface Metrics {
+  commandHandled(command: string, outcome: CommandOutcome, seconds: number): void;
+  challengeGraded(engine: string, verdict: string, seconds: number): void;
+  postFinished(platform: Platform, outcome: PostOutcome): void;
+}
+
+export const noMetrics: Metrics = {
+  commandHandled() {},
+  challengeGraded() {},
+  postFinished() {},
+};

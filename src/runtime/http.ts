@@ -1,0 +1,91 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../core/logger.js";
+
+export interface Check {
+  ok: boolean;
+  /** What an operator reads when it fails (never a secret). */
+  detail?: string;
+}
+
+export interface OpsEndpoints {
+  /** Each readiness condition by name; ready when all are ok. */
+  readiness(): Record<string, Check>;
+  metrics(): Promise<string>;
+  metricsContentType: string;
+}
+
+export interface OpsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
+  res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+  res.end(head ? undefined : body);
+}
+
+const json = "application/json; charset=utf-8";
+
+async function route(endpoints: OpsEndpoints, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? "/").split("?")[0];
+  const known = path === "/healthz" || path === "/readyz" || path === "/metrics";
+  if (!known) {
+    send(res, 404, json, JSON.stringify({ error: "not found; try /healthz, /readyz or /metrics" }), false);
+    return;
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.setHeader("allow", "GET, HEAD");
+    send(res, 405, json, JSON.stringify({ error: `${req.method} is not allowed; use GET` }), false);
+    return;
+  }
+  const head = req.method === "HEAD";
+  if (path === "/healthz") {
+    // Alive means this process answers; whether it can do work is /readyz's question.
+    send(res, 200, json, JSON.stringify({ status: "ok" }), head);
+  } else if (path === "/readyz") {
+    const checks = endpoints.readiness();
+    const ready = Object.values(checks).every((check) => check.ok);
+    send(
+      res,
+      ready ? 200 : 503,
+      json,
+      JSON.stringify({ status: ready ? "ready" : "not ready", checks }),
+      head,
+    );
+  } else {
+    send(res, 200, endpoints.metricsContentType, await endpoints.metrics(), head);
+  }
+}
+
+/** Health, readiness and Prometheus metrics on one small HTTP listener for operators and probes. */
+export async function startOpsServer(
+  endpoints: OpsEndpoints,
+  options: { host: string; port: number; logger: Logger },
+): Promise<OpsServer> {
+  const server: Server = createServer((req, res) => {
+    route(endpoints, req, res).catch((error: unknown) => {
+      options.logger.error({ err: error, path: req.url }, "ops endpoint failed");
+      if (!res.headersSent) send(res, 500, json, JSON.stringify({ error: "internal error" }), false);
+      else res.destroy();
+    });
+  });
+  // Probes open a connection per request; a short keep-alive lets shutdown close promptly.
+  server.keepAliveTimeout = 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Backups under load: `npm run db:backup` run while the real bot is answering a burst of quiz
+ * answers, then `npm run db:restore` of that backup into a fresh database. The restored copy must be
+ * sound and hold every answer the bot had acknowledged before the backup began.
+ */
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { appRoot } from "../../src/paths.js";
+import { tempDir } from "../helpers.js";
+import { type Acknowledged, answerKey, auditStore, startTerminalBurst, storedCounts } from "./burst.js";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** An npm script as the operator runs it, with only the Quorum variables given here. */
+function npmRun(script: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(DATABASE_PATH|BACKUP_|DISCORD_|SLACK_|LOG_LEVEL|CURRICULUM_DIR|QUORUM_)/.test(key),
+    ),
+  );
+  const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
+    cwd: appRoot,
+    env: { ...inherited, ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The answers that were stored, one row each: a reply saying "right" or "not quite". */
+const stored = (answers: Acknowledged[]) => answers.filter((a) => a.reply === "right" || a.reply === "wrong");
+
+describe("backup and restore, end to end", () => {
+  it("a backup taken under load restores to a database that passes PRAGMA integrity_check and holds every answer acknowledged before the backup began", async () => {
+    const dir = tempDir();
+    const livePath = join(dir, "live", "quorum.db");
+    const backupPath = join(dir, "backups", "under-load.db");
+    const restoredPath = join(dir, "restored", "quorum.db");
+    // Far more answers than the bot gets through while the backup runs (about ten seconds' worth), so
+    // it is still reading and storing answers throughout; the rest are never sent.
+    const burst = startTerminalBurst({ databasePath: livePath, learners: 10, answersPerLearner: 100 });
+    try {
+      await burst.waitForAcknowledged(40, 40_000);
+      const before = stored(burst.acknowledged());
+
+      const backup = await npmRun("db:backup", [backupPath], { DATABASE_PATH: livePath });
+
+      expect(backup.stderr).toBe("");
+      expect(backup.code).toBe(0);
+      expect(backup.stdout).toMatch(/^Backed up .* intact; schema current/);
+      await burst.stop();
+
+      const restore = await npmRun("db:restore", [backupPath], { DATABASE_PATH: restoredPath });
+      expect(restore.stderr).toBe("");
+      expect(restore.code).toBe(0);
+      expect(restore.stdout).toMatch(/^Restored .*under-load\.db into .*: intact; schema current/);
+      expect(readdirSync(join(dir, "restored"))).toEqual(["quorum.db"]);
+
+      const audit = auditStore(restoredPath);
+      expect(audit.integrity).toBe("ok");
+      const counts = storedCounts(audit.answers);
+      const missing = before.filter((answer) => counts.get(answerKey(answer)) !== 1).map(answerKey);
+      expect(missing).toEqual([]);
+      expect(before.length).toBeGreaterThanOrEqual(20);
+      // One consistent moment: every answer with its ledger entry, and the aggregates kept beside them.
+      expect(audit.answersWithoutOneLedgerEntry).toBe(0);
+      expect(audit.ledgerWithoutAnswer).toBe(0);
+      expect(audit.kept).toEqual(audit.rebuilt);
+    } finally {
+      await burst.stop();
+    }
+  }, 60_000);
+});

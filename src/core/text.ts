@@ -13,3 +13,11 @@ export function editDistance(a: string, b: string): number {
   }
   return row[b.length] ?? 0;
 }
+
+/**
+ * A name people chose, made inert inside the core's Markdown: an invisible break after "]" keeps
+ * "[free nitro](https://…)" from becoming a masked link when it is shown to a whole cohort.
+ */
+export function inertName(name: string): string {
+  return name.replace(/\]\(/g, "]\u200b(");
+}

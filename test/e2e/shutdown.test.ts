@@ -6,15 +6,9 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  defaultUsers,
-  type FakeSlack,
-  type SentInteraction,
-  slackSender,
-  startFakeSlack,
-} from "../fakes/slack/index.js";
+import { defaultUsers, type FakeSlack, type SentInteraction } from "../fakes/slack/index.js";
 import { tempDir } from "../helpers.js";
-import { type Run, RunningBot, startBot } from "./bot.js";
+import type { Run } from "./bot.js";
 import {
   type Answer,
   answerKey,
@@ -25,7 +19,7 @@ import {
   startTerminalBurst,
   storedCounts,
 } from "./burst.js";
-import { slackMember } from "./slack-bot.js";
+import { type SlackBot, slackMember, startSlackBot } from "./slack-bot.js";
 
 /** The bot's promise: everything done and closed within 10 s of SIGTERM. */
 const DEADLINE_MS = 10_000;
@@ -88,19 +82,6 @@ describe("SIGTERM in the terminal chat, during a burst of answers", () => {
   }, 60_000);
 });
 
-const botToken = "xoxb-fake-slack-token-for-shutdown";
-const signingSecret = "fake-slack-signing-secret-for-shutdown";
-
-/** The port from the bot's "slack listening" log line, once there is one. */
-function slackPort(log: string): number | undefined {
-  for (const line of log.split("\n")) {
-    if (!line.includes("slack listening (HTTP mode)")) continue;
-    const { port } = JSON.parse(line) as { port?: unknown };
-    if (typeof port === "number") return port;
-  }
-  return undefined;
-}
-
 /** One `/quorum answer` sent, and what came of it. */
 interface SlackAttempt {
   answer: Answer;
@@ -126,40 +107,22 @@ function slackOutcome(fake: FakeSlack, attempt: SlackAttempt): SlackOutcome {
 }
 
 describe("SIGTERM on Slack in HTTP mode, during a burst of answers", () => {
-  let fake: FakeSlack | undefined;
-  let running: RunningBot | undefined;
+  let slackBot: SlackBot | undefined;
   afterEach(async () => {
-    await running?.stop();
-    await fake?.close();
-    running = undefined;
-    fake = undefined;
+    await slackBot?.stop();
+    slackBot = undefined;
   });
 
   it("given SIGTERM while answers keep coming, exits 0 within 10 s, stores every acknowledged answer once, and turns later ones away whole", async () => {
     const learners = 6;
     const plan = planAnswers(learners, 30);
     const names = Array.from({ length: learners }, (_, i) => `learner${i + 1}`);
-    fake = await startFakeSlack({
-      token: botToken,
-      users: [...defaultUsers(), ...names.map((name) => slackMember(name))],
-    });
-    const databasePath = join(tempDir(), "quorum.db");
-    running = new RunningBot(
-      startBot({
-        SLACK_BOT_TOKEN: botToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: fake.apiUrl,
-        SLACK_PORT: "0",
-        DATABASE_PATH: databasePath,
-        LOG_LEVEL: "info",
-      }),
-    );
-    const bot = running;
-    const port = await bot.waitForLog(slackPort, "listen");
-    const slack = slackSender({ botUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret, fake });
+    slackBot = await startSlackBot({ users: [...defaultUsers(), ...names.map((name) => slackMember(name))] });
+    const { fake, slack, databasePath } = slackBot;
+    const bot = slackBot.running();
     const channel = fake.channels[0]?.id ?? "";
     const say = async (name: string, text: string) => {
-      const sent = await slack.slashCommand({ user: fake?.user(name) ?? name, channel, text });
+      const sent = await slack.slashCommand({ user: fake.user(name), channel, text });
       const [reply] = await sent.responses(1);
       return reply?.body.text ?? "";
     };
@@ -181,7 +144,7 @@ describe("SIGTERM on Slack in HTTP mode, during a burst of answers", () => {
         attempts.push(attempt);
         if (gone) sentAfterExit++;
         try {
-          const user = fake?.user(answer.learner) ?? answer.learner;
+          const user = fake.user(answer.learner);
           attempt.sent = await slack.slashCommand({
             user,
             channel,
@@ -203,7 +166,7 @@ describe("SIGTERM on Slack in HTTP mode, during a burst of answers", () => {
 
     await fake.until(
       () =>
-        fake && fake.received.filter((entry) => entry.kind === "response").length >= 1 + learners + 25
+        fake.received.filter((entry) => entry.kind === "response").length >= 1 + learners + 25
           ? true
           : undefined,
       "25 answers replied to",
@@ -216,7 +179,7 @@ describe("SIGTERM on Slack in HTTP mode, during a burst of answers", () => {
 
     const outcomes = attempts.map((attempt) => ({
       ...attempt,
-      outcome: slackOutcome(fake as FakeSlack, attempt),
+      outcome: slackOutcome(fake, attempt),
     }));
     const tally = (list: typeof outcomes) =>
       list.reduce<Record<string, number>>((counts, { outcome }) => {

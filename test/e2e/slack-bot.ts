@@ -50,6 +50,8 @@ export interface SlackBot {
   port(): number;
   /** Everything the running bot has logged so far (pino JSON lines on stderr). */
   log(): string;
+  /** The bot's process, for tests that signal it themselves. */
+  running(): RunningBot;
   /** `/quorum <text>` from someone, and its first reply through the response_url. */
   command(user: Person, text: string, channel?: Place): Promise<Reply>;
   /** Stops the bot and starts it again on the same database and fake, with other environment. */
@@ -129,6 +131,7 @@ export async function startSlackBot(options: SlackBotOptions = {}): Promise<Slac
     },
     port: () => live().port,
     log: () => current?.running.log ?? "",
+    running: () => live().running,
     async command(user, text, channel = channelId) {
       const sent = await live().sender.slashCommand({ user, channel, text });
       if (sent.status !== 200) throw new Error(`/quorum ${text} was answered ${sent.status}: ${sent.body}`);

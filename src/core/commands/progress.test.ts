@@ -113,6 +113,18 @@ describe("/streak", () => {
 });
 
 describe("/leaderboard", () => {
+  it("given a learner named like a masked link, the board shows the name without making it a link", async () => {
+    const t = testCore("2026-03-04T10:00:00Z");
+    await say(t, "mod", "/cohort create spring 2026-03-02 UTC");
+    const phisher = actor("eve", { displayName: "[free nitro](https://evil.example)" });
+    await handleText(t.core, phisher, "/cohort join spring");
+    const item = singles[0];
+    await handleText(t.core, phisher, `/answer ${item?.id} ${item?.right}`);
+    const board = await say(t, "mod", "/leaderboard");
+    expect(board).toContain("[free nitro]");
+    expect(board).not.toMatch(/\]\(https?:/);
+  });
+
   it("given equal points, the learner who got there first ranks first, on every board", async () => {
     const t = testCore("2026-03-04T10:00:00Z");
     await cohortWith(t, "ana", "bo", "cy");

@@ -5,6 +5,7 @@ import type { FileAttachment, Message } from "../messages.js";
 import type { ProgressRow, QuestionTally } from "../ports.js";
 import { type StreakUnit, streakAsOf } from "../rules/streak.js";
 import { addDays, localDate } from "../rules/time.js";
+import { inertName } from "../text.js";
 import type { Command } from "./command.js";
 import { callerCohort } from "./schedule-shared.js";
 
@@ -144,7 +145,7 @@ export const stats = {
                 .slice(0, 15)
                 .map(
                   (r) =>
-                    `- ${r.member.displayName}: ${r.streak.current} ${unit}s, last active ${r.streak.lastUnit}`,
+                    `- ${inertName(r.member.displayName)}: ${r.streak.current} ${unit}s, last active ${r.streak.lastUnit}`,
                 )
                 .join("\n")
             : `None in the last ${RECENT_DAYS} days.`,

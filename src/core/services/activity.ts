@@ -2,6 +2,7 @@ import type { CommandContext } from "../commands/command.js";
 import type { Attempt, Cohort, Identity, RecordedAttempt } from "../ports.js";
 import { progressAt } from "../rules/schedule.js";
 import { localDate } from "../rules/time.js";
+import { inertName } from "../text.js";
 import { cohortTimeline } from "./timeline.js";
 
 /** Where a learner is in time: their local day (their zone, else the cohort's) and the cohort's week. */
@@ -55,7 +56,7 @@ export async function recordAnswer(
     ctx.scheduler.announce(counted, ctx.actor, {
       tone: "success",
       title: `🔥 ${step.milestone}-${unit} streak`,
-      text: `**${identity.member.displayName}** has been active ${step.milestone} ${unit}s in a row. Keep it going!`,
+      text: `**${inertName(identity.member.displayName)}** has been active ${step.milestone} ${unit}s in a row. Keep it going!`,
       footer: `See yours with /streak`,
     });
   }

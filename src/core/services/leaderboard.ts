@@ -3,6 +3,7 @@ import type { Logger } from "../logger.js";
 import type { Image, Message } from "../messages.js";
 import { type LeaderboardRow, leaderboardSvg } from "../pictures/leaderboard.js";
 import type { Board, Cohort, PictureRenderer, Standing, Store } from "../ports.js";
+import { inertName } from "../text.js";
 
 export interface BoardDeps {
   store: Store;
@@ -68,7 +69,7 @@ export async function boardMessage(
   const title = `${cohort.name} · ${boardTitle(deps.curriculum, board)}`;
   const line = (s: Standing) => {
     const you = s.member.id === viewerId ? " ← you" : "";
-    return `${medals[s.rank - 1] ?? `${s.rank}.`} **${s.member.displayName}** · ${pts(s.points)}${you}`;
+    return `${medals[s.rank - 1] ?? `${s.rank}.`} **${inertName(s.member.displayName)}** · ${pts(s.points)}${you}`;
   };
   const lines = top.map(line);
   if (own) lines.push("…", line(own));

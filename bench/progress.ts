@@ -12,6 +12,7 @@ import { loadCurriculum } from "../src/curriculum/load.js";
 import { DAY_MS, type RebuildReport, rebuildAggregates } from "../src/db/aggregates.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { seededRandom } from "../test/seeded-random.js";
 import { benchLearner, commandCore } from "./core.js";
 import { measure } from "./measure.js";
 
@@ -37,18 +38,6 @@ const TRACKS = [
 const WARMUP_REQUESTS = 200;
 const REQUESTS = 2_000;
 const BOARDS: Board[] = [{ kind: "all" }, { kind: "week", week: CURRENT_WEEK }];
-
-/** Deterministic, so every run generates the same cohort. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -250,7 +239,7 @@ async function generateCohort(
     if (!cohort) throw new Error(`/cohort create failed: ${created?.text}`);
 
     const items = curriculum.bank.items;
-    const random = mulberry32(members);
+    const random = seededRandom(members);
     const counts = answerCounts(members, answers, items.length, random);
     const firstItem = new Int32Array(members);
     const skill = new Int32Array(members);
@@ -341,7 +330,7 @@ async function topAndOwnRank(
       "SELECT count(*) AS totals, max(members) AS mostTied FROM board_counts WHERE cohort_id = ? AND board = ?",
     )
     .get(cohortId, key) as { totals: number; mostTied: number };
-  const random = mulberry32(onBoard.length);
+  const random = seededRandom(onBoard.length);
   const pick = () => onBoard[Math.floor(random() * onBoard.length)] ?? 0;
   const request = async (memberId: number) => {
     const top = await store.progress.top(cohortId, board, 10);
@@ -410,7 +399,7 @@ async function measureAnswers(
   needed: number,
 ): Promise<{ perOpMs: number; opsPerSecond: number }> {
   const items = curriculum.bank.items;
-  const random = mulberry32(needed);
+  const random = seededRandom(needed);
   const nextOffset = new Map<number, number>();
   const lines: { memberId: number; line: string }[] = [];
   while (lines.length < needed) {

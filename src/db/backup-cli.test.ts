@@ -3,40 +3,15 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { type Run, runProcess } from "../../test/e2e/bot.js";
 import { tempDir } from "../../test/helpers.js";
 import { appRoot } from "../paths.js";
 import { checkBackup } from "./backup.js";
 import { openDatabase } from "./client.js";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a CLI as the operator would, with only the variables given (and none inherited from Quorum's). */
 function cli(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(DATABASE_PATH|BACKUP_|DISCORD_|SLACK_|LOG_LEVEL|CURRICULUM_DIR|QUORUM_)/.test(key),
-    ),
-  );
-  const child = spawn(process.execPath, ["--import", "tsx", join(appRoot, "src", "db", script), ...args], {
-    cwd: appRoot,
-    env: { ...inherited, ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, ["--import", "tsx", join(appRoot, "src", "db", script), ...args], env);
 }
 
 function quorumDatabase(path: string, label: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actor, type TestCore, tableCounts, tempDatabase, testCore } from "../../test/helpers.js";
+import { seededRandom } from "../../test/seeded-random.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
 import type { Actor, Attempt, Board, Cohort, Member, Store } from "../core/ports.js";
@@ -113,17 +114,6 @@ function expectRebuildAgrees(database: OpenDatabase): void {
   expect(aggregates(database)).toEqual(kept);
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 describe("leaderboards", () => {
   it("given equal points, the learner who reached them first ranks first, the same on every read", async () => {
     const w = world();
@@ -168,7 +158,7 @@ describe("leaderboards", () => {
   it("given 200 learners with random points and many ties, standing gives each the place the full list shows", async () => {
     const w = world();
     const spring = await cohortOf(w, "spring");
-    const next = random(6);
+    const next = seededRandom(6);
     for (let i = 0; i < 200; i++) {
       const learner = await learnerIn(w, `l${String(i).padStart(3, "0")}`, spring);
       const answers = Math.floor(next() * 4);

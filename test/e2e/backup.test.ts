@@ -1,45 +1,13 @@
-/**
- * Backups under load: `npm run db:backup` run while the real bot is answering a burst of quiz
- * answers, then `npm run db:restore` of that backup into a fresh database. The restored copy must be
- * sound and hold every answer the bot had acknowledged before the backup began.
- */
-import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appRoot } from "../../src/paths.js";
 import { tempDir } from "../helpers.js";
+import { type Run, runProcess } from "./bot.js";
 import { type Acknowledged, answerKey, auditStore, startTerminalBurst, storedCounts } from "./burst.js";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** An npm script as the operator runs it, with only the Quorum variables given here. */
 function npmRun(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(DATABASE_PATH|BACKUP_|DISCORD_|SLACK_|LOG_LEVEL|CURRICULUM_DIR|QUORUM_)/.test(key),
-    ),
-  );
-  const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
-    cwd: appRoot,
-    env: { ...inherited, ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess("npm", ["run", "--silent", script, "--", ...args], env);
 }
 
 /** The answers that were stored, one row each: a reply saying "right" or "not quite". */

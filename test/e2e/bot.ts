@@ -15,8 +15,8 @@ export interface Bot {
   exited: Promise<Run>;
 }
 
-/** The real bot as a child process: `node --import tsx src/main.ts`, or `npm start --silent`. */
-export function startBot(env: Record<string, string>, viaNpm = false): Bot {
+/** One of the app's programs as a child process, in its folder; Quorum's variables only as given. */
+export function startProcess(command: string, args: string[], env: Record<string, string>): Bot {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) =>
@@ -25,9 +25,6 @@ export function startBot(env: Record<string, string>, viaNpm = false): Bot {
         ),
     ),
   );
-  const [command, args] = viaNpm
-    ? ["npm", ["start", "--silent"]]
-    : [process.execPath, ["--import", "tsx", join(appRoot, "src", "main.ts")]];
   const child = spawn(command, args, {
     cwd: appRoot,
     env: { ...clean, ...env },
@@ -46,6 +43,20 @@ export function startBot(env: Record<string, string>, viaNpm = false): Bot {
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   return { child, exited };
+}
+
+/** Runs one of the app's programs to its end, with nothing on standard input. */
+export function runProcess(command: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const started = startProcess(command, args, env);
+  started.child.stdin.end();
+  return started.exited;
+}
+
+/** The real bot as a child process: `node --import tsx src/main.ts`, or `npm start --silent`. */
+export function startBot(env: Record<string, string>, viaNpm = false): Bot {
+  return viaNpm
+    ? startProcess("npm", ["start", "--silent"], env)
+    : startProcess(process.execPath, ["--import", "tsx", join(appRoot, "src", "main.ts")], env);
 }
 
 /** Feeds a whole script on standard input and waits for the bot to finish it and exit. */

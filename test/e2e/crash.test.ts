@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers.js";
+import { seededRandom } from "../seeded-random.js";
 import { runBot } from "./bot.js";
 import {
   type Answer,
@@ -24,18 +25,6 @@ const LEARNERS = 4;
 const ANSWERS_PER_LEARNER = 15;
 const ROUNDS = 4;
 const TOTAL = LEARNERS * ANSWERS_PER_LEARNER;
-
-/** A small seeded generator (mulberry32), so a round's kill point can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const random = seededRandom(seed);

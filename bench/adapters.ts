@@ -20,7 +20,7 @@ import { defaultCurriculumDir } from "../src/paths.js";
 import { fakeUser, memberPermissions, startFakeDiscord } from "../test/fakes/discord/index.js";
 import { slackSender, startFakeSlack } from "../test/fakes/slack/index.js";
 import { benchLearner, commandCore } from "./core.js";
-import { measure, printTable, type Row } from "./measure.js";
+import { type BenchOptions, measure, printTable, type Row } from "./measure.js";
 
 /** Median and 99th percentile of `rounds` sequential runs, in milliseconds. */
 async function percentiles(
@@ -66,7 +66,11 @@ async function loopbackBaseline(rounds: number) {
  * against the local fakes (Discord: gateway event in, HTTP callback out; Slack: signed request in,
  * response_url out).
  */
-export async function benchAdapters(): Promise<void> {
+export async function benchAdapters({ quick }: BenchOptions): Promise<void> {
+  // Quick: a quarter of the round trips and smaller batches.
+  const rounds = quick ? 50 : 200;
+  const batch = (perBatch: number) =>
+    quick ? { batches: 5, perBatch: perBatch / 4, warmup: 20 } : { perBatch };
   const dir = mkdtempSync(join(tmpdir(), "quorum-bench-adapters-"));
   const loaded = loadCurriculum(defaultCurriculumDir);
   if (!loaded.ok) throw new Error("curriculum does not load: run npm run curriculum:check");
@@ -76,7 +80,7 @@ export async function benchAdapters(): Promise<void> {
     await handleText(core, benchLearner(0), "/cohort create bench 2026-03-02 Europe/Berlin");
     const week = (await handleText(core, benchLearner(0), "/week 7")) as Message;
 
-    const handle = await measure(() => handleText(core, benchLearner(0), "/week 7"), { perBatch: 100 });
+    const handle = await measure(() => handleText(core, benchLearner(0), "/week 7"), batch(100));
     const renders: [string, () => unknown][] = [
       ["terminal: rendered as text", () => terminalRender(week, { color: false })],
       ["discord: rendered as embeds and buttons", () => discordRender(week, { ephemeral: false })],
@@ -84,7 +88,7 @@ export async function benchAdapters(): Promise<void> {
     ];
     const measured: Row[] = [{ name: "core: /week 7 handled (baseline)", perOpMs: handle.perOpMs, ratio: 1 }];
     for (const [name, fn] of renders) {
-      const result = await measure(fn, { perBatch: 200 });
+      const result = await measure(fn, batch(200));
       measured.push({ name, perOpMs: result.perOpMs, ratio: result.perOpMs / handle.perOpMs });
     }
     printTable("Adapters: rendering one module reply (/week 7)", "core: /week 7 handled", measured);
@@ -110,7 +114,6 @@ export async function benchAdapters(): Promise<void> {
       await discord.start(core);
       await fake.ready;
       const ada = fakeUser("ada");
-      const rounds = 200;
       const base = await loopbackBaseline(rounds);
       const slash =
         (name: string, options: Record<string, number> = {}) =>
@@ -150,7 +153,6 @@ export async function benchAdapters(): Promise<void> {
       });
       const ada = slackFake.user("ada");
       const channel = slackFake.channel("general");
-      const rounds = 200;
       const base = await loopbackBaseline(rounds);
       const command = (text: string) => async () => {
         const sent = await sender.slashCommand({ user: ada, channel, text });

@@ -7,10 +7,12 @@ import { loadCurriculum } from "../src/curriculum/load.js";
 import { openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { benchLearner, commandCore } from "./core.js";
-import { measure, printTable, type Row } from "./measure.js";
+import { type BenchOptions, measure, printTable, type Row } from "./measure.js";
 
 /** Command handling and start-up: each figure as a ratio against a baseline of the same run. */
-export async function benchCommands(): Promise<void> {
+export async function benchCommands({ quick }: BenchOptions): Promise<void> {
+  // Quick: fewer, smaller batches; the medians stay medians of several batches.
+  const rounds = quick ? { batches: 5, perBatch: 50, warmup: 20 } : {};
   const dir = mkdtempSync(join(tmpdir(), "quorum-bench-"));
   try {
     const database = openDatabase(join(dir, "bench.db"));
@@ -39,18 +41,18 @@ export async function benchCommands(): Promise<void> {
     ];
     const rows: Row[] = [{ name: "baseline: one-row SQLite insert", perOpMs: baseline.perOpMs, ratio: 1 }];
     for (const [name, fn] of cases) {
-      const result = await measure(fn);
+      const result = await measure(fn, rounds);
       rows.push({ name, perOpMs: result.perOpMs, ratio: result.perOpMs / baseline.perOpMs });
     }
     printTable("Command handling, core + SQLite file (WAL)", "baseline: one-row SQLite insert", rows);
 
     const parseJson = JSON.stringify(loaded.curriculum);
     const jsonBaseline = await measure(() => JSON.parse(parseJson), { batches: 5, perBatch: 20, warmup: 5 });
-    const load = await measure(() => loadCurriculum(defaultCurriculumDir), {
-      batches: 5,
-      perBatch: 5,
-      warmup: 2,
-    });
+    // A load takes about 0.2 s: quick runs time three single loads.
+    const load = await measure(
+      () => loadCurriculum(defaultCurriculumDir),
+      quick ? { batches: 3, perBatch: 1, warmup: 1 } : { batches: 5, perBatch: 5, warmup: 2 },
+    );
     printTable("Start-up: curriculum", "JSON.parse of the same data", [
       { name: "JSON.parse of the same data", perOpMs: jsonBaseline.perOpMs, ratio: 1 },
       {

@@ -1,3 +1,8 @@
+/** What bench/index.ts parsed from its arguments: --quick shrinks sizes and rounds to stay under two minutes. */
+export interface BenchOptions {
+  quick: boolean;
+}
+
 /** Median time per operation over several batches; the machine is shared, so medians, not means. */
 export async function measure(
   fn: () => unknown | Promise<unknown>,

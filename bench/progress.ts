@@ -14,7 +14,7 @@ import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { seededRandom } from "../test/seeded-random.js";
 import { benchLearner, commandCore } from "./core.js";
-import { measure } from "./measure.js";
+import { type BenchOptions, measure } from "./measure.js";
 
 const START_DATE = "2026-01-05";
 const START_MIDNIGHT = Date.parse(START_DATE);
@@ -36,7 +36,21 @@ const TRACKS = [
   "scalability-engineer",
 ];
 const WARMUP_REQUESTS = 200;
-const REQUESTS = 2_000;
+/** Cohorts and timed requests per board; quick has a tenth of the learners, 20 answers each on average, not 50. */
+const SIZES = {
+  full: {
+    main: { members: 100_000, answers: 5_000_000 },
+    small: { members: 10_000, answers: 500_000 },
+    big: { members: 1_000_000, answers: 50_000_000 },
+    requests: 2_000,
+  },
+  quick: {
+    main: { members: 10_000, answers: 200_000 },
+    small: { members: 1_000, answers: 20_000 },
+    big: { members: 100_000, answers: 2_000_000 },
+    requests: 500,
+  },
+};
 const BOARDS: Board[] = [{ kind: "all" }, { kind: "week", week: CURRENT_WEEK }];
 
 function quantile(sorted: ArrayLike<number>, q: number): number {
@@ -317,6 +331,7 @@ async function topAndOwnRank(
   sqlite: Database.Database,
   cohortId: number,
   board: Board,
+  requests: number,
 ): Promise<Latency> {
   const key = boardName(board);
   const onBoard = (
@@ -356,8 +371,8 @@ async function topAndOwnRank(
   }
 
   for (let i = 0; i < WARMUP_REQUESTS; i++) await request(pick());
-  const times = new Float64Array(REQUESTS);
-  for (let i = 0; i < REQUESTS; i++) {
+  const times = new Float64Array(requests);
+  for (let i = 0; i < requests; i++) {
     const memberId = pick();
     const start = performance.now();
     await request(memberId);
@@ -374,14 +389,16 @@ async function topAndOwnRank(
   };
 }
 
-async function measureBoards(file: string, curriculum: Curriculum): Promise<Latency[]> {
+async function measureBoards(file: string, curriculum: Curriculum, requests: number): Promise<Latency[]> {
   // A fresh connection with the store's own settings (cache size, synchronous), as the bot runs.
   const database = openDatabase(file);
   try {
     const store = commandCore(database, curriculum, fixedClock(NOW)).store;
     const cohortId = Number(database.sqlite.prepare("SELECT id FROM cohorts").pluck().get());
     const results: Latency[] = [];
-    for (const board of BOARDS) results.push(await topAndOwnRank(store, database.sqlite, cohortId, board));
+    for (const board of BOARDS) {
+      results.push(await topAndOwnRank(store, database.sqlite, cohortId, board, requests));
+    }
     return results;
   } finally {
     database.close();
@@ -436,19 +453,20 @@ function fileSize(file: string): number {
 
 /**
  * Leaderboards and the answer path on a 100,000-learner, 5,000,000-answer cohort, and how
- * top-10 + own rank grows from 10,000 to 1,000,000 learners.
+ * top-10 + own rank grows from 10,000 to 1,000,000 learners (a tenth of the learners when quick).
  */
-export async function benchProgress(): Promise<void> {
+export async function benchProgress({ quick }: BenchOptions): Promise<void> {
+  const sizes = quick ? SIZES.quick : SIZES.full;
   const benchStarted = performance.now();
   const loaded = loadCurriculum(defaultCurriculumDir);
   if (!loaded.ok) throw new Error("curriculum does not load: run npm run curriculum:check");
   const { curriculum } = loaded;
   const dir = mkdtempSync(join(tmpdir(), "quorum-bench-progress-"));
   try {
-    const mainFile = join(dir, "100k.db");
-    const main = await generateCohort(mainFile, curriculum, 100_000, 5_000_000, "ledger");
+    const mainFile = join(dir, "main.db");
+    const main = await generateCohort(mainFile, curriculum, sizes.main.members, sizes.main.answers, "ledger");
     const mainSize = fileSize(mainFile);
-    const mainBoards = await measureBoards(mainFile, curriculum);
+    const mainBoards = await measureBoards(mainFile, curriculum, sizes.requests);
 
     const database = openDatabase(mainFile);
     let baseline: { perOpMs: number; opsPerSecond: number };
@@ -464,7 +482,11 @@ export async function benchProgress(): Promise<void> {
     }
 
     const sorted = [...main.counts].sort((a, b) => a - b);
-    const heading = `Progress at scale: ${thousands(main.members)} learners, ${thousands(main.answers)} answers, one cohort (SQLite file, WAL)`;
+    const full = SIZES.full.main;
+    const scale = quick
+      ? `, quick run: the full run has ${thousands(full.members)} learners, ${thousands(full.answers)} answers`
+      : "";
+    const heading = `Progress at scale: ${thousands(main.members)} learners, ${thousands(main.answers)} answers, one cohort (SQLite file, WAL${scale})`;
     console.log(`\n${heading}  (ratio = time ÷ "baseline: one-row SQLite insert", same run)`);
     console.log(
       `  answers per learner: median ${quantile(sorted, 0.5)}, p90 ${quantile(sorted, 0.9)}, ` +
@@ -500,22 +522,30 @@ export async function benchProgress(): Promise<void> {
     rmSync(`${mainFile}-shm`, { force: true });
 
     const growth: { members: number; how: string; boards: Latency[] }[] = [];
-    const small = await generateCohort(join(dir, "10k.db"), curriculum, 10_000, 500_000, "ledger");
+    const smallFile = join(dir, "small.db");
+    const small = await generateCohort(
+      smallFile,
+      curriculum,
+      sizes.small.members,
+      sizes.small.answers,
+      "ledger",
+    );
     growth.push({
       members: small.members,
       how: `${thousands(small.answers)} answers (the same skew), ledger + rebuildAggregates in ${seconds(small.rebuild?.ms ?? 0)}`,
-      boards: await measureBoards(join(dir, "10k.db"), curriculum),
+      boards: await measureBoards(smallFile, curriculum, sizes.requests),
     });
     growth.push({
       members: main.members,
       how: "the cohort above",
       boards: mainBoards,
     });
+    const bigFile = join(dir, "big.db");
     const big = await generateCohort(
-      join(dir, "1m.db"),
+      bigFile,
       curriculum,
-      1_000_000,
-      50_000_000,
+      sizes.big.members,
+      sizes.big.answers,
       "measured-boards",
     );
     growth.push({
@@ -523,11 +553,11 @@ export async function benchProgress(): Promise<void> {
       how:
         `${thousands(big.answers)} answers (the same skew), not stored: only the two measured boards ` +
         `written from them (no ledger, other boards or streaks), in ${seconds(big.generateMs)}`,
-      boards: await measureBoards(join(dir, "1m.db"), curriculum),
+      boards: await measureBoards(bigFile, curriculum, sizes.requests),
     });
 
     console.log(
-      `\nTop 10 + own rank as the board grows  (growth = time ÷ the same figure at 10,000 learners)`,
+      `\nTop 10 + own rank as the board grows  (growth = time ÷ the same figure at ${thousands(small.members)} learners)`,
     );
     const reference = growth[0]?.boards ?? [];
     for (const point of growth) {
@@ -549,4 +579,6 @@ export async function benchProgress(): Promise<void> {
 }
 
 // Runnable on its own (npx tsx bench/progress.ts) as well as from bench/index.ts.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await benchProgress();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchProgress({ quick: process.argv.includes("--quick") });
+}

@@ -15,13 +15,14 @@ import { openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";
-import { printTable } from "./measure.js";
+import { type BenchOptions, printTable } from "./measure.js";
 
-const COHORTS = 10_000;
 const RATE_LIMIT = 2_000;
 
-/** 10,000 cohorts whose module is due in the same minute: planning, command latency meanwhile, and send rate. */
-export async function benchSchedule(): Promise<void> {
+/** 10,000 cohorts (quick: 2,000) due in the same minute: planning, command latency meanwhile, and send rate. */
+export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
+  const cohortCount = quick ? 2_000 : 10_000;
+  const cohorts = cohortCount.toLocaleString("en");
   const dir = mkdtempSync(join(tmpdir(), "quorum-bench-schedule-"));
   try {
     const database = openDatabase(join(dir, "bench.db"));
@@ -39,7 +40,7 @@ export async function benchSchedule(): Promise<void> {
     };
     const { space, member } = await store.identities.ensure(mod, created);
     database.sqlite.exec("BEGIN");
-    for (let i = 0; i < COHORTS; i++) {
+    for (let i = 0; i < cohortCount; i++) {
       await store.cohorts.create({
         spaceId: space.id,
         name: `c${i}`,
@@ -57,7 +58,7 @@ export async function benchSchedule(): Promise<void> {
     database.sqlite.exec("CREATE TABLE baseline (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
     const insert = database.sqlite.prepare("INSERT INTO baseline (v) VALUES (?)");
     const baselineStart = performance.now();
-    for (let i = 0; i < COHORTS; i += 500) {
+    for (let i = 0; i < cohortCount; i += 500) {
       database.sqlite.transaction(() => {
         for (let j = 0; j < 500; j++) insert.run("x");
       })();
@@ -138,10 +139,10 @@ export async function benchSchedule(): Promise<void> {
     const p = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
     printTable(
-      `Scheduler: ${COHORTS.toLocaleString("en")} cohorts due in one minute`,
-      "10,000 one-row inserts",
+      `Scheduler: ${cohorts} cohorts due in one minute${quick ? " (quick run: 10,000 in the full run)" : ""}`,
+      `${cohorts} one-row inserts`,
       [
-        { name: "baseline: 10,000 one-row inserts (500 per txn)", perOpMs: baselineMs, ratio: 1 },
+        { name: `baseline: ${cohorts} one-row inserts (500 per txn)`, perOpMs: baselineMs, ratio: 1 },
         {
           name: `plan + claim + enqueue (${report.claimed} posts)`,
           perOpMs: planMs,

@@ -125,6 +125,30 @@ const Env = z.object({
     .min(1, "must be at least 1")
     .max(1000, "must be at most 1000")
     .default(7),
+  SANDBOX_TIME_MS: z.coerce
+    .number({ error: "must be milliseconds, e.g. 2000" })
+    .int("must be a whole number of milliseconds")
+    .min(100, "must be at least 100")
+    .max(60_000, "must be at most 60000")
+    .default(2_000),
+  SANDBOX_MEMORY_MB: z.coerce
+    .number({ error: "must be MiB, e.g. 256" })
+    .int("must be a whole number of MiB")
+    .min(32, "must be at least 32")
+    .max(4_096, "must be at most 4096")
+    .default(256),
+  SANDBOX_MAX_ROWS: z.coerce
+    .number({ error: "must be a number of rows, e.g. 1000" })
+    .int("must be a whole number of rows")
+    .min(1, "must be at least 1")
+    .max(100_000, "must be at most 100000")
+    .default(1_000),
+  SANDBOX_QUEUE: z.coerce
+    .number({ error: "must be a number of attempts, e.g. 64" })
+    .int("must be a whole number of attempts")
+    .min(1, "must be at least 1")
+    .max(10_000, "must be at most 10000")
+    .default(64),
   SLACK_MODERATORS: z
     .string()
     .trim()
@@ -160,6 +184,8 @@ export interface Config {
     /** Daily backups kept; older ones are deleted after each new one. */
     keep: number;
   };
+  /** What one graded attempt may take, and how many may wait per engine. */
+  sandbox: { timeMs: number; memoryMb: number; maxRows: number; queueCapacity: number };
   /** Tests only: stop the process at a named point, to prove recovery. */
   failpoint: "after-claim" | undefined;
   discord?: {
@@ -252,6 +278,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ),
       dailyAt: e.BACKUP_DAILY_AT,
       keep: e.BACKUP_KEEP,
+    },
+    sandbox: {
+      timeMs: e.SANDBOX_TIME_MS,
+      memoryMb: e.SANDBOX_MEMORY_MB,
+      maxRows: e.SANDBOX_MAX_ROWS,
+      queueCapacity: e.SANDBOX_QUEUE,
     },
     adapters: [],
   };

@@ -137,11 +137,12 @@ async function main(): Promise<void> {
       : {}),
   });
 
-  const sandboxes = createSandboxes();
+  const { queueCapacity, ...sandboxLimits } = config.sandbox;
+  const sandboxes = createSandboxes({ onQueueWait: prometheus.sandboxQueueWait, queueCapacity });
   const grader = new Grader({
     sandboxes,
     datasets: curriculum.curriculum.bank.datasets,
-    limits: defaultLimits,
+    limits: { ...defaultLimits, ...sandboxLimits },
     logger,
     metrics,
   });

@@ -1,8 +1,8 @@
 /**
  * The port through which the core runs a learner's query. Implementations live in
- * src/sandbox/<engine>: each runs untrusted input away from the bot (a child process
- * or a worker thread that can be killed), never against the bot's database, with
- * time, memory, row and size limits, and never lets a write outlive the attempt.
+ * src/sandbox/<engine>: each runs untrusted input in a restricted child process that can be
+ * killed, never against the bot's database, with time, memory, row and size limits, one attempt
+ * per learner per engine at a time, and never lets a write outlive the attempt.
  */
 
 export const engines = ["sqlite", "postgres", "mongodb", "redis"] as const;
@@ -40,8 +40,16 @@ export interface RunRequest {
   allowWrites: boolean;
   /** Run after the query on the same (changed) state; for write tasks this is what gets graded. */
   check?: string;
-  /** Also return the query's plan: EXPLAIN (postgres), EXPLAIN QUERY PLAN (sqlite), explain (mongodb). */
-  explain?: boolean;
+  /**
+   * Trusted: a query whose plan is returned, explained on the state the learner's statements
+   * (and the check) left: EXPLAIN (postgres), EXPLAIN QUERY PLAN (sqlite). Never the learner's text.
+   */
+  planQuery?: string;
+  /**
+   * Who submitted it (an opaque key): a learner has at most one attempt per engine queued or
+   * running, and learners are served in turn. Absent for the bot's own runs (references, the CLI).
+   */
+  learner?: string;
 }
 
 export interface Limits {
@@ -69,6 +77,8 @@ export type FailureReason =
   | "timeout"
   | "too-large"
   | "memory"
+  /** Not run: the learner's previous attempt is still being graded, or the queue is full. Not counted. */
+  | "busy"
   /** The sandbox itself could not run (failed to start): not the learner's fault. */
   | "unavailable";
 
@@ -76,7 +86,7 @@ export type RunOutcome =
   | {
       ok: true;
       result: ResultSet;
-      /** The plan lines when `explain` was asked, else null. */
+      /** The plan lines of `planQuery` when one was given, else null. */
       plan: string[] | null;
       truncated: boolean;
       elapsedMs: number;

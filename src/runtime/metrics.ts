@@ -11,6 +11,8 @@ export interface MetricsSources {
 export interface PrometheusMetrics {
   /** What the core reports into. */
   metrics: Metrics;
+  /** How long an attempt waited in its engine's queue (reported by the sandbox pool). */
+  sandboxQueueWait(engine: string, seconds: number): void;
   /** The text the /metrics endpoint serves. */
   render(): Promise<string>;
   contentType: string;
@@ -46,6 +48,13 @@ export function createPrometheusMetrics(sources: MetricsSources): PrometheusMetr
     name: "quorum_grading_duration_seconds",
     help: "Time to grade one challenge submission, by engine and verdict.",
     labelNames: ["engine", "verdict"] as const,
+    buckets: GRADING_BUCKETS,
+    registers: [registry],
+  });
+  const queueWait = new Histogram({
+    name: "quorum_sandbox_queue_wait_seconds",
+    help: "Time an attempt waited in its engine's queue for a sandbox process, by engine.",
+    labelNames: ["engine"] as const,
     buckets: GRADING_BUCKETS,
     registers: [registry],
   });
@@ -85,6 +94,9 @@ export function createPrometheusMetrics(sources: MetricsSources): PrometheusMetr
       postFinished(platform, outcome) {
         posts.inc({ platform, outcome });
       },
+    },
+    sandboxQueueWait(engine, seconds) {
+      queueWait.observe({ engine }, seconds);
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

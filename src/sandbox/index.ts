@@ -1,44 +1,33 @@
-import type { Engine, RunOutcome, Sandbox } from "../core/sandbox.js";
+import type { Engine, Sandbox } from "../core/sandbox.js";
+import { createMongodbSandbox } from "./mongodb/index.js";
+import { type PoolOptions, SandboxPool } from "./pool/pool.js";
+import { createPostgresSandbox } from "./postgres/index.js";
+import { createRedisSandbox } from "./redis/index.js";
+import { createSqliteSandbox } from "./sqlite/index.js";
+
+export interface Sandboxes extends Record<Engine, Sandbox> {}
+
+const pools = new WeakMap<Sandboxes, SandboxPool>();
 
 /**
- * A sandbox that starts its engine on first use (PGlite alone takes seconds), and
- * reports "unavailable" rather than throwing if it cannot start.
+ * One sandbox per engine, all served by one child-process pool (pool/pool.ts). Engine children
+ * start on first use; nothing of an engine is loaded in the bot's own process.
  */
-export function lazySandbox(engine: Engine, create: () => Promise<Sandbox>): Sandbox {
-  let instance: Promise<Sandbox> | undefined;
-  return {
-    engine,
-    async run(request, limits): Promise<RunOutcome> {
-      instance ??= create();
-      let sandbox: Sandbox;
-      try {
-        sandbox = await instance;
-      } catch (error) {
-        instance = undefined;
-        return { ok: false, reason: "unavailable", message: (error as Error).message, elapsedMs: 0 };
-      }
-      return sandbox.run(request, limits);
-    },
-    async close() {
-      const started = instance;
-      instance = undefined;
-      if (started) await (await started.catch(() => undefined))?.close();
-    },
+export function createSandboxes(options: PoolOptions & { queueCapacity?: number } = {}): Sandboxes {
+  const { queueCapacity = 64, ...poolOptions } = options;
+  const pool = new SandboxPool(poolOptions);
+  const sandboxes: Sandboxes = {
+    sqlite: createSqliteSandbox({ pool, queueCapacity }),
+    postgres: createPostgresSandbox({ pool, queueCapacity }),
+    mongodb: createMongodbSandbox({ pool, queueCapacity, warm: false }),
+    redis: createRedisSandbox({ pool, queueCapacity }),
   };
+  pools.set(sandboxes, pool);
+  return sandboxes;
 }
 
-/** One sandbox per engine, each started when first asked to run something. */
-export function createSandboxes(): Record<Engine, Sandbox> {
-  return {
-    sqlite: lazySandbox("sqlite", async () => (await import("./sqlite/index.js")).createSqliteSandbox()),
-    postgres: lazySandbox("postgres", async () =>
-      (await import("./postgres/index.js")).createPostgresSandbox(),
-    ),
-    mongodb: lazySandbox("mongodb", async () => (await import("./mongodb/index.js")).createMongodbSandbox()),
-    redis: lazySandbox("redis", async () => (await import("./redis/index.js")).createRedisSandbox()),
-  };
-}
-
+/** Stops every engine child (each lane's attempts are answered "unavailable"). */
 export async function closeSandboxes(sandboxes: Record<Engine, Sandbox>): Promise<void> {
   await Promise.all(Object.values(sandboxes).map((sandbox) => sandbox.close()));
+  await pools.get(sandboxes as Sandboxes)?.close();
 }

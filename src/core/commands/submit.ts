@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
+import type { Actor } from "../ports.js";
 import { challengePoints } from "../rules/scoring.js";
 import { recordAnswer } from "../services/activity.js";
 import { argHints, restOfLine } from "./args.js";
 import type { Command } from "./command.js";
+
+/** One person on one platform, whatever server they submit from: the sandbox's fairness key. */
+const learnerKey = (actor: Actor): string => `${actor.platform}:${actor.userExternalId}`;
 
 const input = z.object({
   id: z
@@ -37,7 +41,7 @@ export const submit = {
       }
       return problem(`There is no challenge "${id}".`, "See them with /challenge list.");
     }
-    const grade = await ctx.grader.grade(found, query);
+    const grade = await ctx.grader.grade(found, query, learnerKey(ctx.actor));
     if (grade.verdict === "unavailable") return problem(grade.feedback);
 
     const now = ctx.clock.now();

@@ -95,39 +95,52 @@ export const WrongAnswer = z.strictObject({
   why: text(10, 400),
 });
 
-export const Challenge = z.strictObject({
-  id,
-  week: z.number().int().min(1).max(20),
-  engine: z.enum(engines),
-  /** A dataset id of the same engine. */
-  dataset: id,
-  difficulty: Difficulty,
-  topics: z.array(id).min(1),
-  tracks: z.array(id).default([]),
-  title: text(5, 100),
-  /** Markdown: the task, including which columns in which order, and whether order matters. */
-  prompt: text(40, 2000),
-  /** Row order is graded only when the task asks for an order. */
-  ordered: z.boolean(),
-  /** Tasks that change data; the `check` query's result is graded instead of the query's own. */
-  writes: z.boolean().default(false),
-  check: text(1, 4000).optional(),
-  /** Plan requirements, checked with EXPLAIN: patterns (case-insensitive regular expressions) the plan must or must not show. */
-  plan: z
-    .strictObject({
-      includes: z.array(text(1, 200)).default([]),
-      excludes: z.array(text(1, 200)).default([]),
-      /** Told to the learner when the plan check fails. */
-      hint: text(10, 300),
-    })
-    .optional(),
-  solution: text(1, 8000),
-  /** Other correct solutions written differently: they must pass too. */
-  alternatives: z.array(text(1, 8000)).default([]),
-  wrong: z.array(WrongAnswer).min(1),
-  hints: z.array(text(10, 300)).max(5).default([]),
-  explanation: text(40, 2000),
-});
+export const Challenge = z
+  .strictObject({
+    id,
+    week: z.number().int().min(1).max(20),
+    engine: z.enum(engines),
+    /** A dataset id of the same engine. */
+    dataset: id,
+    difficulty: Difficulty,
+    topics: z.array(id).min(1),
+    tracks: z.array(id).default([]),
+    title: text(5, 100),
+    /** Markdown: the task, including which columns in which order, and whether order matters. */
+    prompt: text(40, 2000),
+    /** Row order is graded only when the task asks for an order. */
+    ordered: z.boolean(),
+    /** Tasks that change data; the `check` query's result is graded instead of the query's own. */
+    writes: z.boolean().default(false),
+    check: text(1, 4000).optional(),
+    /**
+     * Plan requirements, checked with EXPLAIN on a trusted query (`query`, else `check`) after the
+     * learner's statements: patterns (case-insensitive regular expressions) the plan must or must not show.
+     */
+    plan: z
+      .strictObject({
+        query: text(1, 4000).optional(),
+        includes: z.array(text(1, 200)).default([]),
+        excludes: z.array(text(1, 200)).default([]),
+        /** Told to the learner when the plan check fails. */
+        hint: text(10, 300),
+      })
+      .optional(),
+    solution: text(1, 8000),
+    /** Other correct solutions written differently: they must pass too. */
+    alternatives: z.array(text(1, 8000)).default([]),
+    wrong: z.array(WrongAnswer).min(1),
+    hints: z.array(text(10, 300)).max(5).default([]),
+    explanation: text(40, 2000),
+  })
+  .superRefine((challenge, ctx) => {
+    if (challenge.plan && challenge.plan.query === undefined && challenge.check === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["plan", "query"],
+        message: "a plan check needs the query whose plan is judged: set plan.query or check",
+      });
+  });
 export type Challenge = z.infer<typeof Challenge>;
 
 export interface Bank {

@@ -37,6 +37,7 @@ export function explainFailure(reason: FailureReason, message: string, limits: L
     case "memory":
       return "Your query needed more memory than a challenge may use and was stopped.";
     case "too-large":
+    case "busy":
       return message;
     case "unavailable":
       return "The grader isn't available right now; your attempt wasn't counted. Try again in a minute.";
@@ -49,13 +50,16 @@ export class Grader {
 
   constructor(private readonly options: GraderOptions) {}
 
-  private request(challenge: Challenge, query: string, dataset: DatasetSpec): RunRequest {
+  private request(challenge: Challenge, query: string, dataset: DatasetSpec, learner?: string): RunRequest {
+    // The plan judged is always the task's own query, run after the learner's statements.
+    const planQuery = challenge.plan ? (challenge.plan.query ?? challenge.check) : undefined;
     return {
       dataset: { id: dataset.id, engine: dataset.engine, setup: dataset.setup },
       query,
       allowWrites: challenge.writes,
       ...(challenge.check === undefined ? {} : { check: challenge.check }),
-      ...(challenge.plan ? { explain: true } : {}),
+      ...(planQuery === undefined ? {} : { planQuery }),
+      ...(learner === undefined ? {} : { learner }),
     };
   }
 
@@ -73,15 +77,16 @@ export class Grader {
     return outcome;
   }
 
-  async grade(challenge: Challenge, query: string): Promise<Grade> {
+  /** `learner` keys the sandbox's fairness: one attempt per learner per engine at a time. */
+  async grade(challenge: Challenge, query: string, learner?: string): Promise<Grade> {
     const started = performance.now();
-    const grade = await this.compare(challenge, query);
+    const grade = await this.compare(challenge, query, learner);
     const seconds = (performance.now() - started) / 1000;
     this.options.metrics?.challengeGraded(challenge.engine, grade.verdict, seconds);
     return grade;
   }
 
-  private async compare(challenge: Challenge, query: string): Promise<Grade> {
+  private async compare(challenge: Challenge, query: string, learner: string | undefined): Promise<Grade> {
     const { limits, logger } = this.options;
     const sandbox = this.options.sandboxes[challenge.engine];
     const dataset = this.options.datasets.find((d) => d.id === challenge.dataset);
@@ -90,7 +95,7 @@ export class Grader {
     }
     const [expected, actual] = await Promise.all([
       this.reference(challenge, sandbox, dataset),
-      sandbox.run(this.request(challenge, query, dataset), limits),
+      sandbox.run(this.request(challenge, query, dataset, learner), limits),
     ]);
     if (!expected.ok) {
       logger.error(
@@ -102,6 +107,7 @@ export class Grader {
     if (!actual.ok) {
       if (actual.reason === "unavailable")
         return { verdict: "unavailable", feedback: explainFailure("unavailable", "", limits) };
+      if (actual.reason === "busy") return { verdict: "unavailable", feedback: actual.message };
       return {
         verdict: "error",
         reason: actual.reason,

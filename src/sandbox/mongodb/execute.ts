@@ -3,53 +3,15 @@
  * Runs inside the worker only.
  */
 import { Aggregator } from "mingo/aggregator";
-import { Context, ProcessingMode } from "mingo/core";
-import * as accumulatorOps from "mingo/operators/accumulator";
-import * as expressionOps from "mingo/operators/expression";
-import * as pipelineOps from "mingo/operators/pipeline";
-import * as projectionOps from "mingo/operators/projection";
-import * as queryOps from "mingo/operators/query";
-import * as windowOps from "mingo/operators/window";
+import { ProcessingMode } from "mingo/core";
 import { Query } from "mingo/query";
-import type {
-  AccumulatorOperator,
-  AnyObject,
-  ExpressionOperator,
-  Options,
-  PipelineOperator,
-  ProjectionOperator,
-  QueryOperator,
-  WindowOperator,
-} from "mingo/types";
+import type { AnyObject, Options } from "mingo/types";
 import { updateMany, updateOne } from "mingo/updater";
+import { checkFieldName, checkStageNames, checkUpdateNames, RuntimeError, safeContext } from "./operators.js";
 import { type Call, newObjectId, QueryError, type Statement } from "./parse.js";
 import type { Cell, Doc, WorkerOutcome } from "./protocol.js";
 
-/** An engine-side failure (not a problem with the text): reported as "runtime". */
-export class RuntimeError extends Error {}
-
-/** Operators that run JavaScript or write outside the attempt: not even registered in the context. */
-const unsafeOperators = new Set(["$where", "$function", "$accumulator", "$out", "$merge"]);
-
-function safe<T>(ops: object): Record<`$${string}`, T> {
-  const out: Record<`$${string}`, T> = {};
-  for (const [name, op] of Object.entries(ops)) {
-    if (name.startsWith("$") && !unsafeOperators.has(name) && typeof op === "function") {
-      out[name as `$${string}`] = op as T;
-    }
-  }
-  return out;
-}
-
-/** Every mingo operator except the unsafe ones. */
-const safeContext = Context.init({
-  accumulator: safe<AccumulatorOperator>(accumulatorOps),
-  expression: safe<ExpressionOperator>(expressionOps),
-  pipeline: safe<PipelineOperator>(pipelineOps),
-  projection: safe<ProjectionOperator>(projectionOps),
-  query: safe<QueryOperator>(queryOps),
-  window: safe<WindowOperator>(windowOps),
-});
+export { RuntimeError };
 
 /** The collections one attempt sees: cloned from the cached dataset the first time each is touched. */
 export class AttemptState {
@@ -226,6 +188,7 @@ function aggregatePipeline(statement: Statement): AnyObject[] {
     }
   }
   for (const call of rest) argCount(call, 0, call.method === "explain" ? 1 : 0);
+  checkStageNames(pipeline);
   return pipeline as AnyObject[];
 }
 
@@ -293,6 +256,7 @@ export function execute(statement: Statement, state: AttemptState): Output {
       if (typeof field !== "string" || field === "" || field.startsWith("$")) {
         throw fail(first, "the field must be a name such as 'status'");
       }
+      checkFieldName(field);
       const filter = objectArg(first, 1, "the filter");
       const pipeline = [
         { $match: filter },
@@ -336,6 +300,7 @@ function idSet(docs: Doc[]): Set<string> {
 }
 
 function checkUpdate(call: Call, update: unknown): AnyObject | AnyObject[] {
+  checkUpdateNames(update);
   if (Array.isArray(update)) {
     if (update.some((s) => !isPlainObject(s) || Object.keys(s).length !== 1)) {
       throw fail(call, "an update pipeline must be an array of single-stage objects");

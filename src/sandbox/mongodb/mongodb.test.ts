@@ -48,7 +48,7 @@ afterAll(async () => {
 
 function run(
   query: string,
-  extra: { allowWrites?: boolean; check?: string; explain?: boolean } = {},
+  extra: { allowWrites?: boolean; check?: string; planQuery?: string } = {},
   l = limits,
 ) {
   return sandbox.run({ dataset: shop, query, allowWrites: extra.allowWrites ?? false, ...extra }, l);
@@ -203,12 +203,9 @@ describe("the mongodb sandbox", () => {
     ]);
   });
 
-  it("given explain, returns the parsed stages as plan lines and says there is no planner", async () => {
-    const out = ok(
-      await run(`db.orders.find({ status: "paid" }, { customer: 1 }).sort({ total: -1 }).limit(5)`, {
-        explain: true,
-      }),
-    );
+  it("given a plan query, returns its parsed stages as plan lines and says there is no planner", async () => {
+    const find = `db.orders.find({ status: "paid" }, { customer: 1 }).sort({ total: -1 }).limit(5)`;
+    const out = ok(await run(find, { planQuery: find }));
     expect(out.plan?.[0]).toMatch(/no query planner/);
     expect(out.plan?.slice(1)).toEqual([
       "COLLSCAN orders",
@@ -217,14 +214,8 @@ describe("the mongodb sandbox", () => {
       "LIMIT 5",
       "PROJECTION {customer: 1}",
     ]);
-    const agg = ok(
-      await run(
-        `db.orders.aggregate([{ $group: { _id: "$customer", n: { $sum: 1 } } }, { $sort: { n: -1 } }])`,
-        {
-          explain: true,
-        },
-      ),
-    );
+    const aggregate = `db.orders.aggregate([{ $group: { _id: "$customer", n: { $sum: 1 } } }, { $sort: { n: -1 } }])`;
+    const agg = ok(await run(aggregate, { planQuery: aggregate }));
     expect(agg.plan?.slice(1)).toEqual([
       "COLLSCAN orders",
       'GROUP {_id: "$customer", n: {$sum: 1}}',

@@ -1,4 +1,4 @@
-/** Messages between the sandbox (main thread) and its mingo worker. */
+/** The requests the MongoDB sandbox sends its engine children (child.ts), and their answers. */
 import type { Cell, FailureReason, ResultSet } from "../../core/sandbox.js";
 
 export type { Cell };
@@ -10,17 +10,17 @@ export type Collections = Record<string, Doc[]>;
 
 export interface RunMessage {
   type: "run";
-  jobId: number;
   datasetId: string;
   query: string;
   check: string | null;
   allowWrites: boolean;
-  explain: boolean;
+  /** Trusted: a query whose parsed stages are returned as the plan. */
+  planQuery: string | null;
   maxRows: number;
   maxResultBytes: number;
 }
 
-export type ToWorker =
+export type EngineRequest =
   | { type: "load"; datasetId: string; collections: Collections; evict: string[] }
   | RunMessage;
 
@@ -28,4 +28,4 @@ export type WorkerOutcome =
   | { ok: true; result: ResultSet; plan: string[] | null; truncated: boolean }
   | { ok: false; reason: FailureReason; message: string };
 
-export type FromWorker = { type: "ready" } | { type: "done"; jobId: number; outcome: WorkerOutcome };
+export type EngineReply = { type: "loaded" } | { type: "done"; outcome: WorkerOutcome };

@@ -194,23 +194,23 @@ describe("postgres sandbox", () => {
     expect(!outcome.ok && outcome.message).toMatch(/departments/);
   });
 
-  it("given explain, returns the plan lines along with the result", async () => {
-    const outcome = await run("SELECT name FROM employees WHERE dept_id = 2 ORDER BY name", {
-      explain: true,
-    });
+  it("given a plan query, returns its plan lines along with the result", async () => {
+    const sorted = "SELECT name FROM employees WHERE dept_id = 2 ORDER BY name";
+    const outcome = await run(sorted, { planQuery: sorted });
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.result.rows).toEqual([["Cleo"], ["Dev"]]);
     expect(outcome.plan?.join("\n")).toMatch(/Sort/);
     expect(outcome.plan?.join("\n")).toMatch(/Seq Scan on employees/);
-    const indexed = await run("SELECT name FROM employees WHERE id = 1", { explain: true });
+    const byId = "SELECT name FROM employees WHERE id = 1";
+    const indexed = await run(byId, { planQuery: byId });
     expect(indexed.ok && indexed.plan?.join("\n")).toMatch(/Index Scan using employees_pkey|Seq Scan/);
   });
 
-  it("given explain on a write challenge, explains the last statement after the earlier ones ran", async () => {
+  it("given a plan query on a write challenge, explains it after the learner's statements ran", async () => {
     const outcome = await run(
       "CREATE INDEX employees_salary ON employees (salary); SET CONSTRAINTS ALL DEFERRED; DELETE FROM employees WHERE salary > 100000",
-      { allowWrites: true, explain: true },
+      { allowWrites: true, planQuery: "DELETE FROM employees WHERE salary > 100000" },
     );
     expect(outcome.ok).toBe(true);
     expect(outcome.ok && outcome.plan?.[0]).toMatch(/^Delete on employees/);

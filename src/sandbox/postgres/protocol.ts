@@ -1,37 +1,45 @@
-/** Messages between the postgres sandbox and its PGlite worker threads. */
+/** The requests the PostgreSQL sandbox sends its engine children (child.ts), and their answers. */
 import type { Cell, FailureReason } from "../../core/sandbox.js";
 
-export interface WorkerBoot {
+/** The first message of every child. */
+export interface EngineInit {
+  /** A data-directory dump with the sandbox's grants in place; null: make one (initdb) and send it back. */
+  template: Uint8Array | null;
   /** PostgreSQL's max_stack_depth for the session, in kB. */
   maxStackDepthKb: number;
 }
 
-export type ToWorker =
-  | { type: "load"; id: number; datasetId: string; schema: string; setup: string }
+/** What a child sends with "ready". */
+export interface EngineReadyInfo {
+  /** The dump it made, when it started without one. */
+  template?: Uint8Array;
+}
+
+export type EngineRequest =
+  /** Create the dataset's role and schema and run its (trusted) setup as that role. */
+  | { type: "load"; schema: string; role: string; setup: string }
   | {
       type: "run";
-      id: number;
       schema: string;
-      /** The learner's statements, split and checked by the parent. */
+      role: string;
+      /** The learner's statements, as the policy split and checked them (one protocol message each). */
       statements: string[];
-      /** Index of the statement to EXPLAIN before it runs, or -1. */
-      explainIndex: number;
-      /** The check's statements (trusted), or null. */
-      check: string[] | null;
+      /** Trusted: run after the learner's statements; the last one's result is graded. */
+      check: string[];
+      /** Trusted: EXPLAINed last, on the state the learner's statements left. */
+      planQuery: string | null;
       allowWrites: boolean;
       maxRows: number;
       memoryMb: number;
       maxResultBytes: number;
     };
 
-export type WorkerOutcome =
-  | { ok: true; columns: string[]; rows: Cell[][]; truncated: boolean; plan: string[] | null }
+export type AttemptOutcome =
+  | { ok: true; result: { columns: string[]; rows: Cell[][] }; truncated: boolean; plan: string[] | null }
   | { ok: false; reason: FailureReason; message: string };
 
-export type FromWorker =
-  | { type: "ready"; wasmBytes: number }
-  | { type: "boot-failed"; message: string }
-  | { type: "loaded"; id: number; ok: true }
-  | { type: "loaded"; id: number; ok: false; message: string; fatal: boolean }
-  /** `fatal` is set when the engine may be damaged: the parent must replace this worker. */
-  | { type: "result"; id: number; outcome: WorkerOutcome; fatal: string | null; wasmBytes: number };
+export type EngineReply =
+  | { type: "loaded"; ok: true }
+  | { type: "loaded"; ok: false; message: string; fatal: boolean }
+  /** `fatal` is set when the engine may be damaged or its state changed: the child is replaced. */
+  | { type: "result"; outcome: AttemptOutcome; fatal: string | null };

@@ -86,16 +86,19 @@ const attacks: Attack[] = [
     reason: "timeout",
   },
   {
-    name: "SETRANGE to a 256 MiB offset",
+    name: "SETRANGE to a 256 MiB offset, past the 1 MiB value cap",
     query: "SETRANGE k 268435456 x",
-    reason: "memory",
+    reason: "too-large",
     allowWrites: true,
   },
   {
-    name: "three 100 MB strings by SETRANGE",
-    query: ["a", "b", "c"].map((k) => `SETRANGE ${k} 100000000 x`).join("\n"),
+    name: "twenty 1 MiB strings by SETRANGE past a 16 MiB limit",
+    query: range(20)
+      .map((i) => `SETRANGE s${i} 1048575 x`)
+      .join("\n"),
     reason: "memory",
     allowWrites: true,
+    limits: { memoryMb: 16 },
   },
   {
     name: "APPEND of 512 KB chunks past the memory limit",

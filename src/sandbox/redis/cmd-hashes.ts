@@ -81,15 +81,23 @@ export const hashCommands: Command[] = [
     const m = fields(s, at(a, 0));
     return a.slice(1).map((f) => m.get(f) ?? null);
   }),
-  command("hgetall", 2, "read", "O(N) where N is the size of the hash", (s, a) =>
-    [...fields(s, at(a, 0))].flat(),
-  ),
-  command("hkeys", 2, "read", "O(N) where N is the size of the hash", (s, a) => [
-    ...fields(s, at(a, 0)).keys(),
-  ]),
-  command("hvals", 2, "read", "O(N) where N is the size of the hash", (s, a) => [
-    ...fields(s, at(a, 0)).values(),
-  ]),
+  command("hgetall", 2, "read", "O(N) where N is the size of the hash", (s, a) => {
+    const m = fields(s, at(a, 0));
+    s.ensureSlots(2 * m.size);
+    const out: string[] = [];
+    for (const [f, v] of m) out.push(f, v);
+    return out;
+  }),
+  command("hkeys", 2, "read", "O(N) where N is the size of the hash", (s, a) => {
+    const m = fields(s, at(a, 0));
+    s.ensureSlots(m.size);
+    return [...m.keys()];
+  }),
+  command("hvals", 2, "read", "O(N) where N is the size of the hash", (s, a) => {
+    const m = fields(s, at(a, 0));
+    s.ensureSlots(m.size);
+    return [...m.values()];
+  }),
   command("hlen", 2, "read", "O(1)", (s, a) => fields(s, at(a, 0)).size),
   command("hexists", 3, "read", "O(1)", (s, a) => (fields(s, at(a, 0)).has(at(a, 1)) ? 1 : 0)),
   command("hstrlen", 3, "read", "O(1)", (s, a) => fields(s, at(a, 0)).get(at(a, 1))?.length ?? 0),
@@ -98,8 +106,11 @@ export const hashCommands: Command[] = [
   command("hincrbyfloat", 4, "write", "O(1)", hincrbyfloat),
   command("hscan", -3, "read", "O(1) for every call. O(N) for a complete iteration", (s, a) => {
     const o = scanOptions(a, 2, false);
-    const list = [...fields(s, at(a, 0))];
+    const m = fields(s, at(a, 0));
+    s.ensureSlots(3 * m.size); // a [field, value] pair each
+    const list = [...m];
     return scanPage(
+      s,
       list,
       o,
       ([f]) => f,

@@ -3,7 +3,7 @@ import { allKeys, at, type Command, command, firstTwoKeys, word } from "./comman
 import { globMatcher } from "./glob.js";
 import { bigIntArg, INT64_MAX, INT64_MIN, intArg, parseInt64 } from "./numbers.js";
 import { err, OK, RedisError, type Reply, Status } from "./reply.js";
-import { cloneValue, type Store, type TypeName } from "./store.js";
+import { cloneValue, cost, type Store, sizeOf, type TypeName } from "./store.js";
 
 const NO_KEYS: (args: string[]) => string[] = () => [];
 
@@ -92,6 +92,7 @@ export function scanOptions(a: string[], first: number, allowType: boolean): Sca
  * item at once with cursor 0, as Redis does for listpack/intset collections.
  */
 export function scanPage<T>(
+  store: Store,
   items: T[],
   o: ScanOptions,
   name: (item: T) => string,
@@ -100,6 +101,7 @@ export function scanPage<T>(
 ): Reply {
   const from = whole ? 0 : Math.min(o.cursor, items.length);
   const to = whole ? items.length : Math.min(items.length, from + o.count);
+  store.ensureSlots(2 * (to - from)); // the page and what it emits (a field and its value)
   const out: Reply[] = [];
   for (const item of items.slice(from, to)) if (o.match(name(item))) out.push(...emit(item));
   return [to >= items.length ? "0" : String(to), out];
@@ -108,6 +110,7 @@ export function scanPage<T>(
 function scan(store: Store, a: string[]): Reply {
   const o = scanOptions(a, 1, true);
   return scanPage(
+    store,
     store.keys(),
     o,
     (k) => k,
@@ -138,6 +141,8 @@ function copy(store: Store, a: string[]): Reply {
   const e = store.entry(from);
   if (!e) return 0;
   if (store.peek(to) && !replace) return 0;
+  // The copy is built while the source (and any old value under `to`) is alive.
+  store.ensureRoom(cost.key(to) + sizeOf(e.v));
   store.put(to, cloneValue(e.v), e.exp);
   return 1;
 }
@@ -189,10 +194,7 @@ export const keyCommands: Command[] = [
     2,
     "read",
     "O(N) with N being the number of keys in the database",
-    (s, a) => {
-      const match = globMatcher(at(a, 0));
-      return s.keys().filter(match);
-    },
+    (s, a) => s.keys(globMatcher(at(a, 0))),
     NO_KEYS,
   ),
   command("scan", -2, "read", "O(1) for every call. O(N) for a complete iteration", scan, NO_KEYS),
@@ -206,7 +208,7 @@ export const keyCommands: Command[] = [
     copy,
     firstTwoKeys,
   ),
-  command("dbsize", 1, "read", "O(1)", (s) => s.keys().length, NO_KEYS),
+  command("dbsize", 1, "read", "O(1)", (s) => s.size(), NO_KEYS),
   command("echo", 2, "read", "O(1)", (_s, a) => at(a, 0), NO_KEYS),
   command(
     "ping",

@@ -10,13 +10,17 @@ function push(store: Store, a: string[], left: boolean, onlyIfExists: boolean): 
   const existing = store.get(key, "list");
   if (!existing && onlyIfExists) return 0;
   const list = existing ?? store.getOrCreate(key, "list");
-  store.charge(values.reduce((n, v) => n + cost.listItem(v), 0));
+  const added = values.reduce((n, v) => n + cost.listItem(v), 0);
+  // The new array is built while the old one is alive.
+  store.ensureSlots(list.items.length + values.length, added, "the data");
+  store.charge(added);
   // No spread into push/unshift: a million arguments would overflow the call stack.
   list.items = left ? values.reverse().concat(list.items) : list.items.concat(values);
   return list.items.length;
 }
 
 function take(store: Store, key: string, list: ListValue, left: boolean, count: number): string[] {
+  store.ensureSlots(Math.min(count, list.items.length));
   const out = left ? list.items.splice(0, count) : list.items.splice(-count, count).reverse();
   store.refund(out.reduce((n, v) => n + cost.listItem(v), 0));
   store.dropIfEmpty(key, list);
@@ -60,17 +64,20 @@ function lrem(store: Store, a: string[]): Reply {
   const list = store.get(key, "list");
   if (!list) return 0;
   const limit = count === 0 ? Number.POSITIVE_INFINITY : Math.abs(count);
-  const order = count < 0 ? list.items.map((_, i) => list.items.length - 1 - i) : list.items.map((_, i) => i);
-  const drop = new Set<number>();
-  for (const i of order) {
-    if (drop.size >= limit) break;
-    if (list.items[i] === value) drop.add(i);
+  const items = list.items;
+  store.ensureSlots(items.length, 0, "the data"); // the kept items, while the old array is alive
+  const kept: string[] = [];
+  let removed = 0;
+  for (let n = 0; n < items.length; n++) {
+    const item = items[count < 0 ? items.length - 1 - n : n] ?? "";
+    if (item === value && removed < limit) removed++;
+    else kept.push(item);
   }
-  if (drop.size === 0) return 0;
-  list.items = list.items.filter((_, i) => !drop.has(i));
-  store.refund(drop.size * cost.listItem(value));
+  if (removed === 0) return 0;
+  list.items = count < 0 ? kept.reverse() : kept;
+  store.refund(removed * cost.listItem(value));
   store.dropIfEmpty(key, list);
-  return drop.size;
+  return removed;
 }
 
 function lpos(store: Store, a: string[]): Reply {
@@ -100,6 +107,7 @@ function lpos(store: Store, a: string[]): Reply {
   const list = store.get(key, "list");
   if (!list) return count === null ? null : [];
   const items = list.items;
+  if (count !== null) store.ensureSlots(count === 0 ? items.length : Math.min(count, items.length));
   const found: number[] = [];
   let skip = Math.abs(rank) - 1;
   const want = count === null ? 1 : count === 0 ? Number.POSITIVE_INFINITY : count;
@@ -142,7 +150,9 @@ export const listCommands: Command[] = [
     const stop = intArg(at(a, 2));
     const items = s.get(at(a, 0), "list")?.items ?? [];
     const range = rankRange(start, stop, items.length);
-    return range ? items.slice(range[0], range[1] + 1) : [];
+    if (!range) return [];
+    s.ensureSlots(range[1] - range[0] + 1);
+    return items.slice(range[0], range[1] + 1);
   }),
   command("lindex", 3, "read", "O(N) where N is the number of elements to traverse", (s, a) => {
     const items = s.get(at(a, 0), "list")?.items;
@@ -169,10 +179,15 @@ export const listCommands: Command[] = [
     const list = s.get(key, "list");
     if (!list) return OK;
     const range = rankRange(start, stop, list.items.length);
-    const kept = range ? list.items.slice(range[0], range[1] + 1) : [];
-    const dropped = list.items.length - kept.length;
+    const [from, to] = range ?? [list.items.length, list.items.length - 1];
+    s.ensureSlots(to - from + 1, 0, "the data"); // the kept items, while the old array is alive
+    const kept = list.items.slice(from, to + 1);
+    let dropped = 0;
+    for (let i = 0; i < list.items.length; i++) {
+      if (i < from || i > to) dropped += cost.listItem(list.items[i] ?? "");
+    }
     list.items = kept;
-    s.refund(dropped * 16);
+    s.refund(dropped);
     s.dropIfEmpty(key, list);
     return OK;
   }),

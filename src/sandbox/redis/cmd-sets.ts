@@ -24,6 +24,12 @@ export function members(v: SetValue): string[] {
   });
 }
 
+/** `members` as a reply: room first for the list (and, for an intset, the numbers it sorts by). */
+function listMembers(store: Store, v: SetValue): string[] {
+  store.ensureSlots(v.m.size * (v.intset ? 4 : 1));
+  return members(v);
+}
+
 /** Add one member, converting from intset (sorted) as Redis does; true if it was new. */
 function addMember(v: SetValue, member: string): boolean {
   if (v.m.has(member)) return false;
@@ -39,7 +45,7 @@ function newSet(first: string | undefined): SetValue {
   return { type: "set", m: new Set(), intset: first === undefined || parseInt64(first) !== null };
 }
 
-function buildSet(list: string[]): SetValue {
+function buildSet(list: Iterable<string>): SetValue {
   const v = newSet(undefined);
   for (const m of list) addMember(v, m);
   return v;
@@ -50,35 +56,53 @@ function sets(store: Store, keys: string[]): (SetValue | undefined)[] {
   return keys.map((k) => store.get(k, "set"));
 }
 
-function inter(store: Store, keys: string[]): string[] {
+/** Room for a result holding at most the members of `bound`, as a set and as a list. */
+function roomForResult(store: Store, bound: (SetValue | undefined)[], what: string): void {
+  let bytes = 0;
+  let count = 0;
+  for (const s of bound) {
+    if (!s) continue;
+    count += s.m.size;
+    for (const m of s.m) bytes += cost.setMember(m);
+  }
+  store.ensureSlots(count, bytes, what);
+}
+
+/** SINTER: the smallest set's members found in every other set, in the smallest set's order. */
+function inter(store: Store, keys: string[], what = "the reply"): string[] {
   const found = sets(store, keys);
   if (found.some((s) => !s)) return [];
   const present = found.filter((s): s is SetValue => s !== undefined);
   const ordered = [...present].sort((x, y) => x.m.size - y.m.size);
   const [smallest, ...rest] = ordered;
   if (!smallest) return [];
+  roomForResult(store, [smallest], what);
   return members(smallest).filter((m) => rest.every((s) => s.m.has(m)));
 }
 
-function union(store: Store, keys: string[]): string[] {
+function union(store: Store, keys: string[], what = "the reply"): SetValue {
+  const found = sets(store, keys);
+  roomForResult(store, found, what);
   const out = buildSet([]);
-  for (const s of sets(store, keys)) if (s) for (const m of members(s)) addMember(out, m);
-  return members(out);
+  for (const s of found) if (s) for (const m of members(s)) addMember(out, m);
+  return out;
 }
 
-function diff(store: Store, keys: string[]): string[] {
+function diff(store: Store, keys: string[], what = "the reply"): SetValue {
   const [first, ...rest] = sets(store, keys);
-  if (!first) return [];
-  return members(buildSet(members(first).filter((m) => !rest.some((s) => s?.m.has(m)))));
+  if (!first) return buildSet([]);
+  roomForResult(store, [first], what);
+  return buildSet(members(first).filter((m) => !rest.some((s) => s?.m.has(m))));
 }
 
-function store_(store: Store, dest: string, list: string[]): Reply {
-  if (list.length === 0) {
+/** The *STORE forms: the result (room was made before it was built) under `dest`. */
+function store_(store: Store, dest: string, v: SetValue): Reply {
+  if (v.m.size === 0) {
     store.delete(dest);
     return 0;
   }
-  store.put(dest, buildSet(list));
-  return list.length;
+  store.put(dest, v);
+  return v.m.size;
 }
 
 function sadd(store: Store, a: string[]): Reply {
@@ -145,7 +169,7 @@ export const setCommands: Command[] = [
   command("srem", -3, "write", "O(N) where N is the number of members to be removed", srem),
   command("smembers", 2, "read", "O(N) where N is the set cardinality", (s, a) => {
     const v = s.get(at(a, 0), "set");
-    return v ? members(v) : [];
+    return v ? listMembers(s, v) : [];
   }),
   command("sismember", 3, "read", "O(1)", (s, a) => (s.get(at(a, 0), "set")?.m.has(at(a, 1)) ? 1 : 0)),
   command("smismember", -3, "read", "O(N) where N is the number of elements being checked", (s, a) => {
@@ -166,7 +190,7 @@ export const setCommands: Command[] = [
     -2,
     "read",
     "O(N) where N is the total number of elements in all given sets",
-    (s, a) => union(s, a),
+    (s, a) => listMembers(s, union(s, a)),
     allKeys,
   ),
   command(
@@ -174,7 +198,7 @@ export const setCommands: Command[] = [
     -2,
     "read",
     "O(N) where N is the total number of elements in all given sets",
-    (s, a) => diff(s, a),
+    (s, a) => listMembers(s, diff(s, a)),
     allKeys,
   ),
   command(
@@ -182,7 +206,7 @@ export const setCommands: Command[] = [
     -3,
     "write",
     "O(N*M) worst case, N the smallest set's cardinality, M the number of sets",
-    (s, a) => store_(s, at(a, 0), inter(s, a.slice(1))),
+    (s, a) => store_(s, at(a, 0), buildSet(inter(s, a.slice(1), "the data"))),
     allKeys,
   ),
   command(
@@ -190,7 +214,7 @@ export const setCommands: Command[] = [
     -3,
     "write",
     "O(N) where N is the total number of elements in all given sets",
-    (s, a) => store_(s, at(a, 0), union(s, a.slice(1))),
+    (s, a) => store_(s, at(a, 0), union(s, a.slice(1), "the data")),
     allKeys,
   ),
   command(
@@ -198,7 +222,7 @@ export const setCommands: Command[] = [
     -3,
     "write",
     "O(N) where N is the total number of elements in all given sets",
-    (s, a) => store_(s, at(a, 0), diff(s, a.slice(1))),
+    (s, a) => store_(s, at(a, 0), diff(s, a.slice(1), "the data")),
     allKeys,
   ),
   command(
@@ -213,8 +237,9 @@ export const setCommands: Command[] = [
   command("sscan", -3, "read", "O(1) for every call. O(N) for a complete iteration", (s, a) => {
     const o = scanOptions(a, 2, false);
     const v = s.get(at(a, 0), "set");
-    const list = v ? members(v) : [];
+    const list = v ? listMembers(s, v) : [];
     return scanPage(
+      s,
       list,
       o,
       (m) => m,

@@ -1,23 +1,17 @@
 /** String commands (t_string.c). */
-import {
-  allKeys,
-  at,
-  type Command,
-  command,
-  everyOtherKey,
-  expiryArg,
-  MAX_STRING_BYTES,
-  word,
-} from "./command.js";
+import { allKeys, at, type Command, command, everyOtherKey, expiryArg, word } from "./command.js";
 import { addDecimalStrings, bigIntArg, INT64_MAX, INT64_MIN, intArg, parseInt64 } from "./numbers.js";
 import { err, OK, RedisError, type Reply } from "./reply.js";
-import type { Store } from "./store.js";
+import { checkStringLength, type Store } from "./store.js";
 
 function getString(store: Store, key: string): string | null {
   return store.get(key, "string")?.s ?? null;
 }
 
-/** Write a string value: in place (keeping the TTL) or as a new key. */
+/**
+ * Write a string value: in place (keeping the TTL) or as a new key. A string a command
+ * builds (APPEND, SETRANGE) has had its length checked and its room made before it was built.
+ */
 function writeString(
   store: Store,
   key: string,
@@ -25,6 +19,7 @@ function writeString(
   keepTtl: boolean,
   exp: number | null = null,
 ): void {
+  checkStringLength(s.length);
   const e = store.entry(key);
   if (keepTtl && e?.v.type === "string") {
     store.charge(s.length - e.v.s.length);
@@ -113,13 +108,14 @@ function setRange(store: Store, a: string[]): Reply {
   if (offset < 0) throw new RedisError("ERR offset is out of range");
   const current = getString(store, key);
   if (value.length === 0) return current?.length ?? 0;
-  if (offset + value.length > MAX_STRING_BYTES) throw err.tooBig();
+  checkStringLength(offset + value.length);
   const base = current ?? "";
-  // Charge the growth before building the string: SETRANGE k 500000000 x is refused, not allocated.
-  store.ensureRoom(Math.max(0, offset + value.length - base.length));
+  const length = Math.max(base.length, offset + value.length);
+  // The new string is built while the old one is alive: room for all of it, not just the growth.
+  store.ensureRoom(length);
   const padded = base.length < offset ? base + "\0".repeat(offset - base.length) : base;
   writeString(store, key, padded.slice(0, offset) + value + padded.slice(offset + value.length), true);
-  return Math.max(base.length, offset + value.length);
+  return length;
 }
 
 function getEx(store: Store, a: string[]): Reply {
@@ -179,11 +175,13 @@ export const stringCommands: Command[] = [
     -2,
     "read",
     "O(N) where N is the number of keys",
-    (s, a) =>
-      a.map((key) => {
+    (s, a) => {
+      s.ensureSlots(a.length);
+      return a.map((key) => {
         const v = s.entry(key)?.v;
         return v?.type === "string" ? v.s : null;
-      }),
+      });
+    },
     allKeys,
   ),
   command(
@@ -226,9 +224,11 @@ export const stringCommands: Command[] = [
       writeString(s, key, at(a, 1), false);
       return at(a, 1).length;
     }
-    if (current.length + at(a, 1).length > MAX_STRING_BYTES) throw err.tooBig();
+    const length = current.length + at(a, 1).length;
+    checkStringLength(length);
+    s.ensureRoom(length); // the old string is alive while the new one is built
     writeString(s, key, current + at(a, 1), true);
-    return current.length + at(a, 1).length;
+    return length;
   }),
   command("strlen", 2, "read", "O(1)", (s, a) => getString(s, at(a, 0))?.length ?? 0),
   command("getrange", 4, "read", "O(N) where N is the length of the returned string", getRange),

@@ -2,11 +2,32 @@
 import { at, type Command, command, numKeys } from "./command.js";
 import { doubleArg, formatDouble, intArg } from "./numbers.js";
 import { err, RedisError, type Reply } from "./reply.js";
-import type { Store, ZSetValue } from "./store.js";
+import { cost, type Store, type ZSetValue } from "./store.js";
 import { sorted } from "./zset.js";
 
 type Op = "union" | "inter" | "diff";
-type Source = { entries: Map<string, number>; weight: number };
+/** An input read in place: a sorted set's scores, or a set's members scoring 1 (never copied). */
+type Source = { entries: Map<string, number> | Set<string>; weight: number };
+
+const size = (s: Source): number => s.entries.size;
+const has = (s: Source, m: string): boolean => s.entries.has(m);
+const scoreOf = (s: Source, m: string): number => (s.entries instanceof Map ? (s.entries.get(m) ?? 0) : 1);
+
+function* pairs(s: Source): Generator<[string, number]> {
+  if (s.entries instanceof Map) yield* s.entries;
+  else for (const m of s.entries) yield [m, 1];
+}
+
+/** The bytes a result holding every member of `inputs` would take, as a sorted set. */
+function resultBound(inputs: Source[]): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const s of inputs) {
+    count += size(s);
+    for (const m of s.entries.keys()) bytes += cost.zsetMember(m);
+  }
+  return { count, bytes };
+}
 
 function aggregate(how: string, a: number, b: number): number {
   if (how === "min") return Math.min(a, b);
@@ -29,7 +50,7 @@ function combine(store: Store, a: string[], op: Op, name: string, dest: string |
     const e = store.entry(key);
     if (!e) return { entries: new Map(), weight: 1 };
     if (e.v.type === "zset") return { entries: e.v.m, weight: 1 };
-    if (e.v.type === "set") return { entries: new Map([...e.v.m].map((m) => [m, 1])), weight: 1 };
+    if (e.v.type === "set") return { entries: e.v.m, weight: 1 };
     throw err.wrongType();
   });
   let how = "sum";
@@ -51,27 +72,37 @@ function combine(store: Store, a: string[], op: Op, name: string, dest: string |
       j++;
     } else throw err.syntax();
   }
+  // Room for the result before it is built: at most every input's members for a union,
+  // the smallest input's for an intersection, the first input's for a difference.
+  const bySize = [...sources].sort((x, y) => size(x) - size(y));
+  const bound = resultBound(
+    op === "union" ? sources : op === "inter" ? bySize.slice(0, 1) : sources.slice(0, 1),
+  );
+  const replySlots = dest === null ? bound.count * (scores ? 3 : 1) : 0;
+  const scoreText = dest === null && scores ? bound.count * cost.number : 0;
+  store.ensureSlots(replySlots, bound.bytes + scoreText, dest === null ? "the reply" : "the data");
   const result = new Map<string, number>();
   if (op === "union") {
     for (const s of sources) {
-      for (const [m, score] of s.entries) {
+      for (const [m, score] of pairs(s)) {
         const w = weighted(score, s.weight);
         const prev = result.get(m);
         result.set(m, prev === undefined ? w : aggregate(how, prev, w));
       }
     }
   } else if (op === "inter") {
-    const [smallest, ...rest] = [...sources].sort((x, y) => x.entries.size - y.entries.size);
-    for (const [m, score] of smallest?.entries ?? []) {
-      let acc = weighted(score, smallest?.weight ?? 1);
-      if (!rest.every((s) => s.entries.has(m))) continue;
-      for (const s of rest) acc = aggregate(how, acc, weighted(s.entries.get(m) ?? 0, s.weight));
-      result.set(m, acc);
+    const [smallest, ...rest] = bySize;
+    if (smallest) {
+      for (const [m, score] of pairs(smallest)) {
+        let acc = weighted(score, smallest.weight);
+        if (!rest.every((s) => has(s, m))) continue;
+        for (const s of rest) acc = aggregate(how, acc, weighted(scoreOf(s, m), s.weight));
+        result.set(m, acc);
+      }
     }
   } else {
     const [head, ...rest] = sources;
-    for (const [m, score] of head?.entries ?? [])
-      if (!rest.some((s) => s.entries.has(m))) result.set(m, score);
+    if (head) for (const [m, score] of pairs(head)) if (!rest.some((s) => has(s, m))) result.set(m, score);
   }
   const z: ZSetValue = { type: "zset", m: result, sorted: null };
   if (dest !== null) {
@@ -79,7 +110,12 @@ function combine(store: Store, a: string[], op: Op, name: string, dest: string |
     else store.put(dest, z);
     return result.size;
   }
-  return sorted(z).flatMap((m) => (scores ? [m, formatDouble(result.get(m) ?? 0)] : [m]));
+  const out: string[] = [];
+  for (const m of sorted(z)) {
+    out.push(m);
+    if (scores) out.push(formatDouble(result.get(m) ?? 0));
+  }
+  return out;
 }
 
 const UNION = "O(N)+O(M*log(M)) with N the sum of the input sizes and M the size of the result";

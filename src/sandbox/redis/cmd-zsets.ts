@@ -4,7 +4,7 @@ import { scanOptions, scanPage } from "./cmd-keys.js";
 import { at, type Command, command, rankRange, word } from "./command.js";
 import { doubleArg, formatDouble, intArg } from "./numbers.js";
 import { err, RedisError, type Reply } from "./reply.js";
-import type { Store, ZSetValue } from "./store.js";
+import { cost, type Store, type ZSetValue } from "./store.js";
 import {
   inLexRange,
   inScoreRange,
@@ -17,6 +17,11 @@ import {
 } from "./zset.js";
 
 const NAN_SCORE = "ERR resulting score is not a number (NaN)";
+
+/** Room for a reply of `count` members, with their scores formatted if `scores`. */
+function roomForReply(store: Store, count: number, scores: boolean): void {
+  store.ensureSlots(scores ? 3 * count : count, scores ? count * cost.number : 0);
+}
 
 function withScores(z: ZSetValue, list: string[], scores: boolean): Reply[] {
   if (!scores) return list;
@@ -113,6 +118,7 @@ function zrange(store: Store, a: string[], preset?: { kind: RangeKind; rev: bool
       const order = sorted(z);
       const r = rankRange(start, stop, order.length);
       if (!r) return [];
+      roomForReply(store, r[1] - r[0] + 1, scores);
       return rev
         ? order.slice(order.length - 1 - r[1], order.length - r[0]).reverse()
         : order.slice(r[0], r[1] + 1);
@@ -131,11 +137,13 @@ function zrange(store: Store, a: string[], preset?: { kind: RangeKind; rev: bool
     const [offset, count] = limit ?? [0, -1];
     pick = (z) => {
       if (offset < 0) return [];
-      const order = rev ? [...sorted(z)].reverse() : sorted(z);
+      const order = sorted(z);
+      roomForReply(store, count >= 0 ? Math.min(count, order.length) : order.length, scores);
       const out: string[] = [];
       let skip = offset;
-      for (const m of order) {
+      for (let n = 0; n < order.length; n++) {
         if (count >= 0 && out.length >= count) break;
+        const m = order[rev ? order.length - 1 - n : n] ?? "";
         if (!inRange(z, m)) continue;
         if (skip > 0) skip--;
         else out.push(m);
@@ -158,7 +166,10 @@ function count(store: Store, a: string[], lex: boolean): Reply {
           inScoreRange(r, z.m.get(m) ?? 0)
       )(parseScoreRange(at(a, 1), at(a, 2)));
   const z = store.get(at(a, 0), "zset");
-  return z ? sorted(z).filter((m) => inRange(z, m)).length : 0;
+  if (!z) return 0;
+  let n = 0;
+  for (const m of sorted(z)) if (inRange(z, m)) n++;
+  return n;
 }
 
 function zrank(store: Store, a: string[], rev: boolean, name: string): Reply {
@@ -180,6 +191,7 @@ function zpop(store: Store, a: string[], max: boolean): Reply {
   const z = store.get(key, "zset");
   if (!z || n === 0) return [];
   const order = sorted(z);
+  roomForReply(store, Math.min(n, order.length), true);
   const picked = max ? order.slice(-n).reverse() : order.slice(0, n);
   const out = withScores(z, picked, true);
   for (const m of picked) removeMember(store, z, m);
@@ -190,6 +202,7 @@ function zpop(store: Store, a: string[], max: boolean): Reply {
 function removeWhere(store: Store, key: string, pick: (z: ZSetValue) => string[]): Reply {
   const z = store.get(key, "zset");
   if (!z) return 0;
+  store.ensureSlots(z.m.size, 0, "the data"); // the members picked
   const gone = pick(z);
   for (const m of gone) removeMember(store, z, m);
   store.dropIfEmpty(key, z);
@@ -329,6 +342,7 @@ export const zsetCommands: Command[] = [
     const z = s.get(at(a, 0), "zset");
     const list = z ? sorted(z) : [];
     return scanPage(
+      s,
       list,
       o,
       (m) => m,

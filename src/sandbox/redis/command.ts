@@ -82,6 +82,3 @@ export function expiryArg(
   if (at > INT64_MAX) throw err.expireTime(name);
   return Number(at);
 }
-
-/** Redis's 512 MB cap on one string (proto-max-bulk-len). */
-export const MAX_STRING_BYTES = 512 * 1024 * 1024;

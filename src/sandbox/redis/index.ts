@@ -11,22 +11,16 @@
  * - it is small: the commands challenges use, with Redis 7's replies and error messages,
  *   in a few hundred lines per module and no dependency to install or keep patched.
  *
- * Process model: a pool of worker threads (two by default), one attempt at a time each.
- * Each worker keeps a base store per dataset and runs every attempt on a copy of it,
- * copied on access: a key's value is deep-copied the first time the attempt reaches it,
- * so nothing an attempt writes reaches the base or the next attempt, and an attempt pays
- * only for the keys it touches. A dataset's setup runs once per sandbox, in whichever
- * worker first needs it; its snapshot comes back to the parent and is handed to the other
- * workers (and to replacements, before they take requests) as structured-clone data,
- * never re-run from the text. A run past `limits.timeMs` gets its worker terminated and
- * replaced at once.
+ * Process model: engine children of the sandbox pool (child.ts), one attempt at a time each.
+ * Each child keeps a base store per dataset and runs every attempt on a copy of it, copied on
+ * access, so nothing an attempt writes reaches the base or the next attempt. A dataset's setup
+ * runs once per sandbox, in whichever child first needs it; its snapshot comes back to the parent
+ * and is handed to the other children as structured-clone data, never re-run from the text.
  *
- * Memory: the store estimates the bytes it holds and refuses growth past
- * `limits.memoryMb` before allocating (reason "memory"); the worker's V8 heap is capped
- * with `resourceLimits` as a backstop (an out-of-memory worker is also "memory").
+ * Memory: the store counts the bytes it holds, temporary copies included, caps any single value
+ * (store.ts), and refuses growth past `limits.memoryMb` before allocating (reason "memory"); the
+ * child's V8 heap, RLIMIT_DATA and the pool's watchdog on resident memory back it up.
  */
-import { performance } from "node:perf_hooks";
-import type { WorkerOptions } from "node:worker_threads";
 import {
   type Dataset,
   defaultLimits,
@@ -35,195 +29,154 @@ import {
   type RunRequest,
   type Sandbox,
 } from "../../core/sandbox.js";
-import { workerEntry } from "../worker-entry.js";
-import { type AttemptOutcome, type Failure, scriptLimits } from "./interpreter.js";
-import { type Death, Slot, WorkerPool } from "./pool.js";
-import type { FromWorker, ToWorker } from "./protocol.js";
+import {
+  deathOutcome,
+  type Failure,
+  fail,
+  isRefusal,
+  type Outcome,
+  preflight,
+  refusalOutcome,
+  saneLimits,
+  timed,
+} from "../kit.js";
+import { processLimits } from "../pool/limits.js";
+import { type ChildHandle, type Lane, SandboxPool } from "../pool/pool.js";
+import { scriptLimits } from "./interpreter.js";
+import type { EngineReply } from "./protocol.js";
 import type { Snapshot } from "./store.js";
 
 export interface RedisSandboxOptions {
-  /** Worker threads, i.e. attempts that run at once (default 2). */
+  /** The pool the engine children belong to (default: a pool of its own, closed with the sandbox). */
+  pool?: SandboxPool;
+  /** Attempts that run at once (default 2). */
   workers?: number;
-  /** V8 heap cap per worker in MiB (default: defaultLimits.memoryMb + 128). */
+  /** V8 heap cap per child in MiB (default: the attempt's memory + 128). */
   workerHeapMb?: number;
   /** Time a dataset's setup may take (default 30 s); it does not count against the attempt. */
   setupTimeMs?: number;
-  /** Time a worker may take to start (default 20 s). */
+  /** Time a child may take to start (default 20 s). */
   startTimeoutMs?: number;
+  /** Attempts that may wait (default 64). */
+  queueCapacity?: number;
   /** Called each time a dataset's setup is about to run (tests count builds with it). */
   onDatasetBuild?: (datasetId: string) => void;
 }
 
 const MiB = 1024 * 1024;
 
-/** Why a worker gave no (or no fitting) answer, as the learner should hear it. */
-function deathOutcome(death: FromWorker | Death, limits: Limits, heapMb: number): Failure {
-  switch (death.kind) {
-    case "timeout":
-      return {
-        ok: false,
-        reason: "timeout",
-        message: `the query ran longer than ${limits.timeMs} ms and was stopped`,
-      };
-    case "crash":
-      return death.outOfMemory
-        ? {
-            ok: false,
-            reason: "memory",
-            message: `the query ran out of memory (${heapMb} MiB) and was stopped`,
-          }
-        : { ok: false, reason: "unavailable", message: "the Redis sandbox worker stopped unexpectedly" };
-    case "closed":
-      return { ok: false, reason: "unavailable", message: "the Redis sandbox is closed" };
-    default:
-      return {
-        ok: false,
-        reason: "unavailable",
-        message: `the Redis sandbox worker answered ${death.kind} out of turn`,
-      };
-  }
-}
+type Built = { ok: true; snapshot: Snapshot } | Failure;
 
 export function createRedisSandbox(options: RedisSandboxOptions = {}): Sandbox {
-  const heapMb = options.workerHeapMb ?? defaultLimits.memoryMb + 128;
   const setupTimeMs = options.setupTimeMs ?? 30_000;
-  const entry = workerEntry(import.meta.url);
-  const workerOptions: WorkerOptions = {
-    eval: entry.eval,
-    env: {},
-    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-  };
-  /** Dataset id → its built snapshot (or why it failed), shared by every worker. */
-  const datasets = new Map<string, Promise<{ ok: true; snapshot: Snapshot } | Failure>>();
-
-  /** Hand a new worker every dataset built so far, before it takes requests. */
-  async function warmUp(slot: Slot): Promise<void> {
-    for (const [id, pending] of [...datasets]) {
-      const built = await pending;
-      if (!built.ok || slot.loaded.has(id) || !slot.alive) continue;
-      const reply = await slot.request(
-        { kind: "load", datasetId: id, snapshot: built.snapshot },
-        setupTimeMs,
-      );
-      if (reply.kind === "loaded") slot.loaded.add(id);
-    }
-  }
-
-  const pool = new WorkerPool(
-    () => new Slot(entry.file, workerOptions, options.startTimeoutMs ?? 20_000, warmUp),
-    Math.max(1, options.workers ?? 2),
-  );
+  const ownPool = options.pool === undefined;
+  const pool = options.pool ?? new SandboxPool();
+  const lane: Lane = pool.lane({
+    engine: "redis",
+    size: Math.max(1, options.workers ?? 2),
+    queueCapacity: options.queueCapacity ?? 64,
+    startTimeoutMs: options.startTimeoutMs ?? 20_000,
+    limits: (memoryMb) => {
+      const limits = processLimits("redis", memoryMb);
+      return options.workerHeapMb === undefined ? limits : { ...limits, heapMb: options.workerHeapMb };
+    },
+  });
+  /** Dataset id → its built snapshot (or why it failed), shared by every child. */
+  const datasets = new Map<string, Promise<Built>>();
   let closed = false;
 
-  const unavailable = (message: string): Failure => ({ ok: false, reason: "unavailable", message });
-
-  function build(
-    slot: Slot,
-    dataset: Dataset,
-    limits: Limits,
-  ): Promise<{ ok: true; snapshot: Snapshot } | Failure> {
+  function build(child: ChildHandle<EngineReply>, dataset: Dataset, limits: Limits): Promise<Built> {
     options.onDatasetBuild?.(dataset.id);
-    const message: ToWorker = {
+    const message = {
       kind: "build",
       datasetId: dataset.id,
       setup: dataset.setup,
       memoryBytes: limits.memoryMb * MiB,
     };
-    return slot.request(message, setupTimeMs).then((reply: FromWorker | Death) => {
-      if (reply.kind !== "built")
-        return unavailable(`the setup failed: ${deathOutcome(reply, limits, heapMb).message}`);
-      if (reply.outcome.ok) slot.loaded.add(dataset.id);
-      return reply.outcome;
+    return child.request(message, setupTimeMs).then((answer): Built => {
+      if (!answer.ok)
+        return fail("unavailable", `the setup failed: ${deathOutcome(answer.death, limits).message}`);
+      if (answer.body.kind !== "built") return fail("unavailable", "the Redis sandbox answered out of turn");
+      if (answer.body.outcome.ok) child.held.set(dataset.id, true);
+      return answer.body.outcome;
     });
   }
 
-  /** Make sure `slot` holds the dataset: build it (once per sandbox) or hand it the snapshot. */
-  async function ensureDataset(slot: Slot, dataset: Dataset, limits: Limits): Promise<Failure | null> {
-    if (slot.loaded.has(dataset.id)) return null;
+  /** Makes sure the child holds the dataset: builds it (once per sandbox) or hands it the snapshot. */
+  async function ensureDataset(
+    child: ChildHandle<EngineReply>,
+    dataset: Dataset,
+    limits: Limits,
+  ): Promise<Failure | null> {
+    if (child.held.has(dataset.id)) return null;
     let pending = datasets.get(dataset.id);
     if (!pending) {
-      pending = build(slot, dataset, limits);
+      pending = build(child, dataset, limits);
       datasets.set(dataset.id, pending);
     }
     const built = await pending;
     if (!built.ok) {
       if (datasets.get(dataset.id) === pending) datasets.delete(dataset.id);
-      return unavailable(`dataset "${dataset.id}" could not be built: ${built.message}`);
+      return fail("unavailable", `dataset "${dataset.id}" could not be built: ${built.message}`);
     }
-    if (slot.loaded.has(dataset.id)) return null;
-    const reply = await slot.request(
+    if (child.held.has(dataset.id)) return null;
+    const answer = await child.request(
       { kind: "load", datasetId: dataset.id, snapshot: built.snapshot },
       setupTimeMs,
     );
-    if (reply.kind !== "loaded")
-      return unavailable(`dataset "${dataset.id}" could not be loaded into a worker`);
-    slot.loaded.add(dataset.id);
+    if (!answer.ok || answer.body.kind !== "loaded")
+      return fail("unavailable", `dataset "${dataset.id}" could not be loaded into an engine`);
+    child.held.set(dataset.id, true);
     return null;
   }
 
-  async function attempt(request: RunRequest, limits: Limits): Promise<AttemptOutcome> {
-    if (closed) return unavailable("the Redis sandbox is closed");
-    if (request.dataset.engine !== "redis") {
-      return unavailable(`dataset "${request.dataset.id}" is for ${request.dataset.engine}, not redis`);
-    }
-    for (const [label, text] of [
-      ["query", request.query],
-      ["check", request.check],
-    ] as const) {
-      const bytes = text === undefined ? 0 : Buffer.byteLength(text, "utf8");
-      if (bytes > limits.maxQueryBytes) {
-        return {
-          ok: false,
-          reason: "too-large",
-          message: `the ${label} is ${bytes} bytes; the limit is ${limits.maxQueryBytes}`,
-        };
-      }
-    }
-    const slot = await pool.acquire();
-    if (!slot)
-      return unavailable(
-        closed ? "the Redis sandbox is closed" : "the Redis sandbox could not start a worker",
-      );
-    try {
-      const notReady = await ensureDataset(slot, request.dataset, limits);
-      if (notReady) return notReady;
-      const reply = await slot.request(
-        {
-          kind: "run",
-          datasetId: request.dataset.id,
-          attempt: {
-            query: request.query,
-            check: request.check,
-            allowWrites: request.allowWrites,
-            explain: request.explain,
-          },
-          limits: { ...scriptLimits, maxRows: limits.maxRows },
-          memoryBytes: limits.memoryMb * MiB,
+  async function onChild(
+    child: ChildHandle<EngineReply>,
+    request: RunRequest,
+    limits: Limits,
+  ): Promise<Outcome> {
+    const notReady = await ensureDataset(child, request.dataset, limits);
+    if (notReady) return notReady;
+    const answer = await child.request(
+      {
+        kind: "run",
+        datasetId: request.dataset.id,
+        attempt: {
+          query: request.query,
+          check: request.check,
+          allowWrites: request.allowWrites,
+          planQuery: request.planQuery,
         },
-        limits.timeMs,
-      );
-      return reply.kind === "done" ? reply.outcome : deathOutcome(reply, limits, heapMb);
-    } finally {
-      pool.release(slot);
-    }
+        limits: { ...scriptLimits, maxRows: limits.maxRows },
+        memoryBytes: limits.memoryMb * MiB,
+      },
+      limits.timeMs,
+    );
+    if (!answer.ok) return deathOutcome(answer.death, limits);
+    return answer.body.kind === "done"
+      ? answer.body.outcome
+      : fail("unavailable", "the Redis sandbox answered out of turn");
+  }
+
+  async function attempt(request: RunRequest, limits: Limits): Promise<Outcome> {
+    if (closed) return fail("unavailable", "the Redis sandbox is closed");
+    const refused = preflight("redis", request, limits);
+    if (refused) return refused;
+    const result = await lane.run(request.learner, limits.memoryMb, (child) =>
+      onChild(child as ChildHandle<EngineReply>, request, limits),
+    );
+    return isRefusal(result) ? refusalOutcome(result) : result;
   }
 
   return {
     engine: "redis",
-    async run(request, limits): Promise<RunOutcome> {
-      const started = performance.now();
-      let answer: AttemptOutcome;
-      try {
-        answer = await attempt(request, limits);
-      } catch (error) {
-        const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-        answer = unavailable(`the Redis sandbox failed: ${message}`);
-      }
-      return { ...answer, elapsedMs: Math.round(performance.now() - started) };
+    run(request: RunRequest, given: Limits): Promise<RunOutcome> {
+      return timed(() => attempt(request, saneLimits(given, defaultLimits)));
     },
     async close() {
       closed = true;
-      await pool.close();
+      await lane.close();
+      if (ownPool) await pool.close();
       datasets.clear();
     },
   };

@@ -94,13 +94,20 @@ describe("errors exactly like Redis", () => {
     ["SET k v\nEXPIRE k 10 NX XX", "ERR NX and XX, GT or LT options at the same time are not compatible"],
     ["SCAN abc", "ERR invalid cursor"],
     ["SETRANGE k -1 x", "ERR offset is out of range"],
-    ["SETRANGE k 536870912 x", "ERR string exceeds maximum allowed size (proto-max-bulk-len)"],
     ["SELECT 3", "ERR DB index is out of range"],
   ])("given %j, replies %j", (query, message) => {
     const { reason, message: actual } = failure(query);
     expect(reason).toBe("runtime");
     expect(actual).toMatch(/^query line \d+: /);
     expect(actual.replace(/^query line \d+: /, "")).toBe(message);
+  });
+
+  it("given a string past the sandbox's value cap, replies Redis's proto-max-bulk-len error as too-large", () => {
+    expect(failure("SETRANGE k 536870912 x")).toEqual({
+      reason: "too-large",
+      message:
+        "query line 1: ERR string exceeds maximum allowed size (proto-max-bulk-len); the sandbox allows 1 MiB in one value",
+    });
   });
 
   it("given an error, stops there: later lines do not run", () => {
@@ -356,8 +363,8 @@ describe("results", () => {
 });
 
 describe("memory", () => {
-  it("given SETRANGE far past the budget, refuses before allocating", () => {
-    expect(failure("SETRANGE k 100000000 x", { memoryMb: 16 }).reason).toBe("memory");
+  it("given SETRANGE under the value cap but past the budget, refuses before allocating", () => {
+    expect(failure("SETRANGE k 1000000 x", { memoryMb: 0.5 }).reason).toBe("memory");
   });
 
   it("given a list growing past the budget, stops with reason memory", () => {

@@ -16,8 +16,16 @@ import {
   ResultTooLarge,
   toResultSet,
   unknownCommand,
+  ValueTooLarge,
 } from "./reply.js";
-import { emptySnapshot, MemoryLimitError, type Snapshot, Store } from "./store.js";
+import {
+  emptySnapshot,
+  MAX_VALUE_BYTES,
+  MemoryLimitError,
+  replyBytes,
+  type Snapshot,
+  Store,
+} from "./store.js";
 
 export interface ScriptLimits {
   maxRows: number;
@@ -25,7 +33,7 @@ export interface ScriptLimits {
   maxCommands: number;
   /** Arguments per command, the name included. */
   maxArgs: number;
-  /** Bytes per argument. */
+  /** Bytes per argument (the interpreter never lets one past MAX_VALUE_BYTES anyway). */
   maxArgBytes: number;
   /** Characters of cell text in a result. */
   maxResultChars: number;
@@ -34,7 +42,7 @@ export interface ScriptLimits {
 export const scriptLimits: Omit<ScriptLimits, "maxRows"> = {
   maxCommands: 500,
   maxArgs: 10_000,
-  maxArgBytes: 1024 * 1024,
+  maxArgBytes: MAX_VALUE_BYTES,
   maxResultChars: 4 * 1024 * 1024,
 };
 
@@ -42,7 +50,8 @@ export interface Attempt {
   query: string;
   check?: string | undefined;
   allowWrites: boolean;
-  explain?: boolean | undefined;
+  /** Trusted: commands whose plan lines are returned (never the learner's own text). */
+  planQuery?: string | undefined;
 }
 
 export type Failure = { ok: false; reason: FailureReason; message: string };
@@ -90,22 +99,46 @@ class LineError extends Error {
   }
 }
 
-function runOne(store: Store, { line, argv }: Line): Reply {
+/** Redis refuses a request whose argument is longer than proto-max-bulk-len before it runs. */
+function checkArgs(argv: string[]): void {
+  for (const arg of argv) if (arg.length > MAX_VALUE_BYTES) throw err.bulkTooLong();
+}
+
+/** One command's reply, and the bytes the store now holds for it (see Store.hold). */
+interface Ran {
+  reply: Reply;
+  bytes: number;
+}
+
+function runOne(store: Store, { line, argv }: Line): Ran {
   const name = (argv[0] ?? "").toLowerCase();
   const command = commands.get(name);
   try {
+    checkArgs(argv);
     if (!command) throw unknownCommand(argv);
     checkArity(argv, command.arity, command.name);
-    return command.run(store, argv.slice(1));
+    const reply = command.run(store, argv.slice(1));
+    const bytes = replyBytes(reply);
+    store.hold(bytes);
+    return { reply, bytes };
   } catch (error) {
     throw new LineError(line, error);
   }
 }
 
-/** Run every line; MULTI queues until EXEC, which runs the queue as one step. */
+/**
+ * Run every line; MULTI queues until EXEC, which runs the queue as one step. A reply is
+ * held against the budget while it is referenced: the last one until the next replaces
+ * it, and every reply of an EXEC until the EXEC's own reply is.
+ */
 function execute(store: Store, lines: Line[]): Reply {
   let queue: Line[] | null = null;
-  let last: Reply = null;
+  let last: Ran = { reply: null, bytes: 0 };
+  const settle = (next: Ran): void => {
+    store.release(last.bytes);
+    last = next;
+  };
+  const status = (reply: Reply): Ran => ({ reply, bytes: 0 });
   for (const entry of lines) {
     const name = (entry.argv[0] ?? "").toLowerCase();
     const tx = transactionCommands.get(name);
@@ -114,38 +147,46 @@ function execute(store: Store, lines: Line[]): Reply {
         // Redis checks the name and arity when queueing; the rest fails, if at all, in EXEC.
         const command = commands.get(name);
         checkLine(entry, () => {
+          checkArgs(entry.argv);
           if (!command) throw unknownCommand(entry.argv);
           checkArity(entry.argv, command.arity, command.name);
         });
         queue.push(entry);
-        last = QUEUED;
-      } else last = runOne(store, entry);
+        settle(status(QUEUED));
+      } else settle(runOne(store, entry));
       continue;
     }
     checkLine(entry, () => checkArity(entry.argv, tx.arity, name));
     if (name === "multi") {
       if (queue) throw new LineError(entry.line, new RedisError("ERR MULTI calls can not be nested"));
       queue = [];
-      last = OK;
+      settle(status(OK));
     } else if (name === "exec") {
       if (!queue) throw new LineError(entry.line, new RedisError("ERR EXEC without MULTI"));
       const queued: Line[] = queue;
       queue = null;
-      last = queued.map((q) => (q.argv[0]?.toLowerCase() === "unwatch" ? OK : runOne(store, q)));
+      const replies: Reply[] = [];
+      let bytes = 0;
+      for (const q of queued) {
+        const ran = q.argv[0]?.toLowerCase() === "unwatch" ? status(OK) : runOne(store, q);
+        replies.push(ran.reply);
+        bytes += ran.bytes;
+      }
+      settle({ reply: replies, bytes });
     } else if (name === "discard") {
       if (!queue) throw new LineError(entry.line, new RedisError("ERR DISCARD without MULTI"));
       queue = null;
-      last = OK;
+      settle(status(OK));
     } else if (name === "watch") {
       // One client and no other writer: a WATCHed key can never change under us.
       if (queue) throw new LineError(entry.line, new RedisError("ERR WATCH inside MULTI is not allowed"));
-      last = OK;
+      settle(status(OK));
     } else {
-      last = queue ? QUEUED : OK; // UNWATCH
+      settle(status(queue ? QUEUED : OK)); // UNWATCH
       if (queue) queue.push(entry);
     }
   }
-  return last;
+  return last.reply;
 }
 
 function checkLine(entry: Line, check: () => void): void {
@@ -180,6 +221,12 @@ function failure(error: unknown, label: string): Failure {
   const line = error instanceof LineError ? error.line : null;
   const cause = error instanceof LineError ? error.error : error;
   const where = line === null ? label : `${label} line ${line}`;
+  if (cause instanceof ValueTooLarge) {
+    return fail(
+      "too-large",
+      `${where}: ${cause.message}; the sandbox allows ${MAX_VALUE_BYTES / 1048576} MiB in one value`,
+    );
+  }
   if (cause instanceof RedisError) return fail("runtime", `${where}: ${decode(cause.message).trimEnd()}`);
   if (cause instanceof MemoryLimitError) return fail("memory", `${where}: ${cause.message}`);
   if (cause instanceof ResultTooLarge) return fail("too-large", `${label}: ${cause.message}`);
@@ -215,7 +262,9 @@ export function runAttempt(store: Store, attempt: Attempt, limits: ScriptLimits)
   }
   try {
     const { result, truncated } = toResultSet(reply, limits.maxRows, limits.maxResultChars);
-    return { ok: true, result, truncated, plan: attempt.explain ? explain(query) : null };
+    const planned = attempt.planQuery === undefined ? null : prepare(attempt.planQuery, "plan", true, limits);
+    const plan = planned === null ? null : Array.isArray(planned) ? explain(planned) : [planned.message];
+    return { ok: true, result, truncated, plan };
   } catch (error) {
     return failure(error, "result");
   }

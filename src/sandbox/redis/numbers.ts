@@ -68,8 +68,12 @@ interface Decimal {
 /** Redis keeps INCRBYFLOAT results in a long double (up to about 1.19e4932). */
 const MAX_EXPONENT = 4930;
 
+/** string2ld reads at most this many characters (MAX_LONG_DOUBLE_CHARS); longer is not a float. */
+const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
+
 /** strtold over a decimal string; "inf" parses but cannot take part in an increment. */
 function parseDecimal(s: string): Decimal | "inf" | null {
+  if (s.length >= MAX_LONG_DOUBLE_CHARS) return null;
   if (INFINITE.test(s)) return "inf";
   if (!DECIMAL.test(s)) return null;
   const match = /^([+-]?)([0-9]*)\.?([0-9]*)(?:[eE]([+-]?[0-9]+))?$/.exec(s);

@@ -1,16 +1,15 @@
-/** Messages between the sandbox (parent) and its worker threads. */
+/** The requests the Redis sandbox sends its engine children (child.ts), and their answers. */
 import type { Attempt, AttemptOutcome, Failure, ScriptLimits } from "./interpreter.js";
 import type { Snapshot } from "./store.js";
 
-export type ToWorker =
-  /** Run a dataset's setup once; the worker keeps the result and sends a copy back. */
+export type EngineRequest =
+  /** Run a dataset's setup once; the child keeps the result and sends a copy back. */
   | { kind: "build"; datasetId: string; setup: string; memoryBytes: number }
-  /** Adopt a dataset another worker built. */
+  /** Adopt a dataset another child built. */
   | { kind: "load"; datasetId: string; snapshot: Snapshot }
   | { kind: "run"; datasetId: string; attempt: Attempt; limits: ScriptLimits; memoryBytes: number };
 
-export type FromWorker =
-  | { kind: "ready" }
+export type EngineReply =
   | { kind: "built"; outcome: { ok: true; snapshot: Snapshot } | Failure }
   | { kind: "loaded" }
   | { kind: "done"; outcome: AttemptOutcome };

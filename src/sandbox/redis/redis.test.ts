@@ -104,7 +104,8 @@ describe("the Redis sandbox", () => {
   });
 
   it("given explain, returns one plan line per command with its keys and complexity", async () => {
-    const outcome = await run("ZREVRANGE leaderboard 0 2\nHGET user:1 name", { explain: true });
+    const query = "ZREVRANGE leaderboard 0 2\nHGET user:1 name";
+    const outcome = await run(query, { planQuery: query });
     expect(outcome.ok && outcome.plan).toEqual([
       'line 1: ZREVRANGE "leaderboard" (read), O(log(N)+M) with N the number of elements in the sorted set and M the number returned',
       'line 2: HGET "user:1" (read), O(1)',

@@ -23,6 +23,12 @@ export type Reply = string | number | bigint | Status | null | Reply[];
 /** An error reply; the message is Redis's own, e.g. "ERR syntax error". */
 export class RedisError extends Error {}
 
+/**
+ * A value past the sandbox's per-value cap (MAX_VALUE_BYTES in store.ts): an error reply
+ * in Redis's words, which ends the attempt as "too-large" rather than "runtime".
+ */
+export class ValueTooLarge extends RedisError {}
+
 export const err = {
   syntax: () => new RedisError("ERR syntax error"),
   wrongType: () => new RedisError("WRONGTYPE Operation against a key holding the wrong kind of value"),
@@ -32,7 +38,9 @@ export const err = {
   noSuchKey: () => new RedisError("ERR no such key"),
   mustBePositive: () => new RedisError("ERR value is out of range, must be positive"),
   minMaxNotFloat: () => new RedisError("ERR min or max is not a float"),
-  tooBig: () => new RedisError("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
+  tooBig: () => new ValueTooLarge("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
+  /** What Redis answers a request whose argument is longer than proto-max-bulk-len. */
+  bulkTooLong: () => new ValueTooLarge("ERR Protocol error: invalid bulk length"),
   arity: (name: string) => new RedisError(`ERR wrong number of arguments for '${name}' command`),
   expireTime: (name: string) => new RedisError(`ERR invalid expire time in '${name}' command`),
 };
@@ -71,6 +79,18 @@ function intCell(n: number | bigint): number | string {
 
 type Json = string | number | null | Json[];
 
+/**
+ * The fewest characters `reply` can take as cell text: a UTF-8 sequence of up to 3 bytes
+ * decodes to at least one UTF-16 unit, so a string is at least a third of its bytes.
+ */
+function minChars(reply: Reply): number {
+  if (typeof reply === "string") return 2 + Math.ceil(reply.length / 3);
+  if (!Array.isArray(reply)) return 1;
+  let n = 1 + reply.length;
+  for (const item of reply) n += minChars(item);
+  return n;
+}
+
 function toJson(reply: Reply): Json {
   if (reply === null) return null;
   if (typeof reply === "string") return decode(reply);
@@ -93,6 +113,10 @@ export function toResultSet(
   const rows: Cell[][] = [];
   let chars = 0;
   for (const item of items.slice(0, Math.max(0, maxRows))) {
+    // Refuse before building the text, not after: a nested reply can hold megabytes.
+    if (chars + minChars(item) > maxChars + 2) {
+      throw new ResultTooLarge(`the result is larger than ${maxChars} characters`);
+    }
     let cell: Cell;
     if (Array.isArray(item)) cell = JSON.stringify(toJson(item));
     else {

@@ -45,14 +45,11 @@ export function runAttempt(bytes: Buffer, job: RunJob): AttemptOutcome {
       if (blocked) throw new AttemptError("blocked", blocked);
     }
     db = new Database(bytes, { readonly: !job.allowWrites });
-    // Process-wide and only ever lowered; each child serves one memory size, so it stays right.
-    db.pragma(`hard_heap_limit = ${Math.ceil(job.memoryMb) * 1024 * 1024}`);
     db.pragma("trusted_schema = OFF");
     db.pragma("temp_store = MEMORY");
     // Learners cannot run PRAGMA, so they cannot turn this off again.
     if (!job.allowWrites) db.pragma("query_only = ON");
 
-    const plan: string[] | null = job.explain ? [] : null;
     const statements = splitStatements(job.query);
     if (statements.length === 0) throw new AttemptError("syntax", "The query is empty.");
     let last: Collected | null = null;
@@ -61,15 +58,16 @@ export function runAttempt(bytes: Buffer, job: RunJob): AttemptOutcome {
         throw new AttemptError("blocked", "Only one statement is allowed in this task.");
       }
       // The whole text, not the split piece: prepare() itself refuses a second statement.
-      last = runStatement(db, job.query, plan, job);
+      last = runStatement(db, job.query, job);
     } else {
-      for (const statement of statements) last = runStatement(db, statement, plan, job) ?? last;
+      for (const statement of statements) last = runStatement(db, statement, job) ?? last;
     }
     if (job.check !== undefined) {
       last = null;
-      for (const statement of splitStatements(job.check))
-        last = runStatement(db, statement, null, job) ?? last;
+      for (const statement of splitStatements(job.check)) last = runStatement(db, statement, job) ?? last;
     }
+    // The plan judged is the task's own query on the state the learner left, never their text.
+    const plan = job.planQuery === null ? null : explain(db, job.planQuery);
     const result = last ?? { columns: [], rows: [], truncated: false };
     return {
       ok: true,
@@ -85,13 +83,7 @@ export function runAttempt(bytes: Buffer, job: RunJob): AttemptOutcome {
 }
 
 /** Prepares and runs one statement; returns its rows when it returns any (a SELECT, a RETURNING). */
-function runStatement(
-  db: Database.Database,
-  sql: string,
-  plan: string[] | null,
-  job: RunJob,
-): Collected | null {
-  if (plan) explainInto(db, sql, plan);
+function runStatement(db: Database.Database, sql: string, job: RunJob): Collected | null {
   const stmt = db.prepare(sql);
   if (!stmt.reader) {
     stmt.run();
@@ -126,14 +118,15 @@ function runStatement(
   return { columns, rows, truncated };
 }
 
-/** Adds the EXPLAIN QUERY PLAN lines of `sql` (indented by depth) to `plan`. */
-function explainInto(db: Database.Database, sql: string, plan: string[]): void {
-  if (startsWithExplain(sql)) return;
+/** The EXPLAIN QUERY PLAN lines of a trusted query, indented by depth. */
+function explain(db: Database.Database, sql: string): string[] {
+  const plan: string[] = [];
+  if (startsWithExplain(sql)) return plan;
   let rows: { id: number; parent: number; detail: string }[];
   try {
     rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as typeof rows;
-  } catch {
-    return; // the statement itself will fail with the engine's own message
+  } catch (error) {
+    return [`(no plan: ${shortMessage(error)})`];
   }
   const depth = new Map<number, number>();
   for (const row of rows) {
@@ -141,6 +134,7 @@ function explainInto(db: Database.Database, sql: string, plan: string[]): void {
     depth.set(row.id, d);
     plan.push(`${"  ".repeat(d)}${row.detail}`);
   }
+  return plan;
 }
 
 const tooLarge = (limit: number): AttemptError =>

@@ -1,4 +1,4 @@
-/** The IPC messages between the sandbox (parent) and its child processes (child.ts). */
+/** The requests the SQLite sandbox sends its engine children (child.ts), and their answers. */
 
 import type { FailureReason, ResultSet } from "../../core/sandbox.js";
 
@@ -11,29 +11,25 @@ export interface RunJob {
   query: string;
   check?: string;
   allowWrites: boolean;
-  explain: boolean;
+  /** Trusted: EXPLAIN QUERY PLAN of this runs after the learner's statements and the check. */
+  planQuery: string | null;
   maxRows: number;
   maxResultBytes: number;
-  /** For PRAGMA hard_heap_limit (a no-op in today's better-sqlite3 build, see index.ts). */
-  memoryMb: number;
 }
 
-export type ParentMessage =
-  | { type: "build"; jobId: number; datasetId: string; setup: string; timeMs: number }
+export type EngineRequest =
+  | { type: "build"; datasetId: string; setup: string }
   | {
       type: "run";
-      jobId: number;
       datasetId: string;
       /** The serialized dataset, sent only when this child does not hold it yet. */
       bytes?: Uint8Array;
       /** Drop every cached dataset first (the parent keeps the child's cache bounded). */
       resetCache?: boolean;
-      timeMs: number;
       job: RunJob;
     };
 
-export type ChildMessage =
-  | { type: "ready"; dataLimitBytes: number | null }
-  | { type: "built"; jobId: number; ok: true; bytes: Uint8Array }
-  | { type: "built"; jobId: number; ok: false; message: string }
-  | { type: "ran"; jobId: number; outcome: AttemptOutcome };
+export type EngineReply =
+  | { type: "built"; ok: true; bytes: Uint8Array }
+  | { type: "built"; ok: false; message: string }
+  | { type: "ran"; outcome: AttemptOutcome };

@@ -185,13 +185,13 @@ describe("sqlite sandbox: writes", () => {
 });
 
 describe("sqlite sandbox: explain and errors", () => {
-  it("given explain, returns the query plan lines", async () => {
-    const outcome = ok(await read("SELECT name FROM emp WHERE dept_id = 2", { explain: true }));
+  it("given a plan query, returns its plan lines on the state the query left", async () => {
+    const search = "SELECT name FROM emp WHERE dept_id = 2";
+    const outcome = ok(await read(search, { planQuery: search }));
     expect(outcome.plan).toEqual([expect.stringMatching(/SEARCH emp USING INDEX emp_dept \(dept_id=\?\)/)]);
     expect(outcome.result.rows).toEqual([["Linus"], ["Barbara"]]);
-    const scan = ok(
-      await read("SELECT * FROM emp WHERE salary IN (SELECT max(salary) FROM emp)", { explain: true }),
-    );
+    const nested = "SELECT * FROM emp WHERE salary IN (SELECT max(salary) FROM emp)";
+    const scan = ok(await read(nested, { planQuery: nested }));
     expect(scan.plan?.some((line) => line.startsWith("SCAN emp"))).toBe(true);
     expect(scan.plan?.some((line) => line.startsWith("  "))).toBe(true); // nested lines are indented
   });

@@ -1,9 +1,12 @@
 /**
- * The worker process that runs learners' queries with mingo. It holds the datasets it was sent (once each)
- * and clones the collections an attempt touches, so nothing an attempt writes survives it. It evaluates no
- * JavaScript from the learner: the text is parsed (parse.ts) and interpreted by mingo's operators.
- * The sandbox kills it on timeout; its heap is capped by --max-old-space-size. It talks over the IPC channel.
+ * The MongoDB engine's child process (started by the sandbox pool): runs learners' queries with mingo.
+ * It holds the datasets it was sent (once each) and clones the collections an attempt touches, so
+ * nothing an attempt writes survives it. It evaluates no JavaScript from the learner: the text is
+ * parsed (parse.ts) and interpreted by mingo's operators. The pool kills it on a timeout or a memory
+ * breach.
  */
+
+import { serveEngine } from "../pool/child-runtime.js";
 import {
   AttemptState,
   describe,
@@ -15,7 +18,7 @@ import {
   writeMethods,
 } from "./execute.js";
 import { parseProgram, QueryError, type Statement } from "./parse.js";
-import type { Doc, FromWorker, RunMessage, ToWorker, WorkerOutcome } from "./protocol.js";
+import type { Doc, EngineReply, EngineRequest, RunMessage, WorkerOutcome } from "./protocol.js";
 
 // Defence in depth against prototype pollution: nothing may add to or change the shared prototypes.
 for (const proto of [Object.prototype, Array.prototype, Function.prototype]) Object.freeze(proto);
@@ -63,7 +66,8 @@ function run(msg: RunMessage): WorkerOutcome {
         };
       }
     }
-    const plan = msg.explain ? describe(query) : null;
+    // The plan shown is of the task's own (trusted) query, never the learner's text.
+    const plan = msg.planQuery === null ? null : describe(parseProgram(msg.planQuery));
     const state = new AttemptState(base);
     let output = execute(query[0] as Statement, state);
     for (const statement of query.slice(1)) output = execute(statement, state);
@@ -75,19 +79,13 @@ function run(msg: RunMessage): WorkerOutcome {
   }
 }
 
-const send = process.send?.bind(process);
-if (send === undefined) throw new Error("worker.ts must run as a child process with an IPC channel");
-const reply = (msg: FromWorker) => send(msg);
-
-process.on("message", (msg: ToWorker) => {
+function handle(msg: EngineRequest): EngineReply {
   if (msg.type === "load") {
     for (const id of msg.evict) datasets.delete(id);
     datasets.set(msg.datasetId, new Map(Object.entries(msg.collections)));
-    return;
+    return { type: "loaded" };
   }
-  reply({ type: "done", jobId: msg.jobId, outcome: run(msg) });
-});
-// The sandbox went away: so does this process.
-process.on("disconnect", () => process.exit(0));
+  return { type: "done", outcome: run(msg) };
+}
 
-reply({ type: "ready" });
+serveEngine<null, EngineRequest, EngineReply>(async () => undefined, handle);

@@ -1,19 +1,16 @@
 /**
- * The worker thread: holds each dataset's base store (built once, or adopted from the
- * parent) and runs attempts on deep copies of it. It never touches files or the network;
- * the parent kills it on a timeout and replaces it.
+ * The Redis engine's child process (started by the sandbox pool): holds each dataset's base store
+ * (built once, or adopted from the parent) and runs attempts on copies of it. It touches no file and
+ * no network; the pool kills it on a timeout or a memory breach and starts another.
  */
-import { parentPort } from "node:worker_threads";
+import { serveEngine } from "../pool/child-runtime.js";
 import { buildSnapshot, runAttempt } from "./interpreter.js";
-import type { FromWorker, ToWorker } from "./protocol.js";
+import type { EngineReply, EngineRequest } from "./protocol.js";
 import { type Snapshot, Store } from "./store.js";
-
-const port = parentPort;
-if (!port) throw new Error("the Redis sandbox worker must run in a worker thread");
 
 const bases = new Map<string, Snapshot>();
 
-function handle(message: ToWorker): FromWorker {
+function handle(message: EngineRequest): EngineReply {
   switch (message.kind) {
     case "build": {
       const outcome = buildSnapshot(message.setup, message.memoryBytes);
@@ -36,16 +33,4 @@ function handle(message: ToWorker): FromWorker {
   }
 }
 
-port.on("message", (message: ToWorker) => {
-  let reply: FromWorker;
-  try {
-    reply = handle(message);
-  } catch (error) {
-    const text = error instanceof Error ? error.message.split("\n")[0] : "unexpected failure";
-    const outcome = { ok: false, reason: "unavailable", message: `sandbox error: ${text}` } as const;
-    reply = message.kind === "build" ? { kind: "built", outcome } : { kind: "done", outcome };
-  }
-  port.postMessage(reply);
-});
-
-port.postMessage({ kind: "ready" } satisfies FromWorker);
+serveEngine<null, EngineRequest, EngineReply>(async () => undefined, handle);

@@ -1,0 +1,334 @@
+/**
+ * One child-process pool for every engine. Each engine has a lane: its children (started with the
+ * same restrictions, see launch.ts), its fair queue, and how many attempts it runs at once. One
+ * memory watchdog samples every child of every lane, starting ones included, and kills any past
+ * its limit; a dead child costs only the attempt it was running, and the lane starts another.
+ */
+import type { Engine } from "../../core/sandbox.js";
+import { type Answer, EngineProcess, type ProcessLimits } from "./engine-process.js";
+import { FairQueue } from "./fair-queue.js";
+
+export type { Answer, Death } from "./engine-process.js";
+
+/** What a job gets: one child, to which it may send requests. */
+export interface ChildHandle<Reply = unknown> {
+  readonly pid: number | undefined;
+  readonly held: Map<string, unknown>;
+  readonly readyInfo: unknown;
+  request(body: unknown, timeoutMs: number): Promise<Answer<Reply>>;
+  /** This child may be damaged or hold state: it is replaced once the job ends. */
+  retire(): void;
+}
+
+export type Refusal =
+  /** This learner already has an attempt queued or running on this engine. */
+  | { refused: "pending" }
+  /** The queue is full. */
+  | { refused: "busy" }
+  | { refused: "unavailable"; message: string };
+
+export interface LaneOptions {
+  engine: Engine;
+  /** Attempts that run at once. */
+  size: number;
+  /** Started children kept beyond `size`, so a killed one is replaced without waiting. */
+  spares?: number | (() => number);
+  /** Attempts that may wait. */
+  queueCapacity: number;
+  /** The process limits for children started for an attempt memory of `memoryMb`. */
+  limits: (memoryMb: number) => ProcessLimits;
+  startTimeoutMs: number;
+  /** The first message of every new child (default: nothing). */
+  init?: () => unknown;
+  /** Called with each new child once it is ready, before it takes a job (e.g. to keep what it sent). */
+  prepare?: (child: ChildHandle) => Promise<void>;
+}
+
+export interface PoolOptions {
+  /** How often the watchdog samples resident memory (default 10 ms). */
+  watchdogIntervalMs?: number;
+  /** Told how long each attempt waited for a child. */
+  onQueueWait?: (engine: Engine, seconds: number) => void;
+}
+
+interface Job {
+  learner: string | undefined;
+  memoryMb: number;
+  enqueuedAt: number;
+  run: (child: ChildHandle) => Promise<void>;
+  fail: (refusal: Refusal) => void;
+}
+
+/** Failed starts in a row after which waiting jobs are answered "unavailable". */
+const maxStartFailures = 3;
+
+export class Lane {
+  private readonly children = new Set<EngineProcess>();
+  private readonly queue: FairQueue<Job>;
+  private running = 0;
+  private memoryMb: number | null = null;
+  private startFailures = 0;
+  private lastStartFailure = "";
+  private closed = false;
+
+  constructor(
+    private readonly options: LaneOptions,
+    private readonly pool: SandboxPool,
+  ) {
+    this.queue = new FairQueue(options.queueCapacity);
+  }
+
+  get engine(): Engine {
+    return this.options.engine;
+  }
+
+  /** Pids of the children now running (tests and diagnostics). */
+  pids(): number[] {
+    return [...this.children].flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
+  }
+
+  /** Highest resident memory seen per live child, in bytes. */
+  peaks(): number[] {
+    return [...this.children].map((c) => c.peakRss);
+  }
+
+  /** Runs `job` on a child started for `memoryMb`, in the learner's turn. Never rejects. */
+  run<T>(
+    learner: string | undefined,
+    memoryMb: number,
+    job: (child: ChildHandle) => Promise<T>,
+  ): Promise<T | Refusal> {
+    if (this.closed) return Promise.resolve({ refused: "unavailable", message: "the sandbox is closed" });
+    return new Promise<T | Refusal>((resolve) => {
+      const entry: Job = {
+        learner,
+        memoryMb: Math.max(16, Math.ceil(memoryMb)),
+        enqueuedAt: performance.now(),
+        run: async (child) => resolve(await job(child)),
+        fail: resolve,
+      };
+      const admission = this.queue.offer(learner, entry);
+      if (admission !== "queued") {
+        resolve({ refused: admission });
+        return;
+      }
+      if (this.startFailures >= maxStartFailures) this.startFailures = 0; // try again for this one
+      this.pump();
+    });
+  }
+
+  /** Starts the children now instead of on the first attempt; resolves when they are ready. */
+  async warm(memoryMb: number): Promise<void> {
+    this.memoryMb ??= Math.ceil(memoryMb);
+    this.fill();
+    // Whoever waits for the start keeps the process alive meanwhile; children started in turn
+    // (a replacement, a spare once a template exists) are waited for too.
+    for (let round = 0; round < 3; round++) {
+      const starting = [...this.children].filter((c) => c.state === "starting");
+      if (starting.length === 0) break;
+      for (const child of starting) child.hold(true);
+      await Promise.all(starting.map((c) => c.ready));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.updateRefs();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.drain())
+      job.fail({ refused: "unavailable", message: "the sandbox is closed" });
+    const exits = [...this.children].map((child) => {
+      child.hold(true); // until its exit is seen
+      child.kill({ kind: "closed" });
+      return child.exited;
+    });
+    this.children.clear();
+    await Promise.all(exits);
+  }
+
+  /** Every child, for the watchdog. */
+  all(): Iterable<EngineProcess> {
+    return this.children;
+  }
+
+  private wanted(): number {
+    const spares = this.options.spares;
+    return this.options.size + (typeof spares === "function" ? spares() : (spares ?? 0));
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    while (this.queue.length > 0 && this.running < this.options.size) {
+      const child = this.idleChild();
+      if (!child) break;
+      const job = this.queue.take();
+      if (!job) break;
+      if (job.memoryMb !== child.memoryMb) {
+        // Another memory size is asked for: children change over as they come free.
+        this.memoryMb = job.memoryMb;
+        this.retire(child);
+        this.requeueFront(job);
+        break;
+      }
+      this.start(child, job);
+    }
+    if (this.queue.length > 0 && this.memoryMb === null) this.memoryMb = this.peekMemory();
+    this.fill();
+    this.updateRefs();
+  }
+
+  private peekMemory(): number {
+    const job = this.queue.take();
+    if (!job) return 256;
+    this.requeueFront(job);
+    return job.memoryMb;
+  }
+
+  /** Puts a job back without losing its learner's place (it was taken, not finished). */
+  private requeueFront(job: Job): void {
+    this.queue.release(job.learner);
+    if (this.queue.offer(job.learner, job) !== "queued") job.fail({ refused: "busy" });
+  }
+
+  /** An idle child still connected (the channel closes as a child dies, before its exit is seen). */
+  private idleChild(): EngineProcess | undefined {
+    for (const child of this.children) if (child.state === "idle" && child.proc.connected) return child;
+    return undefined;
+  }
+
+  private start(child: EngineProcess, job: Job): void {
+    this.running++;
+    child.state = "busy";
+    child.hold(true);
+    this.pool.queueWaited(this.engine, (performance.now() - job.enqueuedAt) / 1000);
+    const handle: ChildHandle = {
+      pid: child.pid,
+      held: child.held,
+      readyInfo: child.readyInfo,
+      request: (body, timeoutMs) => child.request(body, timeoutMs),
+      retire: () => child.kill({ kind: "closed" }),
+    };
+    job
+      .run(handle)
+      .catch((error: unknown) =>
+        job.fail({ refused: "unavailable", message: error instanceof Error ? error.message : String(error) }),
+      )
+      .finally(() => {
+        this.running--;
+        this.queue.release(job.learner);
+        if (child.state === "dead") this.children.delete(child);
+        else if (child.worn()) this.retire(child);
+        else {
+          child.state = "idle";
+          child.hold(false);
+        }
+        this.pump();
+      });
+  }
+
+  private retire(child: EngineProcess): void {
+    this.children.delete(child);
+    child.kill({ kind: "closed" });
+  }
+
+  /** Starts children until the lane has as many as it wants (unless starting keeps failing). */
+  private fill(): void {
+    if (this.closed || this.memoryMb === null) return;
+    for (const child of this.children) if (child.state === "dead") this.children.delete(child);
+    while (this.children.size < this.wanted() && this.startFailures < maxStartFailures) this.spawn();
+  }
+
+  private spawn(): void {
+    const memoryMb = this.memoryMb ?? 256;
+    const child = new EngineProcess(
+      this.options.engine,
+      memoryMb,
+      this.options.limits(memoryMb),
+      this.options.startTimeoutMs,
+      this.options.init?.(),
+    );
+    this.children.add(child);
+    this.pool.watch();
+    // "starting" until ready and prepared, so no job lands on a child still starting.
+    void child.ready.then(async (ready) => {
+      if (ready && this.options.prepare && child.state === "starting") {
+        const handle: ChildHandle = {
+          pid: child.pid,
+          held: child.held,
+          readyInfo: child.readyInfo,
+          request: (body, timeoutMs) => child.request(body, timeoutMs),
+          retire: () => child.kill({ kind: "closed" }),
+        };
+        child.state = "busy";
+        await this.options
+          .prepare(handle)
+          .catch(() => child.kill({ kind: "crash", detail: "prepare failed" }));
+      }
+      if (ready && (child.state === "starting" || child.state === "busy")) child.state = "idle";
+      if (ready && child.state === "idle") this.startFailures = 0;
+      else if (!this.closed && child.state === "dead" && !ready) this.startFailed(child);
+      if (child.state === "dead") this.children.delete(child);
+      this.pump();
+    });
+  }
+
+  private startFailed(child: EngineProcess): void {
+    this.startFailures++;
+    this.lastStartFailure = child.startFailure;
+    if (this.startFailures < maxStartFailures) return;
+    const message = `the ${this.engine} sandbox could not start: ${this.lastStartFailure}`;
+    for (const job of this.queue.drain()) job.fail({ refused: "unavailable", message });
+  }
+
+  private updateRefs(): void {
+    const waiting = this.queue.length > 0 || this.running > 0;
+    for (const child of this.children) if (child.state !== "busy") child.hold(waiting);
+  }
+}
+
+export class SandboxPool {
+  private readonly lanes: Lane[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly intervalMs: number;
+
+  constructor(private readonly options: PoolOptions = {}) {
+    this.intervalMs = options.watchdogIntervalMs ?? 10;
+  }
+
+  lane(options: LaneOptions): Lane {
+    const lane = new Lane(options, this);
+    this.lanes.push(lane);
+    return lane;
+  }
+
+  /** Starts the memory watchdog if it is not running: it runs while any child exists. */
+  watch(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  queueWaited(engine: Engine, seconds: number): void {
+    this.options.onQueueWait?.(engine, seconds);
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.all(this.lanes.map((lane) => lane.close()));
+  }
+
+  private sample(): void {
+    let any = false;
+    for (const lane of this.lanes) {
+      for (const child of lane.all()) {
+        any = true;
+        child.sample();
+      }
+    }
+    if (!any && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+}

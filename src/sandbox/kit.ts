@@ -53,6 +53,8 @@ export function refusalOutcome(refusal: Refusal): Failure {
 /** The child gave no answer: it ran out of time or memory, or the engine stopped. */
 export function deathOutcome(death: Death, limits: Limits): Failure {
   switch (death.kind) {
+    case "unsent":
+      return fail("unavailable", "the engine restarted before it got the query; nothing ran");
     case "timeout":
       return fail("timeout", `the query ran longer than ${limits.timeMs} ms and was stopped`);
     case "memory":

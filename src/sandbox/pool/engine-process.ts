@@ -9,6 +9,8 @@ import { type LaunchLimits, launchSpec } from "./launch.js";
 import type { ChildMessage, ChildRequest } from "./protocol.js";
 
 export type Death =
+  /** The child was gone before it got the request: nothing of the attempt ran. */
+  | { kind: "unsent" }
   | { kind: "timeout" }
   | { kind: "memory"; rssMb: number }
   | { kind: "crash"; detail: string }
@@ -140,12 +142,24 @@ export class EngineProcess<Reply = unknown> {
       const message: ChildRequest = { id, body };
       try {
         this.proc.send(message, (error) => {
-          if (error) this.kill({ kind: "crash", detail: "the engine process stopped taking requests" });
+          if (error) this.kill({ kind: "unsent" });
         });
       } catch {
-        this.kill({ kind: "crash", detail: "the engine process stopped taking requests" });
+        this.kill({ kind: "unsent" });
       }
     });
+  }
+
+  /** Whether the process is still running (not exited, not a zombie waiting to be reaped). */
+  alive(): boolean {
+    const pid = this.proc.pid;
+    if (pid === undefined || this.state === "dead" || !this.proc.connected) return false;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
+    } catch {
+      return process.platform !== "linux";
+    }
   }
 
   /** Reads resident memory; past the limit the child is killed for memory. Returns the bytes read. */

@@ -190,9 +190,9 @@ export class Lane {
     if (this.queue.offer(job.learner, job) !== "queued") job.fail({ refused: "busy" });
   }
 
-  /** An idle child still connected (the channel closes as a child dies, before its exit is seen). */
+  /** An idle child that is still running (one killed from outside may not have been reaped yet). */
   private idleChild(): EngineProcess | undefined {
-    for (const child of this.children) if (child.state === "idle" && child.proc.connected) return child;
+    for (const child of this.children) if (child.state === "idle" && child.alive()) return child;
     return undefined;
   }
 

@@ -109,7 +109,7 @@ export class Attempts {
     }
     if (fatal === null) {
       try {
-        await this.finish(req.allowWrites);
+        await this.finish(req.schema, req.allowWrites);
       } catch (error) {
         fatal = error instanceof Error ? error.message : describe(error);
       }
@@ -188,14 +188,15 @@ export class Attempts {
     };
   }
 
-  private async finish(allowWrites: boolean): Promise<void> {
+  /** One round trip: roll back, put the schema's sequences back, drop what a session keeps, check. */
+  private async finish(schema: string, allowWrites: boolean): Promise<void> {
     const { session } = this;
-    const r = await session.script("ROLLBACK");
-    if (r.status !== "I") throw new Fatal("could not roll the attempt back");
-    if (allowWrites) for (const reset of this.sequenceResets.values()) await session.own(reset);
-    const state = await session.own(
-      "CLOSE ALL; DEALLOCATE ALL; SELECT pg_advisory_unlock_all(); SELECT current_user, session_user, current_setting('standard_conforming_strings')",
+    // The dataset's role can reach only its own schema's sequences.
+    const reset = allowWrites ? this.sequenceResets.get(schema) : undefined;
+    const state = await session.script(
+      `ROLLBACK; ${reset ? `${reset}; ` : ""}CLOSE ALL; DEALLOCATE ALL; SELECT pg_advisory_unlock_all(); SELECT current_user, session_user, current_setting('standard_conforming_strings')`,
     );
+    if (state.error || state.status !== "I") throw new Fatal("could not roll the attempt back");
     const [user, sessionUser, conforming] = state.rows.at(-1) ?? [];
     if (user !== "postgres" || sessionUser !== "postgres" || conforming !== "on")
       throw new Fatal("the attempt changed the session");

@@ -391,9 +391,10 @@ export function checkSubmission(
       blocked("only one SQL statement is allowed in this challenge");
     if (statements.length > options.maxStatements)
       throw new Refused("too-large", `at most ${options.maxStatements} statements are allowed`);
+    const whole = sql.trim();
     for (const statement of statements) {
-      // Checked as it will be sent: alone.
-      const alone = parseText(statement.text, false);
+      // Checked as it will be sent: alone (a lone statement already was).
+      const alone = statement.text === whole ? [statement] : parseText(statement.text, false);
       const st = alone[0];
       if (alone.length !== 1 || st?.kind !== statement.kind || st.text !== statement.text)
         blocked("the statements could not be told apart reliably: separate them with semicolons");

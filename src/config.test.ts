@@ -83,6 +83,28 @@ describe("config", () => {
     });
   });
 
+  it("given no sandbox settings, an attempt gets 2 s, 256 MiB and 1,000 rows, and 64 may wait per engine", () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config.sandbox).toEqual({
+      timeMs: 2_000,
+      memoryMb: 256,
+      maxRows: 1_000,
+      queueCapacity: 64,
+    });
+  });
+
+  it("given bad sandbox settings, names each variable and the right form", () => {
+    const result = loadConfig({ SANDBOX_TIME_MS: "2s", SANDBOX_MEMORY_MB: "8", SANDBOX_QUEUE: "1.5" });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { variable: "SANDBOX_TIME_MS", message: "must be milliseconds, e.g. 2000" },
+        { variable: "SANDBOX_MEMORY_MB", message: "must be at least 32" },
+        { variable: "SANDBOX_QUEUE", message: "must be a whole number of attempts" },
+      ],
+    });
+  });
+
   it("given no backup settings, backups go beside the database, seven kept, none daily", () => {
     const dir = tempDir();
     const result = loadConfig({ DATABASE_PATH: join(dir, "quorum.db") });

@@ -5,6 +5,7 @@ import { Grader } from "../src/core/services/grader.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { closeSandboxes, createSandboxes } from "../src/sandbox/index.js";
+import { checkSubmission, loadPolicy } from "../src/sandbox/postgres/policy.js";
 import { recordGoal } from "./goals.js";
 import { type BenchOptions, measure } from "./measure.js";
 import { transportRoundTrips } from "./transport.js";
@@ -37,6 +38,18 @@ async function timeIt(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
+}
+
+/** The median time the PostgreSQL policy takes on one of the bank's solutions, after a warm-up. */
+async function policyCost(mine: Challenge[]): Promise<number> {
+  await loadPolicy();
+  const check = (c: Challenge) => checkSubmission(c.solution, { allowWrites: c.writes, maxStatements: 50 });
+  for (let i = 0; i < 20; i++) for (const c of mine) check(c);
+  const times: number[] = [];
+  for (const c of mine)
+    times.push((await measure(() => check(c), { batches: 5, perBatch: 20, warmup: 5 })).perOpMs);
+  times.sort((a, b) => a - b);
+  return quantile(times, 0.5);
 }
 
 async function jsonBaseline(): Promise<number> {
@@ -143,6 +156,11 @@ export async function benchGrading({ quick }: BenchOptions): Promise<void> {
     console.log(
       `  ${short ? "why, in part" : "transport"}: one round trip of a 200-row result costs ${x(transport.workerMs)} ` +
         `to a worker thread, ${x(transport.childMs)} to a child process over IPC; each graded attempt makes at least one`,
+    );
+    const policy = await policyCost(challenges.filter((c) => c.engine === "postgres"));
+    console.log(
+      `  ${short ? "why, in part" : "policy"}: PostgreSQL's parser checks each submission in the bot before any engine: ` +
+        `${x(policy)} per solution (median over the bank's PostgreSQL solutions, warm)`,
     );
 
     console.log("\nDatasets: an attempt on a cloned dataset vs one rebuilt from its setup (same run)");

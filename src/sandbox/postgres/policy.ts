@@ -95,7 +95,7 @@ function parseText(text: string, inBody: boolean): Statement[] {
   };
   if (text.trim() === "") return [];
   if (text.includes("\0")) fail(new Error("the text contains a NUL character"));
-  checkTokens(tokensOf(text, fail));
+  if (needsTokens(text)) checkTokens(tokensOf(text, fail));
   let stmts: unknown[] = [];
   try {
     stmts = parseSync(text).stmts ?? [];
@@ -126,6 +126,20 @@ function deeperThan(root: unknown, limit: number): boolean {
     if (depth > limit) return true;
     if (typeof value !== "object" || value === null) continue;
     for (const child of Object.values(value)) if (typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Whether the token check can find anything: without a backslash no string is ambiguous, and with
+ * no more brackets in all than the limit none can nest past it. Most queries skip the scanner.
+ */
+function needsTokens(text: string): boolean {
+  if (text.includes("\\")) return true;
+  let brackets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 40 || c === 91) && ++brackets > maxNesting) return true;
   }
   return false;
 }
@@ -269,7 +283,7 @@ function flattenBody(value: unknown): [string, Obj][] {
 
 /** A PL/pgSQL body: no dynamic SQL or transaction control, and every embedded SQL text checked. */
 function checkPlpgsql(statementText: string, bodyText: string, ctx: Context): void {
-  checkTokens(tokensOf(bodyText, () => blocked(uncheckable)));
+  if (needsTokens(bodyText)) checkTokens(tokensOf(bodyText, () => blocked(uncheckable)));
   let tree: unknown;
   try {
     tree = parsePlPgSQLSync(statementText);

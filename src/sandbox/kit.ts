@@ -3,7 +3,7 @@
  * child's death become an outcome the learner reads. One wording for each, whatever the engine.
  */
 import type { Engine, FailureReason, Limits, ResultSet, RunOutcome, RunRequest } from "../core/sandbox.js";
-import type { Death, Refusal } from "./pool/pool.js";
+import type { ChildHandle, Death, Lane, Refusal } from "./pool/pool.js";
 
 export type Failure = { ok: false; reason: FailureReason; message: string };
 /** An attempt's outcome before its elapsed time is added. */
@@ -34,12 +34,25 @@ export function preflight(engine: Engine, request: RunRequest, limits: Limits): 
   return null;
 }
 
-export function isRefusal(value: unknown): value is Refusal {
+function isRefusal(value: unknown): value is Refusal {
   return typeof value === "object" && value !== null && "refused" in value;
 }
 
+/** Runs `job` on one of the lane's children in the learner's turn; the pool's refusals become outcomes. */
+export async function onLane<Reply>(
+  lane: Lane,
+  request: RunRequest,
+  limits: Limits,
+  job: (child: ChildHandle<Reply>) => Promise<Outcome>,
+): Promise<Outcome> {
+  const result = await lane.run(request.learner, limits.memoryMb, (child) =>
+    job(child as ChildHandle<Reply>),
+  );
+  return isRefusal(result) ? refusalOutcome(result) : result;
+}
+
 /** The pool did not run the attempt: why, as the learner hears it. Never counted as an attempt. */
-export function refusalOutcome(refusal: Refusal): Failure {
+function refusalOutcome(refusal: Refusal): Failure {
   switch (refusal.refused) {
     case "pending":
       return fail("busy", "Still grading your last query; wait for its result, then submit again.");

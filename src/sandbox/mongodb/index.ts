@@ -17,16 +17,7 @@ import {
   type RunRequest,
   type Sandbox,
 } from "../../core/sandbox.js";
-import {
-  deathOutcome,
-  fail,
-  isRefusal,
-  type Outcome,
-  preflight,
-  refusalOutcome,
-  saneLimits,
-  timed,
-} from "../kit.js";
+import { deathOutcome, fail, type Outcome, onLane, preflight, saneLimits, timed } from "../kit.js";
 import { processLimits } from "../pool/limits.js";
 import { type ChildHandle, type Lane, SandboxPool } from "../pool/pool.js";
 import { buildCollections } from "./dataset.js";
@@ -140,10 +131,9 @@ export function createMongodbSandbox(options: MongodbSandboxOptions = {}): Sandb
       const line = ((error as Error).message.split("\n")[0] ?? "").slice(0, 200);
       return fail("unavailable", `Dataset ${request.dataset.id} is not valid: ${line}`);
     }
-    const result = await lane.run(request.learner, limits.memoryMb, (child) =>
-      onChild(child as ChildHandle<EngineReply>, request, collections, limits),
+    return onLane<EngineReply>(lane, request, limits, (child) =>
+      onChild(child, request, collections, limits),
     );
-    return isRefusal(result) ? refusalOutcome(result) : result;
   }
 
   return {

@@ -59,6 +59,17 @@ interface Job {
   fail: (refusal: Refusal) => void;
 }
 
+/** What a job or a lane's `prepare` sees of a child. */
+function handleOf(child: EngineProcess): ChildHandle {
+  return {
+    pid: child.pid,
+    held: child.held,
+    readyInfo: child.readyInfo,
+    request: (body, timeoutMs) => child.request(body, timeoutMs),
+    retire: () => child.kill({ kind: "closed" }),
+  };
+}
+
 /** Failed starts in a row after which waiting jobs are answered "unavailable". */
 const maxStartFailures = 3;
 
@@ -201,13 +212,7 @@ export class Lane {
     child.state = "busy";
     child.hold(true);
     this.pool.queueWaited(this.engine, (performance.now() - job.enqueuedAt) / 1000);
-    const handle: ChildHandle = {
-      pid: child.pid,
-      held: child.held,
-      readyInfo: child.readyInfo,
-      request: (body, timeoutMs) => child.request(body, timeoutMs),
-      retire: () => child.kill({ kind: "closed" }),
-    };
+    const handle = handleOf(child);
     job
       .run(handle)
       .catch((error: unknown) =>
@@ -252,13 +257,7 @@ export class Lane {
     // "starting" until ready and prepared, so no job lands on a child still starting.
     void child.ready.then(async (ready) => {
       if (ready && this.options.prepare && child.state === "starting") {
-        const handle: ChildHandle = {
-          pid: child.pid,
-          held: child.held,
-          readyInfo: child.readyInfo,
-          request: (body, timeoutMs) => child.request(body, timeoutMs),
-          retire: () => child.kill({ kind: "closed" }),
-        };
+        const handle = handleOf(child);
         child.state = "busy";
         await this.options
           .prepare(handle)

@@ -23,16 +23,7 @@ import {
   type RunRequest,
   type Sandbox,
 } from "../../core/sandbox.js";
-import {
-  deathOutcome,
-  fail,
-  isRefusal,
-  type Outcome,
-  preflight,
-  refusalOutcome,
-  saneLimits,
-  timed,
-} from "../kit.js";
+import { deathOutcome, fail, type Outcome, onLane, preflight, saneLimits, timed } from "../kit.js";
 import { processLimits } from "../pool/limits.js";
 import { type ChildHandle, type Lane, SandboxPool } from "../pool/pool.js";
 import { checkSubmission, loadPolicy } from "./policy.js";
@@ -198,10 +189,9 @@ export function createPostgresSandbox(options: PostgresSandboxOptions = {}): Pos
     await loadPolicy();
     const checked = checkSubmission(request.query, { allowWrites: request.allowWrites, maxStatements });
     if (!checked.ok) return checked;
-    const result = await lane.run(request.learner, limits.memoryMb, (child) =>
-      onChild(child as ChildHandle<EngineReply>, request, checked.statements, limits),
+    return onLane<EngineReply>(lane, request, limits, (child) =>
+      onChild(child, request, checked.statements, limits),
     );
-    return isRefusal(result) ? refusalOutcome(result) : result;
   }
 
   return {

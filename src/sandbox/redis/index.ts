@@ -33,10 +33,9 @@ import {
   deathOutcome,
   type Failure,
   fail,
-  isRefusal,
   type Outcome,
+  onLane,
   preflight,
-  refusalOutcome,
   saneLimits,
   timed,
 } from "../kit.js";
@@ -162,10 +161,7 @@ export function createRedisSandbox(options: RedisSandboxOptions = {}): Sandbox {
     if (closed) return fail("unavailable", "the Redis sandbox is closed");
     const refused = preflight("redis", request, limits);
     if (refused) return refused;
-    const result = await lane.run(request.learner, limits.memoryMb, (child) =>
-      onChild(child as ChildHandle<EngineReply>, request, limits),
-    );
-    return isRefusal(result) ? refusalOutcome(result) : result;
+    return onLane<EngineReply>(lane, request, limits, (child) => onChild(child, request, limits));
   }
 
   return {

@@ -21,10 +21,9 @@ import {
   deathOutcome,
   type Failure,
   fail,
-  isRefusal,
   type Outcome,
+  onLane,
   preflight,
-  refusalOutcome,
   saneLimits,
   timed,
 } from "../kit.js";
@@ -145,10 +144,7 @@ export function createSqliteSandbox(options: SqliteSandboxOptions = {}): SqliteS
       const blocked = text === undefined ? null : blockedReason(text);
       if (blocked) return fail("blocked", blocked);
     }
-    const result = await lane.run(request.learner, limits.memoryMb, (child) =>
-      onChild(child as ChildHandle<EngineReply>, request, limits),
-    );
-    return isRefusal(result) ? refusalOutcome(result) : result;
+    return onLane<EngineReply>(lane, request, limits, (child) => onChild(child, request, limits));
   }
 
   return {

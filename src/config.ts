@@ -79,7 +79,7 @@ const Env = z.object({
   DISCORD_MODERATOR_ROLE: z
     .string()
     .trim()
-    .min(1, "must be a role name or id, e.g. Quorum Moderator")
+    .min(1, "must be a role id or name, e.g. 123456789012345678 or Quorum Moderator")
     .max(100, "must be at most 100 characters (Discord's limit for role names)")
     .default("Quorum Moderator"),
   DISCORD_DEFER_AFTER_MS: z.coerce
@@ -192,7 +192,7 @@ export interface Config {
     token: string;
     applicationId: string;
     apiUrl: string | undefined;
-    /** Members with this role (name or id) may run moderator commands, besides Manage Server. */
+    /** A role id, or a name looked up once per server; its members may run moderator commands too. */
     moderatorRole: string;
     /** Replies still being worked on after this long are deferred, then edited in. */
     deferAfterMs: number;

@@ -42,6 +42,8 @@ function fail(lines: string[]): never {
 
 /** Known once the configuration is read, so even a crash report cannot print them. */
 let secrets: string[] = [];
+/** The bot's log once it exists, for failures that happen outside any handler. */
+let log: ReturnType<typeof createLogger> | undefined;
 
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     pretty: wantsPrettyLogs(process.env, Boolean(process.stderr.isTTY)),
     secrets,
   });
+  log = logger;
 
   // The curriculum is checked before the database is touched, so a broken file writes nothing.
   const curriculum = loadCurriculum(config.curriculumDir);
@@ -286,8 +289,27 @@ async function main(): Promise<void> {
   await release();
 }
 
-main().catch((error: unknown) => {
-  const report = `Quorum stopped: ${(error as Error).stack ?? String(error)}`;
+/** The last words of a process that cannot go on, with secrets and token-shaped URLs scrubbed. */
+function crashReport(error: unknown): void {
+  const report = `Quorum stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`${secretScrubber(secrets)(report)}\n`);
+}
+
+// Node's own printer would write the error (and a request's headers with it) past the scrubber.
+process.on("uncaughtException", (error) => {
+  crashReport(error);
+  process.exit(1);
+});
+// A promise nobody awaited failed: what it was doing is over, the rest of the bot is not.
+process.on("unhandledRejection", (reason) => {
+  if (!log) {
+    crashReport(reason);
+    process.exit(1);
+  }
+  log.error({ err: reason }, "unhandled rejection");
+});
+
+main().catch((error: unknown) => {
+  crashReport(error);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import type { Cohort, Member, Post, Schedule, Space } from "../core/ports.js";
+import { cappedName } from "../core/text.js";
 import type { cohorts, members, posts, schedules, spaces } from "./schema.js";
 
 // Rows to the core's types, in one place for every store.
@@ -14,7 +15,8 @@ export const toMember = (row: typeof members.$inferSelect): Member => ({
   id: row.id,
   spaceId: row.spaceId,
   externalId: row.externalId,
-  displayName: row.displayName,
+  // Rows stored before names were capped may hold longer ones.
+  displayName: cappedName(row.displayName),
   timezone: row.timezone,
   cohortId: row.cohortId,
 });

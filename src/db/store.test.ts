@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { actor, tempDatabase } from "../../test/helpers.js";
 import { defaultModuleSchedule } from "../core/services/timeline.js";
+import { cappedName } from "../core/text.js";
 import { openDatabase } from "./client.js";
 import { createStore } from "./store.js";
 
@@ -24,6 +25,19 @@ describe("SQLite store", () => {
     expect(await store.identities.find(actor("bo"))).toBeUndefined();
     expect((await store.identities.findSpace(actor("bo")))?.id).toBe(first.space.id);
     expect(await store.identities.findSpace(actor("bo", { spaceExternalId: "elsewhere" }))).toBeUndefined();
+  });
+
+  it("given a display name over the budget, stores it cut, and reads a long name stored earlier cut too", async () => {
+    const { db, sqlite } = tempDatabase();
+    const store = createStore(db);
+    const long = `a${"\u0301".repeat(50_000)}`;
+    const ana = await store.identities.ensure(actor("ana", { displayName: long }), at);
+    expect(ana.member.displayName).toBe(cappedName(long));
+    const stored = sqlite.prepare("SELECT display_name AS name FROM members WHERE id = ?").get(ana.member.id);
+    expect(stored).toEqual({ name: cappedName(long) });
+
+    sqlite.prepare("UPDATE members SET display_name = ? WHERE id = ?").run(long, ana.member.id);
+    expect((await store.identities.find(actor("ana")))?.member.displayName).toBe(cappedName(long));
   });
 
   it("given the same user id in two spaces, keeps two separate members", async () => {

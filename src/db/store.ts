@@ -1,6 +1,7 @@
 import { and, count, eq, isNull, or, sql } from "drizzle-orm";
 import type { Actor, CohortStore, Identity, IdentityStore, Store, TrackStore } from "../core/ports.js";
 import { err, ok } from "../core/result.js";
+import { cappedName } from "../core/text.js";
 import { placeOnBoards } from "./aggregates.js";
 import { answerStore } from "./answer-store.js";
 import type { Db } from "./client.js";
@@ -38,6 +39,7 @@ function identityStore(db: Db): IdentityStore {
       return space && member ? { space: toSpace(space), member: toMember(member) } : undefined;
     },
     async ensure(actor, at): Promise<Identity> {
+      const displayName = cappedName(actor.displayName);
       return db.transaction((tx) => {
         const space = tx
           .insert(spaces)
@@ -58,12 +60,12 @@ function identityStore(db: Db): IdentityStore {
           .values({
             spaceId: space.id,
             externalId: actor.userExternalId,
-            displayName: actor.displayName,
+            displayName,
             createdAt: at,
           })
           .onConflictDoUpdate({
             target: [members.spaceId, members.externalId],
-            set: { displayName: actor.displayName },
+            set: { displayName },
           })
           .returning()
           .get();

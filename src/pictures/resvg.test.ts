@@ -70,6 +70,13 @@ describe("PNG renderer", () => {
     });
   });
 
+  it("given a leaderboard of names made of one letter and 50,000 combining marks, still returns a PNG", async () => {
+    const name = `a${"\u0301".repeat(50_000)}`;
+    const svg = leaderboardSvg({ ...fullBoard, rows: fullBoard.rows.map((r) => ({ ...r, name })) });
+    const png = await createPictureRenderer().png(svg);
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  });
+
   it("given text alone, draws it with the bundled fonts and nothing from the system", () => {
     const text = (weight: string) =>
       `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="28" font-size="20" font-family="DejaVu Sans" font-weight="${weight}">Quorum 42</text></svg>`;

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../core/logger.js";
 import type { Check, OpsServer } from "./http.js";
@@ -72,6 +73,32 @@ describe("ops HTTP listener", () => {
   it("given metrics that fail to render, answers 500 and keeps serving", async () => {
     const base = await serve({}, () => Promise.reject(new Error("collector broke")));
     expect((await fetch(`${base}/metrics`)).status).toBe(500);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it("given malformed, oversized and odd requests, answers each with a 4xx and then serves /healthz", async () => {
+    const base = await serve({ database: { ok: true } });
+    const port = Number(new URL(base).port);
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, "127.0.0.1");
+        let received = "";
+        socket.on("data", (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on("error", () => resolve(received));
+        socket.on("close", () => resolve(received));
+        socket.end(text);
+      });
+    const statusOf = (reply: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0);
+    const replies = [
+      await raw("GARBAGE\r\n\r\n"),
+      await raw(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(32 * 1024)}\r\n\r\n`),
+      await raw("GET http://elsewhere/healthz/../admin HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+      await raw("OPTIONS /readyz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+      await raw("GET /%2e%2e/metrics HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+    ];
+    expect(replies.map(statusOf)).toEqual([400, 431, 404, 405, 404]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../core/logger.js";
+import { guardedServer, listenerLimits, listenOn, pathOf } from "./http-guard.js";
 
 export interface Check {
   ok: boolean;
@@ -28,7 +29,7 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
 const json = "application/json; charset=utf-8";
 
 async function route(endpoints: OpsEndpoints, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? "/").split("?")[0];
+  const path = pathOf(req);
   const known = path === "/healthz" || path === "/readyz" || path === "/metrics";
   if (!known) {
     send(res, 404, json, JSON.stringify({ error: "not found; try /healthz, /readyz or /metrics" }), false);
@@ -63,22 +64,13 @@ export async function startOpsServer(
   endpoints: OpsEndpoints,
   options: { host: string; port: number; logger: Logger },
 ): Promise<OpsServer> {
-  const server: Server = createServer((req, res) => {
-    route(endpoints, req, res).catch((error: unknown) => {
-      options.logger.error({ err: error, path: req.url }, "ops endpoint failed");
-      if (!res.headersSent) send(res, 500, json, JSON.stringify({ error: "internal error" }), false);
-      else res.destroy();
-    });
-  });
   // Probes open a connection per request; a short keep-alive lets shutdown close promptly.
-  server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+  const server: Server = guardedServer((req, res) => route(endpoints, req, res), {
+    logger: options.logger,
+    listener: "ops",
+    limits: { ...listenerLimits, keepAliveTimeoutMs: 1_000 },
   });
+  await listenOn(server, options.port, options.host);
   const port = (server.address() as AddressInfo).port;
   return {
     port,

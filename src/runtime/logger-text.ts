@@ -28,8 +28,25 @@ export function describeText(text: string): string {
   return `[${text.length} chars, sha256:${hash}]`;
 }
 
+/** A path separator as it may be written: plain, JSON-escaped (once or more) or URL-encoded. */
+const sep = String.raw`(?:\\*\/|%2F)`;
+
+/** One path segment, up to the next separator, query, quote or escape: a credential in a URL. */
+const segment = String.raw`[^\s/?#&"'\\%]+`;
+
+/** `<sep><path><sep><secret>`, the path and separators kept as $1: only the secret goes. */
+function afterPath(path: string, secret = segment): RegExp {
+  return new RegExp(`(${sep}${path}${sep})${secret}`, "g");
+}
+
 /** Credentials recognisable by their shape, whether or not they are this bot's own. */
 const tokenShapes: readonly { pattern: RegExp; replacement: string }[] = [
+  // Discord interaction callbacks and webhooks (interaction replies, channel webhooks): the segment
+  // after the id lets anyone answer as the bot, on any host, API version or encoding of the URL.
+  { pattern: afterPath(String.raw`interactions${sep}\d{1,20}`), replacement: `$1${REDACTED}` },
+  { pattern: afterPath(String.raw`webhooks${sep}\d{1,20}`), replacement: `$1${REDACTED}` },
+  // An interaction token on its own: base64 of "interaction:<id>:<secret>".
+  { pattern: /\baW50ZXJhY3Rpb24[A-Za-z0-9_.=~-]{16,}/g, replacement: REDACTED },
   // Slack bot, user, config and refresh tokens (xoxb-, xoxp-, xoxe.xoxp-…) and app-level tokens.
   { pattern: /\bxox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]{6,}/g, replacement: REDACTED },
   { pattern: /\bxapp-[A-Za-z0-9-]{6,}/g, replacement: REDACTED },
@@ -37,11 +54,22 @@ const tokenShapes: readonly { pattern: RegExp; replacement: string }[] = [
   { pattern: /[A-Za-z0-9_-]{23,32}\.[A-Za-z0-9_-]{5,8}\.[A-Za-z0-9_-]{25,}/g, replacement: REDACTED },
   // Whatever follows an authorization scheme is a credential, whatever its shape.
   { pattern: /\b(Bearer|Bot|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, replacement: `$1 ${REDACTED}` },
-  // Discord interaction webhooks: the last segment lets anyone answer as the bot for 15 minutes.
-  { pattern: /(\/webhooks\/\d+\/)[A-Za-z0-9_.-]{20,}/g, replacement: `$1${REDACTED}` },
-  // Slack response_url and incoming webhooks carry their credential in the path.
+  // Slack response_url and incoming webhooks carry their credential in the path: all of it goes.
   {
-    pattern: /(hooks\.slack\.com\/(?:commands|actions|services|workflows|triggers)\/)[^\s"'\\]+/g,
+    pattern: new RegExp(
+      String.raw`(hooks\.slack(?:-gov)?\.com${sep}(?:commands|actions|services|workflows|triggers)${sep})(?:[^\s"'\\&]|\\+\/)+`,
+      "g",
+    ),
+    replacement: `$1${REDACTED}`,
+  },
+  // The response_url shapes on another host: /commands/<team>/<id>/<secret>, /actions/… likewise.
+  {
+    pattern: afterPath(String.raw`(?:commands|actions)${sep}[TE][A-Z0-9]+${sep}\d+`),
+    replacement: `$1${REDACTED}`,
+  },
+  // A value named response_url (JSON, form or query, escaped or not), wherever it points.
+  {
+    pattern: /((?:\\*["'])?response_?url(?:\\*["'])?\s*[:=]\s*(?:\\*["'])?)(?:[^\s"'\\&,}]|\\+\/)+/gi,
     replacement: `$1${REDACTED}`,
   },
 ];

@@ -10,10 +10,16 @@ import { handleText } from "../core/dispatch.js";
 import { defaultLimits, type Sandbox } from "../core/sandbox.js";
 import { Grader } from "../core/services/grader.js";
 import { createLogger, wantsPrettyLogs } from "./logger.js";
-import { TEXT_LIMIT } from "./logger-text.js";
+import { secretScrubber, TEXT_LIMIT } from "./logger-text.js";
 
 const botToken = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx";
 const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+/** Shaped like Discord's: base64 of "interaction:<id>:<secret>", about 200 characters. */
+const interactionToken = Buffer.from(`interaction:123456789012345678:${"k7Qx_2Lm-9Zr".repeat(11)}`).toString(
+  "base64url",
+);
+/** A shorter token of another shape, which only its place in a path gives away. */
+const shortToken = "Zm9vYmFy.c2VjcmV0_LXRva2Vu";
 
 /** A stream that keeps everything written to it, as the terminal or a log shipper would get it. */
 function memoryStream(): { stream: Writable; output: () => string } {
@@ -114,6 +120,88 @@ describe("createLogger", () => {
       expect(written).not.toContain(secret);
     }
     expect(written).toContain("/webhooks/123456789012345678/[redacted]");
+  });
+
+  it("given a Discord interaction callback URL in an error, its token is redacted and the path kept", () => {
+    const { logger, output, lines } = jsonLogger();
+    const error = new DiscordAPIError(
+      { code: 10062, message: "Unknown interaction" },
+      10062,
+      404,
+      "POST",
+      `https://discord.com/api/v10/interactions/123456789012345678/${interactionToken}/callback?with_response=false`,
+      { body: { type: 4 } },
+    );
+    logger.error({ err: error }, "discord interaction failed");
+
+    expect(output()).not.toContain(interactionToken.slice(0, 24));
+    expect(lines()[0]?.err).toMatchObject({
+      code: 10062,
+      url: "https://discord.com/api/v10/interactions/123456789012345678/[redacted]/callback?with_response=false",
+    });
+  });
+
+  it("given an interaction token alone, or in a callback path JSON-escaped or URL-encoded, none of it is written", () => {
+    const { logger, output } = jsonLogger();
+    logger.warn({ seen: interactionToken }, "a");
+    logger.warn(
+      {},
+      `body {"url":"http:\\/\\/127.0.0.1:5\\/interactions\\/123456789012345678\\/${shortToken}\\/callback"}`,
+    );
+    logger.warn({ next: `%2Finteractions%2F123456789012345678%2F${shortToken}%2Fcallback` }, "c");
+
+    expect(output()).not.toContain(interactionToken.slice(0, 24));
+    expect(output()).not.toContain(shortToken);
+    expect(output().match(/\[redacted\]/g)).toHaveLength(3);
+  });
+
+  it("given webhook URLs with or without the API prefix, JSON-escaped or URL-encoded, their tokens are redacted and the ids kept", () => {
+    const { logger, output } = jsonLogger();
+    const webhookToken = "Xy_9-abcDEF.ghi_JKL-mno";
+    logger.warn(
+      {
+        edit: `http://127.0.0.1:4000/api/v10/webhooks/123456789012345678/${webhookToken}/messages/@original`,
+        channel: `https://discord.com/api/webhooks/223456789012345678/${webhookToken}`,
+        escaped: `{"url":"https:\\/\\/discord.com\\/api\\/v10\\/webhooks\\/323456789012345678\\/${webhookToken}"}`,
+        encoded: `next=https%3A%2F%2Fdiscord.com%2Fapi%2Fwebhooks%2F423456789012345678%2F${webhookToken}&wait=true`,
+      },
+      "webhooks",
+    );
+
+    expect(output()).not.toContain(webhookToken);
+    expect(output()).toContain("/api/v10/webhooks/123456789012345678/[redacted]/messages/@original");
+    expect(output()).toContain("/api/webhooks/223456789012345678/[redacted]");
+    expect(output()).toContain("%2Fwebhooks%2F423456789012345678%2F[redacted]&wait=true");
+  });
+
+  it("given Slack response_urls as actions and commands, on GovSlack, URL-encoded, JSON-escaped or at a local address, their secrets are redacted", () => {
+    const { logger, output } = jsonLogger();
+    const secret = "QwErTyUiOpAsDfGhJkLz1234";
+    logger.warn(
+      {
+        action: `https://hooks.slack.com/actions/T0001/1234567890/${secret}`,
+        gov: `https://hooks.slack-gov.com/commands/T0001/1234567890/${secret}`,
+        form: `token=x&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0001%2F12345%2F${secret}&user_id=U1`,
+        escaped: `{"response_url":"https:\\/\\/hooks.slack.com\\/actions\\/T0001\\/12345\\/${secret}"}`,
+        otherHost: `http://127.0.0.1:3999/commands/T0ABC/998877/${secret}`,
+      },
+      "response urls",
+    );
+    logger.warn({ body: "x", response_url: `http://127.0.0.1:3999/response/7-${secret}` }, "a fake's");
+    logger.warn({}, `posting to {"response_url":"http://127.0.0.1:3999/response/8-${secret}"} failed`);
+
+    expect(output()).not.toContain(secret);
+    expect(output()).toContain("hooks.slack.com/actions/[redacted]");
+    expect(output()).toContain("/commands/T0ABC/998877/[redacted]");
+  });
+
+  it("given a crash report with an interaction callback URL, the report keeps the path without the token", () => {
+    const report = `Quorum stopped: DiscordAPIError[10062]: Unknown interaction\n    at handle (https://discord.com/api/v10/interactions/123456789012345678/${interactionToken}/callback)`;
+
+    const scrubbed = secretScrubber([])(report);
+
+    expect(scrubbed).not.toContain(interactionToken.slice(0, 24));
+    expect(scrubbed).toContain("/interactions/123456789012345678/[redacted]/callback");
   });
 
   it("given several calls, every line written is one JSON object", () => {

@@ -108,32 +108,37 @@ function clipStack(stack: string): string {
 
 /**
  * An error as it is logged: type, message and stack, its scalar fields (code, status, method…), its
- * causes. Text is clipped, since a database error quotes the query it failed on. Object-valued fields
- * are left out: platform clients keep the request they sent on their errors (discord.js `requestBody`,
- * axios `config` with its headers and body).
+ * causes. Text is clipped, since a database error quotes the query it failed on; it is scrubbed first,
+ * so a cut cannot leave part of a token no shape recognises (or hide a URL's path behind one).
+ * Object-valued fields are left out: platform clients keep the request they sent on their errors
+ * (discord.js `requestBody`, axios `config` with its headers and body).
  */
-export function serializeError(error: unknown, depth = 0): unknown {
-  if (typeof error === "string") return clip(error);
+export function serializeError(
+  error: unknown,
+  depth = 0,
+  scrub: (text: string) => string = (text) => text,
+): unknown {
+  if (typeof error === "string") return clip(scrub(error));
   if (!(error instanceof Error)) return error;
   const serialized: Record<string, unknown> = {
     type: error.constructor.name || error.name,
-    message: clip(error.message),
+    message: clip(scrub(error.message)),
   };
-  if (error.stack) serialized.stack = clipStack(error.stack);
+  if (error.stack) serialized.stack = clipStack(scrub(error.stack));
   for (const [key, value] of Object.entries(error)) {
     if (key in serialized || key === "cause" || key === "errors") continue;
     if (isSensitive(key)) serialized[key] = censor(key, value);
-    else if (typeof value === "string") serialized[key] = clip(value);
+    else if (typeof value === "string") serialized[key] = clip(scrub(value));
     else if (typeof value === "number" || typeof value === "boolean" || value === null)
       serialized[key] = value;
   }
   if (error.cause !== undefined && depth < CAUSE_DEPTH) {
-    serialized.cause = serializeError(error.cause, depth + 1);
+    serialized.cause = serializeError(error.cause, depth + 1, scrub);
   }
   if (error instanceof AggregateError && depth < CAUSE_DEPTH) {
     serialized.errors = (error.errors as unknown[])
       .slice(0, 5)
-      .map((inner) => serializeError(inner, depth + 1));
+      .map((inner) => serializeError(inner, depth + 1, scrub));
   }
   return serialized;
 }
@@ -164,16 +169,18 @@ function prettyTarget(destination: NodeJS.WritableStream | number): DestinationS
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? 2;
   const scrub = secretScrubber(options.secrets);
+  const serialize = (error: unknown) => serializeError(error, 0, scrub);
   return pino(
     {
       level: options.level,
       base: null,
-      serializers: { err: serializeError, error: serializeError },
+      serializers: { err: serialize, error: serialize },
       formatters: { log: (fields) => redactFields(fields) as Record<string, unknown> },
       hooks: {
-        // Messages are constants in Quorum's own calls; Bolt's forwarded lines can be anything.
+        // Messages are constants in Quorum's own calls; Bolt's forwarded lines can be anything, so they are
+        // scrubbed before they are cut: a cut must not leave part of a token no shape recognises.
         logMethod(args, method) {
-          const clipped = args.map((arg) => (typeof arg === "string" ? clip(arg) : arg));
+          const clipped = args.map((arg) => (typeof arg === "string" ? clip(scrub(arg)) : arg));
           method.apply(this, clipped as Parameters<typeof method>);
         },
         streamWrite: scrub,

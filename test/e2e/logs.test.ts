@@ -1,10 +1,13 @@
 /**
  * The real bot's log at debug level, where Bolt and the Web API client print what they send: the bot
  * token, the signing secret and a learner's long query never appear in it, by either way of submitting.
+ * On Discord, a failed interaction callback is logged without the interaction's token.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEXT_LIMIT } from "../../src/runtime/logger-text.js";
+import { fakeUser } from "../fakes/discord/index.js";
 import { defaultUsers, type FakeSlackUser, formValues } from "../fakes/slack/index.js";
+import { startDiscordBot } from "./discord-bot.js";
 import { type SlackBot, slackMember, startSlackBot, storedReply } from "./slack-bot.js";
 
 // The credentials test/e2e/slack-bot.ts gives the bot; the first test proves these are the ones in use.
@@ -99,5 +102,36 @@ describe("the bot's log at debug level on Slack", () => {
       expect(stderr).not.toContain(query);
       expect(leaksStretchOf(query, stderr)).toBe(false);
     }
+  });
+});
+
+describe("the bot's log at debug level on Discord", () => {
+  it("given an interaction whose callback Discord answers 404 Unknown interaction, the failure is logged without its token", async () => {
+    const discord = await startDiscordBot({ env: { LOG_LEVEL: "debug" } });
+    let stderr = "";
+    let late: ReturnType<typeof discord.fake.slash> | undefined;
+    try {
+      late = discord.fake.slash({ user: fakeUser("ada"), name: "help", expired: true });
+      // Both the reply and the notice about its failure are refused: two failures, as in issue 16.
+      await vi.waitFor(() => expect(discord.log()).toContain('"could not tell the user about a failure"'), {
+        timeout: 10_000,
+      });
+    } finally {
+      stderr = (await discord.stop())?.stderr ?? "";
+    }
+    const { id, token } = late;
+    const callbacks = discord.fake.requests.filter((request) =>
+      request.path.startsWith(`/interactions/${id}/`),
+    );
+    expect(callbacks.map((request) => request.status)).toEqual([404, 404]);
+
+    const failure = stderr.split("\n").find((line) => line.includes('"discord interaction failed"')) ?? "";
+    expect(JSON.parse(failure)).toMatchObject({ err: { type: "DiscordAPIError", code: 10062, status: 404 } });
+    expect(failure).toContain(`/interactions/${id}/[redacted]/callback`);
+    expect(token.length).toBeGreaterThan(150);
+    expect(stderr).not.toContain(token);
+    // A log line is clipped, so a leak may be only the token's first part.
+    expect(stderr).not.toContain(token.slice(0, 24));
+    expect(stderr).not.toMatch(new RegExp(`/interactions/${id}/(?!\\[redacted\\])`));
   });
 });

@@ -1,21 +1,20 @@
 import { type Interaction, PermissionFlagsBits } from "discord.js";
 import type { Actor } from "../../core/ports.js";
+import type { ModeratorRoles } from "./moderator-role.js";
 
 /** What decides who moderates, beyond Manage Server: a role the server gives its moderators. */
 export interface ModeratorRule {
-  /** A role name (any case) or role id; members holding it may run moderator commands. */
-  moderatorRole: string;
+  /** The configured role as a role id per server; members holding it may run moderator commands. */
+  moderatorRoles: ModeratorRoles;
 }
 
+/** By role id only: a role's name is anyone's to choose, so it never grants anything here. */
 function holdsRole(interaction: Interaction, rule: ModeratorRule): boolean {
   const member = interaction.member;
-  if (!member) return false;
-  const wanted = rule.moderatorRole.toLowerCase();
-  // A cached member has Role objects; an uncached one only role ids.
-  if (Array.isArray(member.roles)) return member.roles.includes(rule.moderatorRole);
-  return member.roles.cache.some(
-    (role) => role.id === rule.moderatorRole || role.name.toLowerCase() === wanted,
-  );
+  const roleId = interaction.guildId ? rule.moderatorRoles.idIn(interaction.guildId) : undefined;
+  if (!member || !roleId) return false;
+  // A cached member has a role manager; an uncached one only role ids.
+  return Array.isArray(member.roles) ? member.roles.includes(roleId) : member.roles.cache.has(roleId);
 }
 
 /**

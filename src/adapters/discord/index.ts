@@ -2,7 +2,9 @@ import { Client, Events, GatewayIntentBits } from "discord.js";
 import type { Core } from "../../core/dispatch.js";
 import type { Logger } from "../../core/logger.js";
 import type { ChatOutbox } from "../../core/ports.js";
+import { discordChannels } from "./channels.js";
 import { handleInteraction } from "./events/interaction.js";
+import { watchModeratorRoles } from "./moderator-role.js";
 import { discordOutbox } from "./outbox.js";
 import { discordTrackRoles } from "./roles.js";
 
@@ -10,7 +12,7 @@ export interface DiscordOptions {
   token: string;
   /** Discord's REST base; another address in tests (a local fake). */
   apiUrl: string | undefined;
-  /** A role name or id whose members may run moderator commands, besides Manage Server. */
+  /** A role id, or a name looked up once per server, whose members may run moderator commands. */
   moderatorRole: string;
   /** Work still running after this long is deferred ("thinking…") and the reply edited in later. */
   deferAfterMs: number;
@@ -39,6 +41,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });
   const roles = discordTrackRoles(client);
+  const moderatorRoles = watchModeratorRoles(client, options.moderatorRole, logger);
 
   client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
   client.on(Events.Warn, (warning) => logger.warn({ warning }, "discord client warning"));
@@ -50,11 +53,11 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   return {
     outbox: discordOutbox(client),
     async start(core) {
-      const served: Core = { ...core, roles };
+      const served: Core = { ...core, roles, channels: discordChannels(client) };
       client.on(Events.InteractionCreate, (interaction) => {
         const handled = handleInteraction(interaction, {
           core: served,
-          moderatorRole: options.moderatorRole,
+          moderatorRoles,
           deferAfterMs: options.deferAfterMs,
         });
         // Counted until its reply is sent, so a shutdown waits for it.

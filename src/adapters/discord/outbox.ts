@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type Client, DiscordAPIError, Events } from "discord.js";
 import type { Message } from "../../core/messages.js";
 import type { ChatOutbox, SendOutcome, SendProblem } from "../../core/ports.js";
+import { channelPlace } from "./channels.js";
 import { renderMessage } from "./render/message.js";
 
 // Discord's JSON error codes that mean the target is gone or closed to the bot.
@@ -75,10 +76,13 @@ export function discordOutbox(client: Client): ChatOutbox {
       if (!(await connected(client))) return notConnected;
       try {
         const channel = await client.channels.fetch(target.channelExternalId);
-        if (!channel?.isSendable()) {
-          return { ok: false, problem: "channel-gone", detail: "not a channel the bot can post in" };
+        // Checked on every post: an id stored before the check existed may name another server's channel.
+        const place = channelPlace(channel, target.spaceExternalId);
+        if (!place.ok) {
+          const problem = place.reason === "unknown" ? "channel-gone" : "forbidden";
+          return { ok: false, problem, detail: place.detail };
         }
-        return { ok: true, messageId: await sendParts(channel, message, key) };
+        return { ok: true, messageId: await sendParts(place.channel, message, key) };
       } catch (error) {
         return { ok: false, ...problemOf(error) };
       }

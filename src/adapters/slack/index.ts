@@ -4,6 +4,7 @@ import type { Core } from "../../core/dispatch.js";
 import type { Logger } from "../../core/logger.js";
 import type { ChatOutbox } from "../../core/ports.js";
 import { SlackPeople } from "./actor.js";
+import { slackChannels } from "./channels.js";
 import { slackCommandNames } from "./command-text.js";
 import { onActions } from "./events/actions.js";
 import { onSlashCommand } from "./events/commands.js";
@@ -11,7 +12,7 @@ import type { SlackDeps } from "./events/context.js";
 import { onHomeOpened } from "./events/home.js";
 import { slackLogger } from "./logger.js";
 import { slackOutbox } from "./outbox.js";
-import { listen, portOf } from "./receiver.js";
+import { EVENTS_PATH, listen, portOf, receiverLimits } from "./receiver.js";
 
 export interface SlackOptions {
   botToken: string;
@@ -50,7 +51,12 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
   const socketMode = appToken !== undefined;
   const receiver = socketMode
     ? undefined
-    : new HTTPReceiver({ signingSecret: options.signingSecret ?? "", endpoints: "/slack/events", logger });
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret ?? "",
+        endpoints: EVENTS_PATH,
+        logger,
+        bodyLimit: receiverLimits.bodyBytes,
+      });
   const app = new App({
     token: options.botToken,
     logger,
@@ -70,14 +76,14 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     outbox: slackOutbox(app.client),
     async start(core) {
       const deps: SlackDeps = {
-        core,
+        core: { ...core, channels: slackChannels(app.client) },
         people: new SlackPeople(app.client, { moderators: options.moderators }),
         localize: slackCommandNames(core.commands, SLASH_COMMAND),
         slashCommand: SLASH_COMMAND,
       };
       // Slack retries an event it thinks went unanswered; the first delivery already did the work.
       app.use(async (args) => {
-        if (args.context.retryNum !== undefined) {
+        if (Number.isInteger(args.context.retryNum)) {
           options.logger.info(
             { retry: args.context.retryNum, reason: args.context.retryReason },
             "slack retry skipped",
@@ -95,8 +101,13 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
 
       await app.init();
       if (receiver) {
-        server = await listen(receiver, options.port);
-        options.logger.info({ port: portOf(server), path: "/slack/events" }, "slack listening (HTTP mode)");
+        server = await listen({
+          receiver,
+          signingSecret: options.signingSecret ?? "",
+          logger: options.logger,
+          port: options.port,
+        });
+        options.logger.info({ port: portOf(server), path: EVENTS_PATH }, "slack listening (HTTP mode)");
       } else {
         await app.start();
         socketOpen = true;

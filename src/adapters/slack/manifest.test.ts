@@ -32,7 +32,15 @@ describe("the Slack app manifest", () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions.bot_events).toContain("app_home_opened");
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(["commands", "chat:write", "users:read", "im:write", "files:write"]),
+      expect.arrayContaining([
+        "commands",
+        "chat:write",
+        "users:read",
+        "channels:read",
+        "groups:read",
+        "im:write",
+        "files:write",
+      ]),
     );
   });
 });

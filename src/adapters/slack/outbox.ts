@@ -1,6 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Message } from "../../core/messages.js";
 import type { ChatOutbox, SendOutcome, SendProblem } from "../../core/ports.js";
+import { slackChannels } from "./channels.js";
 import { platformErrorOf, uploadFiles } from "./deliver.js";
 import { renderBlocks } from "./render/blocks.js";
 
@@ -37,10 +38,22 @@ async function post(client: WebClient, channel: string, message: Message): Promi
 
 /** Scheduled posts into cohort channels, and notices to a moderator's DM with the app. */
 export function slackOutbox(client: WebClient): ChatOutbox {
+  const channels = slackChannels(client);
   return {
     async send(target, message): Promise<SendOutcome> {
       try {
-        return { ok: true, messageId: await post(client, target.channelExternalId, message) };
+        // Checked on every post: a user id would post into a person's DM, another team's id elsewhere.
+        const place = await channels.check(target);
+        if (!place.ok) {
+          const problem =
+            place.reason === "unavailable"
+              ? "transient"
+              : place.reason === "unknown"
+                ? "channel-gone"
+                : "forbidden";
+          return { ok: false, problem, detail: place.detail };
+        }
+        return { ok: true, messageId: await post(client, place.channelExternalId, message) };
       } catch (error) {
         return { ok: false, ...problemOf(error) };
       }

@@ -7,7 +7,7 @@ import type { Actor } from "../../core/ports.js";
 import type { TerminalConsole } from "./console.js";
 import { LOCAL_MODERATOR, readLine } from "./events/line.js";
 import { saveAttachments } from "./files/save.js";
-import { renderMessage } from "./render/text.js";
+import { printable, renderMessage } from "./render/text.js";
 
 export interface TerminalChatOptions {
   core: Core;
@@ -109,8 +109,9 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
   for await (const raw of rl) {
     if (terminal.closed || options.signal?.aborted) break;
     if (!interactive) {
+      // The echo is the input's text, never its escape sequences: they are shown as symbols, as in replies.
       const spoken = readLine(raw);
-      if (spoken.kind === "say") terminal.print(`${prompt(spoken.user)}${spoken.text}`);
+      if (spoken.kind === "say") terminal.print(`${prompt(spoken.user)}${printable(spoken.text)}`);
     }
     const answered = replyTo(core, raw).then((reply) => {
       if (!reply) return;

@@ -5,7 +5,7 @@ import { formatInZone } from "../rules/zoned.js";
 import { defaultModuleSchedule } from "../services/timeline.js";
 import { argHints } from "./args.js";
 import { cohortName } from "./cohort-shared.js";
-import type { Command } from "./command.js";
+import type { Command, CommandContext } from "./command.js";
 
 const input = z.object({
   name: cohortName.describe("cohort name: letters, digits, - or _ (e.g. spring-2026)"),
@@ -21,6 +21,24 @@ const input = z.object({
     .describe("IANA time zone, e.g. Europe/Berlin")
     .register(argHints, { suggest: "timezone" }),
 });
+
+/**
+ * The channel the command was run in, if it may take the cohort's posts; a direct message or a
+ * channel the platform refuses leaves the cohort without one. A platform that cannot be asked just
+ * now is not a refusal: every post checks again.
+ */
+async function postsChannel(ctx: CommandContext): Promise<string | null> {
+  const here = ctx.actor.channelExternalId;
+  if (!here) return null;
+  if (!ctx.channels) return here;
+  const check = await ctx.channels.check({
+    platform: ctx.actor.platform,
+    spaceExternalId: ctx.actor.spaceExternalId,
+    channelExternalId: here,
+  });
+  if (check.ok) return check.channelExternalId;
+  return check.reason === "unavailable" ? here : null;
+}
 
 export const cohortCreate = {
   name: "cohort create",
@@ -47,13 +65,14 @@ export const cohortCreate = {
         `Join it with /cohort join ${name}, or pick another name.`,
       );
     }
+    const channel = await postsChannel(ctx);
     const identity = await ctx.store.identities.ensure(ctx.actor, now);
     const created = await ctx.store.cohorts.create({
       spaceId: identity.space.id,
       name,
       startDate,
       timezone: zone.value,
-      channelExternalId: ctx.actor.channelExternalId ?? null,
+      channelExternalId: channel,
       createdBy: identity.member.id,
       at: now,
       moduleSchedule: defaultModuleSchedule(startDate, zone.value, now),
@@ -65,8 +84,11 @@ export const cohortCreate = {
     ctx.scheduler.wake();
     const firstPost = defaultModuleSchedule(startDate, zone.value).nextFireAt;
     const when = firstPost ? formatInZone(firstPost, cohort.timezone) : cohort.startDate;
+    const where = channel
+      ? "each week's module posts here at that time"
+      : "each week's module posts at that time once it has a channel: run /schedule channel in the channel it should use";
     return success(
-      `Cohort **${cohort.name}** created: week 1 starts ${when}${cohort.timezone === "UTC" ? "" : ` (${cohort.timezone})`}, and each week's module posts here at that time. You're in it.`,
+      `Cohort **${cohort.name}** created: week 1 starts ${when}${cohort.timezone === "UTC" ? "" : ` (${cohort.timezone})`}, and ${where}. You're in it.`,
       { footer: `Learners join with /cohort join ${cohort.name} · change the timing with /schedule set` },
     );
   },

@@ -4,7 +4,7 @@ import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
 import type { Message } from "../messages.js";
 import type { Metrics } from "../metrics.js";
-import type { Actor, PictureRenderer, Store, TrackRoles } from "../ports.js";
+import type { Actor, ChannelDirectory, PictureRenderer, Store, TrackRoles } from "../ports.js";
 import type { Grader } from "../services/grader.js";
 import type { Scheduler } from "../services/scheduler.js";
 import type { WorkGate } from "../work-gate.js";
@@ -32,6 +32,8 @@ export interface CommandContext {
   commands: readonly AnyCommand[];
   /** Platform roles mirroring role tracks, where the platform has them (Discord). */
   roles?: TrackRoles;
+  /** Tells whether a channel belongs to the actor's server or workspace (Discord, Slack). */
+  channels?: ChannelDirectory;
   /** Counts handled commands and their time (Prometheus in production). */
   metrics?: Metrics;
   /** Closed on shutdown: commands in flight finish, new ones are turned away. */

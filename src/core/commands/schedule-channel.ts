@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { problem, success } from "../messages.js";
+import { type Message, problem, success } from "../messages.js";
+import type { ChannelCheck } from "../ports.js";
 import { argHints } from "./args.js";
 import type { Command } from "./command.js";
 import { callerCohort } from "./schedule-shared.js";
@@ -19,6 +20,29 @@ function channelId(text: string): string {
   return text.replace(/^<#([^>|]+)(?:\|[^>]*)?>$/, "$1").replace(/^#/, "");
 }
 
+const rightChannel =
+  "Run /schedule channel inside the channel the cohort should use, or name one of this space's channels: /schedule channel #study-group";
+
+/** The reply to a channel the platform says cannot take the cohort's posts. */
+function refusal(id: string, check: Exclude<ChannelCheck, { ok: true }>): Message {
+  switch (check.reason) {
+    case "elsewhere":
+      return problem(`"${id}" is a channel of another server or workspace, not this one.`, rightChannel);
+    case "not-a-channel":
+      return problem(
+        `"${id}" is not a channel: posts go to a channel, not to a person or a direct message.`,
+        rightChannel,
+      );
+    case "unknown":
+      return problem(`I can't find a channel "${id}" here that I may see.`, rightChannel);
+    case "unavailable":
+      return problem(
+        `I couldn't check that channel just now (${check.detail}), so nothing changed.`,
+        "Try again in a minute.",
+      );
+  }
+}
+
 export const scheduleChannel = {
   name: "schedule channel",
   summary: "Where the cohort's posts go: this channel, or the one you name",
@@ -36,7 +60,16 @@ export const scheduleChannel = {
         "I can't tell which channel you mean.",
         "Run /schedule channel inside the channel, or name it: /schedule channel #study-group",
       );
-    await ctx.store.cohorts.setChannel(cohort.id, id);
+    // The platform, not the id's shape, says whether the channel is this space's (another server's is refused).
+    const check = ctx.channels
+      ? await ctx.channels.check({
+          platform: ctx.actor.platform,
+          spaceExternalId: ctx.actor.spaceExternalId,
+          channelExternalId: id,
+        })
+      : ({ ok: true, channelExternalId: id } as const);
+    if (!check.ok) return refusal(id, check);
+    await ctx.store.cohorts.setChannel(cohort.id, check.channelExternalId);
     const paused = found.value.schedules.some((s) => s.pausedAt !== null);
     return success(
       `Posts for **${cohort.name}** go to #${id} from now on.${paused ? " The schedule is paused: /schedule resume starts it." : ""}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { NAME_MAX_CODE_POINTS } from "../text.js";
 import { BAR_MAX_WIDTH, type LeaderboardRow, leaderboardSvg, NAME_MAX_WIDTH } from "./leaderboard.js";
 import { palette, textWidth } from "./svg.js";
 
@@ -51,6 +52,17 @@ describe("leaderboard picture", () => {
     expect(nameOf(rows.get("2"))).toBe("Tom &amp; &quot;Jerry&quot; &apos;x&apos;");
     expect(nameOf(rows.get("3"))).toBe("evil bell");
     expect(svg).toContain("&lt;b&gt;Spring&lt;/b&gt; &amp; co");
+  });
+
+  it("given a name of a letter and 50,000 combining marks, draws the letter and at most the code point cap of the name", () => {
+    const name = `a${"\u0301".repeat(50_000)}`;
+    const svg = leaderboardSvg({ title: "t", rows: [row(1, name, 5)], caller: row(12, name, 1, true) });
+    for (const drawn of rowsOf(svg).values()) {
+      const shown = unescapeXml(nameOf(drawn));
+      expect(shown.startsWith("a\u0301")).toBe(true);
+      expect(Array.from(shown).length).toBeLessThanOrEqual(NAME_MAX_CODE_POINTS);
+    }
+    expect(svg.split("\u0301").length - 1).toBeLessThanOrEqual(2 * NAME_MAX_CODE_POINTS);
   });
 
   it("given right-to-left and emoji names, keeps them whole", () => {

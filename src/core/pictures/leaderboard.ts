@@ -1,3 +1,4 @@
+import { cappedName } from "../text.js";
 import { cleanText, escapeXml, palette, px, safeText, svgDocument } from "./svg.js";
 
 export interface LeaderboardRow {
@@ -68,7 +69,7 @@ function drawRow(row: LeaderboardRow, top: number, topScore: number, highlighted
   }
   parts.push(
     `<text x="${RANK_RIGHT}" y="${px(baseline(centre, TEXT_SIZE))}" font-size="${TEXT_SIZE}" text-anchor="end" fill="${palette.muted}"${weightAttr}>${escapeXml(`${Math.round(finitePoints(row.rank))}.`)}</text>`,
-    `<text class="name" x="${NAME_X}" y="${px(baseline(centre, TEXT_SIZE))}" font-size="${TEXT_SIZE}" fill="${textColour}" clip-path="url(#name-column)"${weightAttr}>${safeText(row.name, NAME_MAX_WIDTH, TEXT_SIZE, weight)}</text>`,
+    `<text class="name" x="${NAME_X}" y="${px(baseline(centre, TEXT_SIZE))}" font-size="${TEXT_SIZE}" fill="${textColour}" clip-path="url(#name-column)"${weightAttr}>${safeText(cappedName(row.name), NAME_MAX_WIDTH, TEXT_SIZE, weight)}</text>`,
   );
   if (points > 0 && topScore > 0) {
     const width = Math.max(MIN_BAR_WIDTH, (BAR_MAX_WIDTH * points) / topScore);

@@ -18,7 +18,7 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from "discord.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   customIds,
   type FakeDiscord,
@@ -303,6 +303,26 @@ describe("the fake Discord, driven by a real discord.js client", () => {
 
     expect(fake.directMessagesTo(ada.id).map((m) => m.body.content)).toEqual(["a private hint"]);
     await expect(refused).rejects.toMatchObject({ status: 403, code: 50007 });
+  });
+
+  it("given an expired interaction, answers its callback with 404 Unknown interaction (10062)", async () => {
+    const { fake } = await connect();
+    const failures: unknown[] = [];
+    onInteraction = async (interaction) => {
+      if (interaction.isRepliable())
+        await interaction.reply("too late").catch((error) => failures.push(error));
+    };
+
+    const late = fake.slash({ user: ada, name: "late", expired: true });
+    const callback = await fake.waitFor((r) => r.route === "POST /interactions/:interaction/:token/callback");
+
+    expect(callback).toMatchObject({
+      status: 404,
+      response: { code: 10062, message: "Unknown interaction" },
+    });
+    expect(callback.path).toBe(`/interactions/${late.id}/${late.token}/callback`);
+    await vi.waitFor(() => expect(failures).toHaveLength(1));
+    expect(failures[0]).toMatchObject({ status: 404, code: 10062 });
   });
 
   it("answers unknown routes with 404 and records them, so tests can see unexpected calls", async () => {

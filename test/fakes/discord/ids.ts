@@ -13,7 +13,10 @@ export function snowflake(): string {
   return (((BigInt(Date.now()) - discordEpochMs) << 22n) | increment).toString();
 }
 
-/** An interaction token: opaque to the bot, unique enough to tie REST calls back to one interaction. */
-export function interactionToken(): string {
-  return `aW50ZXJhY3Rpb24.${randomBytes(24).toString("base64url")}`;
+/**
+ * An interaction token shaped like Discord's: base64 of "interaction:<id>:<secret>", about 200
+ * characters, so logs are tested against tokens as long as real ones.
+ */
+export function interactionToken(id: string): string {
+  return Buffer.from(`interaction:${id}:${randomBytes(96).toString("base64url")}`).toString("base64url");
 }

@@ -22,7 +22,14 @@ import { type ButtonInput, button, type ModalSubmitInput, modalSubmit } from "./
 import { FakeGateway, type GatewayLogin } from "./gateway.js";
 import { InteractionHandle } from "./handle.js";
 import { snowflake } from "./ids.js";
-import { type AutocompleteInput, autocomplete, type Built, type SlashInput, slash } from "./interactions.js";
+import {
+  type Actor,
+  type AutocompleteInput,
+  autocomplete,
+  type Built,
+  type SlashInput,
+  slash,
+} from "./interactions.js";
 import { type RecordedRequest, RequestLog } from "./requests.js";
 import { restHandler } from "./rest.js";
 import { routes } from "./routes.js";
@@ -127,22 +134,22 @@ export class FakeDiscord {
 
   /** Someone runs a slash command. */
   slash(input: SlashInput): InteractionHandle {
-    return this.send(slash(this.world, input));
+    return this.send(slash(this.world, input), input);
   }
 
   /** Someone types into an option that offers suggestions. */
   autocomplete(input: AutocompleteInput): InteractionHandle {
-    return this.send(autocomplete(this.world, input));
+    return this.send(autocomplete(this.world, input), input);
   }
 
   /** Someone presses a button on a message the bot sent. */
   button(input: ButtonInput): InteractionHandle {
-    return this.send(button(this.world, input, this.attachmentBase));
+    return this.send(button(this.world, input, this.attachmentBase), input);
   }
 
   /** Someone fills in and submits a modal the bot showed. */
   modalSubmit(input: ModalSubmitInput): InteractionHandle {
-    return this.send(modalSubmit(this.world, input, this.attachmentBase));
+    return this.send(modalSubmit(this.world, input, this.attachmentBase), input);
   }
 
   /** Messages now in a channel (posted there, replies, follow-ups), oldest first, as edited. */
@@ -190,11 +197,12 @@ export class FakeDiscord {
     return `${this.apiUrl.replace(/\/api$/, "")}/attachments`;
   }
 
-  private send(built: Built): InteractionHandle {
+  private send(built: Built, actor: Actor): InteractionHandle {
     if (!this.gateway.hasBot)
       throw new Error("Fake Discord: no bot is logged in yet (await fake.ready first).");
-    // Registered first, so the REST routes know the token however fast the bot answers.
-    this.world.interactions.set(built.state.token, built.state);
+    // Registered first, so the REST routes know the token however fast the bot answers; an expired
+    // one never is, so every route answers for it as Discord does for a forgotten token.
+    if (!actor.expired) this.world.interactions.set(built.state.token, built.state);
     this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, built.payload);
     return new InteractionHandle(this.world, this.log, built.state, this.timeoutMs);
   }

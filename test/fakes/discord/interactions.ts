@@ -33,6 +33,11 @@ export interface Actor {
   /** Replaces their role ids in the server; otherwise they keep the roles they have there. */
   roles?: string[];
   locale?: Locale;
+  /**
+   * Discord has already forgotten the interaction (answered too late): its callback answers 404
+   * Unknown interaction (10062) and its webhook 404 Unknown Webhook.
+   */
+  expired?: boolean;
 }
 
 export interface SlashInput extends Actor {
@@ -65,7 +70,7 @@ interface OptionPayload {
 export function envelope(world: World, actor: Actor, type: InteractionType, label: string): Built {
   const guildId = actor.guildId === undefined ? ([...world.guilds.keys()][0] ?? null) : actor.guildId;
   const id = snowflake();
-  const token = interactionToken();
+  const token = interactionToken(id);
   const channelId =
     actor.channelId ?? (guildId === null ? undefined : world.guild(guildId).config.channels[0]?.id);
   const channel =

@@ -26,6 +26,8 @@ export interface FakeGuild {
   botCanManageRoles?: boolean;
   /** People already in the server; anyone who sends an interaction joins too. */
   members?: FakeUser[];
+  /** Names of roles the server already has, besides @everyone and the bot's (ids: `fake.roles()`). */
+  roles?: string[];
 }
 
 export function fakeUser(username: string, globalName?: string): FakeUser {
@@ -163,6 +165,7 @@ export class World {
         botCanSend: channel.botCanSend !== false,
       });
     }
+    for (const name of config.roles ?? []) this.createRole(config.id, { name });
     this.join(config.id, this.botUser, [botRoleId]);
     for (const user of config.members ?? []) this.join(config.id, user);
   }

@@ -171,6 +171,22 @@ describe("the fake Slack Web API, called by a real WebClient", () => {
     expect(fake.directMessagesTo("U0GRACE")[0]?.files.map((file) => file.name)).toEqual(["export.csv"]);
   });
 
+  it("describes channels and DMs with conversations.info, with their team, and refuses a user id with channel_not_found", async () => {
+    const elsewhere = { id: "C0THEIRS", name: "theirs", teamId: "T0OTHER" };
+    const { client } = await connect({ channels: [{ id: "C0STUDY", name: "study" }, elsewhere] });
+
+    const study = await client.conversations.info({ channel: "C0STUDY" });
+    const theirs = await client.conversations.info({ channel: "C0THEIRS" });
+    const dm = await client.conversations.info({ channel: "D0GRACE" });
+
+    expect(study.channel).toMatchObject({ is_channel: true, is_im: false, context_team_id: "T0QUORUM" });
+    expect(theirs.channel).toMatchObject({ context_team_id: "T0OTHER", shared_team_ids: ["T0OTHER"] });
+    expect(dm.channel).toMatchObject({ is_channel: false, is_im: true, user: "U0GRACE" });
+    await expect(client.conversations.info({ channel: "U0GRACE" })).rejects.toMatchObject({
+      data: { error: "channel_not_found" },
+    });
+  });
+
   it("stores a Home tab per person with views.publish, replacing it on the next publish", async () => {
     const { fake, client } = await connect();
     const home = (text: string) => ({ type: "home" as const, blocks: [section(text)] });

@@ -2,7 +2,7 @@
 import { blocksProblem } from "./blocks.js";
 import type { ApiAnswer } from "./journal.js";
 import { blocksArg, failure, type Method, type MethodContext, stringArg } from "./method.js";
-import { botUserInfo, userInfo } from "./workspace.js";
+import { botUserInfo, directChannelId, userInfo } from "./workspace.js";
 import type { StoredMessage, World } from "./world.js";
 
 /** Slack truncates nothing: a longer `text` is refused. */
@@ -66,6 +66,71 @@ const conversationsOpen: Method = ({ world, args }) => {
   return { ok: true, channel: { id: world.openDirectChannel(userId), is_im: true, user: userId } };
 };
 
+/**
+ * A conversation as Slack describes it: a channel ("G…" private), or a DM with the app. A user id
+ * is no conversation here (`channel_not_found`), though chat.postMessage takes one as their DM.
+ */
+const conversationsInfo: Method = ({ world, args }) => {
+  const id = stringArg(args, "channel") ?? "";
+  const channel = world.channels.get(id);
+  // Every person has a DM with the app, opened or not.
+  const dmWith =
+    world.directChannels.get(id) ?? [...world.users.keys()].find((user) => directChannelId(user) === id);
+  const kind = { is_channel: false, is_group: false, is_im: false, is_mpim: false, is_private: false };
+  if (channel) {
+    const isPrivate = id.startsWith("G");
+    // Slack hides a private channel from an app that is not in it.
+    if (isPrivate && channel.botIsMember === false) return failure("channel_not_found");
+    const team = channel.teamId ?? world.teamId;
+    return {
+      ok: true,
+      channel: {
+        id,
+        name: channel.name,
+        ...kind,
+        is_channel: !isPrivate,
+        is_group: isPrivate,
+        is_private: isPrivate,
+        is_member: channel.botIsMember !== false,
+        context_team_id: team,
+        shared_team_ids: [team],
+      },
+    };
+  }
+  if (dmWith !== undefined) {
+    return { ok: true, channel: { id, ...kind, is_im: true, is_private: true, user: dmWith } };
+  }
+  return failure("channel_not_found");
+};
+
+/**
+ * The workspace's channels the app may see, as Slack pages them: public ones, and private ones the
+ * app is in; `cursor` is the index of the next channel.
+ */
+const conversationsList: Method = ({ world, args }) => {
+  const types = (stringArg(args, "types") ?? "public_channel").split(",");
+  const limit = Math.max(1, Math.min(1000, Number(stringArg(args, "limit") ?? 100) || 100));
+  const from = Number(stringArg(args, "cursor") ?? 0) || 0;
+  const visible = [...world.channels.values()].filter((channel) => {
+    const isPrivate = channel.id.startsWith("G");
+    if (isPrivate) return types.includes("private_channel") && channel.botIsMember !== false;
+    return types.includes("public_channel");
+  });
+  const page = visible.slice(from, from + limit);
+  const next = from + limit < visible.length ? String(from + limit) : "";
+  return {
+    ok: true,
+    channels: page.map((channel) => ({
+      id: channel.id,
+      name: channel.name,
+      is_channel: !channel.id.startsWith("G"),
+      is_group: channel.id.startsWith("G"),
+      context_team_id: channel.teamId ?? world.teamId,
+    })),
+    response_metadata: { next_cursor: next },
+  };
+};
+
 const postMessage: Method = (context) => {
   const checked = postable(context);
   if ("ok" in checked) return checked;
@@ -126,6 +191,8 @@ export const chatMethods: Record<string, Method> = {
   "auth.test": authTest,
   "users.info": usersInfo,
   "conversations.open": conversationsOpen,
+  "conversations.info": conversationsInfo,
+  "conversations.list": conversationsList,
   "chat.postMessage": postMessage,
   "chat.postEphemeral": postEphemeral,
   "chat.update": chatUpdate,

@@ -27,7 +27,7 @@ export interface SendOptions {
   /** Sign with another secret, to forge the signature. */
   secret?: string;
   /** Send `X-Slack-Retry-Num` (and the reason), as Slack does when it redelivers. */
-  retryNum?: number;
+  retryNum?: number | string;
   retryReason?: string;
 }
 
@@ -37,6 +37,15 @@ export interface BotAnswer {
   body: string;
   /** The body parsed as JSON; null when it was empty or not JSON. */
   json: unknown;
+}
+
+/** An HTTP request exactly as sent, to send again or to vary. */
+export interface RawRequest {
+  method?: string;
+  /** Default the events path of the bot's URL. */
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 /** A slash command, button press or form submission the bot was sent, and ways to see its answers. */
@@ -73,6 +82,9 @@ export function slackSender(options: SlackSenderOptions): SlackSender {
 }
 
 export class SlackSender {
+  /** The last signed request sent, headers and body as they went. */
+  lastSent: RawRequest | undefined;
+
   constructor(
     readonly botUrl: string,
     private readonly signingSecret: string,
@@ -159,6 +171,28 @@ export class SlackSender {
     };
   }
 
+  /** Any request at all to the bot's port, as an attacker would send it. */
+  async raw(request: RawRequest): Promise<BotAnswer> {
+    const url = new URL(request.path ?? new URL(this.botUrl).pathname, this.botUrl);
+    const method = request.method ?? "POST";
+    const init: RequestInit = { method, headers: request.headers ?? {} };
+    if (request.body !== undefined && method !== "GET" && method !== "HEAD") init.body = request.body;
+    const response = await fetch(url, init);
+    const body = await response.text();
+    return { status: response.status, body, json: parsedJson(body) };
+  }
+
+  /** A body signed with the signing secret (or another), as Slack would send it. */
+  signed(body: string, contentType: string, options: SendOptions = {}): RawRequest {
+    const headers: Record<string, string> = {
+      "Content-Type": contentType,
+      ...signRequest(body, options.secret ?? this.signingSecret, options.timestamp ?? nowInSeconds()),
+    };
+    if (options.retryNum !== undefined) headers["X-Slack-Retry-Num"] = String(options.retryNum);
+    if (options.retryReason !== undefined) headers["X-Slack-Retry-Reason"] = options.retryReason;
+    return { method: "POST", headers, body };
+  }
+
   private async send(built: Built, options: SendOptions): Promise<BotAnswer> {
     const secret = options.secret ?? this.signingSecret;
     const headers: Record<string, string> = {
@@ -168,6 +202,7 @@ export class SlackSender {
     };
     if (options.retryNum !== undefined) headers["X-Slack-Retry-Num"] = String(options.retryNum);
     if (options.retryReason !== undefined) headers["X-Slack-Retry-Reason"] = options.retryReason;
+    this.lastSent = { method: "POST", headers: { ...headers }, body: built.body };
     let response: Response;
     try {
       response = await fetch(this.botUrl, { method: "POST", headers, body: built.body });

@@ -23,6 +23,8 @@ export interface FakeSlackChannel {
   name: string;
   /** When false, posts to it fail with `not_in_channel`; default true. */
   botIsMember?: boolean;
+  /** The workspace it belongs to, when another one's (a Slack Connect channel); default the fake's team. */
+  teamId?: string;
 }
 
 /** The app's own identity in the workspace. */

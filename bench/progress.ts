@@ -14,6 +14,7 @@ import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { seededRandom } from "../test/seeded-random.js";
 import { benchLearner, commandCore } from "./core.js";
+import { recordGoal } from "./goals.js";
 import { type BenchOptions, measure } from "./measure.js";
 
 const START_DATE = "2026-01-05";
@@ -517,6 +518,24 @@ export async function benchProgress({ quick }: BenchOptions): Promise<void> {
       `  /answer <id> <choice> (core + store)      ${answering.perOpMs.toFixed(4)} ms/op   ${thousands(answering.opsPerSecond)} answers/s   ` +
         `${(baseline.opsPerSecond / answering.opsPerSecond).toFixed(1)}× the insert's time`,
     );
+    const answerRatio = baseline.opsPerSecond / answering.opsPerSecond;
+    recordGoal({
+      name: `/answer at ${thousands(main.members)} learners / ${thousands(main.answers)} answers ÷ one insert`,
+      value: answerRatio,
+      target: 100,
+      ok: answerRatio <= 100,
+      format: (n) => `${n.toFixed(1)}×`,
+      bound: "≤",
+    });
+    // The chunked rebuild is still to come: until then there is nothing to set beside today's.
+    recordGoal({
+      name: `rebuildAggregates over ${thousands(main.rebuild?.report.ledgerEntries ?? 0)} ledger entries, chunked ÷ one transaction (readers never blocked)`,
+      value: Number.NaN,
+      target: 1 / 3,
+      ok: false,
+      format: (n) => `${n.toFixed(2)}×`,
+      bound: "≤",
+    });
     rmSync(mainFile, { force: true });
     rmSync(`${mainFile}-wal`, { force: true });
     rmSync(`${mainFile}-shm`, { force: true });

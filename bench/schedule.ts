@@ -15,6 +15,7 @@ import { openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";
+import { recordGoal } from "./goals.js";
 import { type BenchOptions, printTable } from "./measure.js";
 
 const RATE_LIMIT = 2_000;
@@ -150,6 +151,24 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
         },
       ],
     );
+    const planRatio = planMs / baselineMs;
+    recordGoal({
+      name: `${cohorts} cohorts due in one minute: plan + claim + enqueue ÷ as many inserts`,
+      value: planRatio,
+      target: 50,
+      ok: planRatio <= 50,
+      format: (n) => `${n.toFixed(1)}×`,
+      bound: "≤",
+    });
+    const delayMs = loop.max / 1e6;
+    recordGoal({
+      name: "event-loop delay while planning those cohorts",
+      value: delayMs,
+      target: 50,
+      ok: delayMs <= 50,
+      format: (n) => `${n.toFixed(1)} ms`,
+      bound: "≤",
+    });
     console.log(
       `  while planning: /roadmap answered ${latencies.length} times, p50 ${p(0.5).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms; event-loop delay max ${(loop.max / 1e6).toFixed(1)} ms`,
     );

@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     await slack?.stop();
     await discord?.stop();
     await closeSandboxes(sandboxes);
+    await pictures.close();
     await ops?.close();
     database.close();
   };

@@ -108,6 +108,7 @@ export function testCore(now = "2026-03-04T10:00:00Z", options: TestCoreOptions 
     },
   });
   const pictures = createPictureRenderer();
+  cleanups.push(() => void pictures.close());
   const scheduler = new Scheduler({
     store,
     pictures,

@@ -1,62 +1,84 @@
-import { createRequire } from "node:module";
-import type { ResvgRenderOptions } from "@resvg/resvg-js";
-import type { PictureRenderer } from "../core/ports.js";
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import type { PictureOutcome, PictureRenderer } from "../core/ports.js";
 
-/** Twice the SVG's own size, so text stays crisp on high-density screens in Discord and Slack. */
-export const PICTURE_SCALE = 2;
-
-const require = createRequire(import.meta.url);
-
-/** The bundled DejaVu Sans files: the only fonts used, so every machine draws the same pixels. */
-export function fontFiles(): string[] {
-  return [
-    require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf"),
-    require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"),
-  ];
+/** How many pictures are drawn at once, and how many more may wait; past that a reply goes without. */
+export interface PictureLimits {
+  /** Worker threads drawing (default: one per core but one, at most two). */
+  threads: number;
+  /** Pictures waiting for a thread. */
+  queue: number;
+  /** A thread idle this long exits; the next picture starts one again. */
+  idleMs: number;
 }
 
-export function renderOptions(): ResvgRenderOptions {
-  return {
-    fitTo: { mode: "zoom", value: PICTURE_SCALE },
-    font: { loadSystemFonts: false, fontFiles: fontFiles(), defaultFontFamily: "DejaVu Sans" },
-    logLevel: "off",
-  };
+export function defaultPictureLimits(): PictureLimits {
+  return { threads: Math.max(1, Math.min(2, availableParallelism() - 1)), queue: 16, idleMs: 30_000 };
 }
-
-type Resvg = typeof import("@resvg/resvg-js");
-let loading: Promise<Resvg> | undefined;
 
 /** Pictures kept by their SVG: a board seen by a whole cohort is drawn once until it changes. */
 const CACHED_PICTURES = 64;
 
-/** Renders SVG to PNG with resvg; the native module loads on the first picture, not at start-up. */
-export function createPictureRenderer(): PictureRenderer {
-  let options: ResvgRenderOptions | undefined;
+/** The worker module beside this one: TypeScript under tsx (tests, `npm start`), JavaScript when built. */
+function workerModule(): { filename: string; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith(".ts");
+  return {
+    filename: new URL(fromSource ? "./draw-worker.ts" : "./draw-worker.js", import.meta.url).href,
+    // Resolved here, not from the working directory, which may be anywhere.
+    execArgv: fromSource ? ["--import", import.meta.resolve("tsx")] : [],
+  };
+}
+
+export interface PictureDrawer extends PictureRenderer {
+  /** Pictures drawing or waiting now. */
+  inFlight(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Renders SVG to PNG with resvg in a small pool of worker threads, so drawing never runs on the bot's
+ * event loop and never queues past its limit: a picture that finds every thread busy and the queue
+ * full is answered "busy" at once, and the reply goes out without it.
+ */
+export function createPictureRenderer(limits: PictureLimits = defaultPictureLimits()): PictureDrawer {
+  const { filename, execArgv } = workerModule();
+  const pool = new Piscina<string, Uint8Array>({
+    filename,
+    execArgv,
+    minThreads: 0,
+    maxThreads: limits.threads,
+    maxQueue: limits.queue,
+    idleTimeout: limits.idleMs,
+  });
+  let drawing = 0;
   // Insertion order doubles as recency: a hit is moved to the end, the oldest is evicted first.
-  const drawn = new Map<string, Promise<Uint8Array>>();
-  const draw = async (svg: string): Promise<Uint8Array> => {
-    // A failed load is not remembered, so the next picture tries again.
-    loading ??= import("@resvg/resvg-js").catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    });
-    const resvg = await loading;
-    options ??= renderOptions();
-    // renderAsync draws on libuv's thread pool, so a picture does not stall the bot's event loop.
-    const image = await resvg.renderAsync(svg, options);
-    return image.asPng();
+  const drawn = new Map<string, Promise<PictureOutcome>>();
+  const draw = async (svg: string): Promise<PictureOutcome> => {
+    drawing += 1;
+    try {
+      return { ok: true, png: await pool.run(svg) };
+    } catch (error) {
+      return { ok: false, reason: "failed", detail: error instanceof Error ? error.message : String(error) };
+    } finally {
+      drawing -= 1;
+    }
   };
   return {
-    png(svg: string): Promise<Uint8Array> {
+    png(svg) {
       const cached = drawn.get(svg);
       if (cached) {
         drawn.delete(svg);
         drawn.set(svg, cached);
         return cached;
       }
+      if (drawing >= limits.threads + limits.queue) {
+        return Promise.resolve({ ok: false, reason: "busy", detail: `${drawing} pictures in hand` });
+      }
       // Concurrent requests for the same picture share one drawing; a failed one is forgotten.
       const picture = draw(svg);
-      picture.catch(() => drawn.delete(svg));
+      void picture.then((outcome) => {
+        if (!outcome.ok) drawn.delete(svg);
+      });
       drawn.set(svg, picture);
       if (drawn.size > CACHED_PICTURES) {
         const oldest = drawn.keys().next().value;
@@ -64,5 +86,7 @@ export function createPictureRenderer(): PictureRenderer {
       }
       return picture;
     },
+    inFlight: () => drawing,
+    close: () => pool.destroy(),
   };
 }

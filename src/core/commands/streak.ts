@@ -102,9 +102,22 @@ export const streak = {
     const who = self ? "Your" : `${member.displayName}'s`;
     const u = (n: number) => `${n} ${unit}${n === 1 ? "" : "s"}`;
     const title = `${who} streak · ${u(view.current)}`;
+    const drawn = await picture(
+      ctx,
+      () =>
+        heatmapSvg({
+          title: `${member.displayName} · ${u(view.current)} streak`,
+          subtitle: `Last ${HEATMAP_WEEKS} weeks · ${zone}`,
+          endDate: today,
+          weeks: HEATMAP_WEEKS,
+          counts,
+        }),
+      `Activity of ${member.displayName} over the last ${HEATMAP_WEEKS} weeks: active on ${activeDays} days; current streak ${u(view.current)}, longest ${u(view.longest)}.`,
+      `streak-${member.id}.png`,
+    );
     return {
       title,
-      text: describe(view, unit),
+      text: [describe(view, unit), ...(drawn.note ? [drawn.note] : [])].join("\n\n"),
       fields: [
         { name: "Current", value: u(view.current), inline: true },
         { name: "Longest", value: u(view.longest), inline: true },
@@ -116,19 +129,7 @@ export const streak = {
           text: textHeatmap(counts, first, last),
         },
       ],
-      images: await picture(
-        ctx,
-        () =>
-          heatmapSvg({
-            title: `${member.displayName} · ${u(view.current)} streak`,
-            subtitle: `Last ${HEATMAP_WEEKS} weeks · ${zone}`,
-            endDate: today,
-            weeks: HEATMAP_WEEKS,
-            counts,
-          }),
-        `Activity of ${member.displayName} over the last ${HEATMAP_WEEKS} weeks: active on ${activeDays} days; current streak ${u(view.current)}, longest ${u(view.longest)}.`,
-        `streak-${member.id}.png`,
-      ),
+      images: drawn.images,
       footer: `A freeze is earned every 7 ${unit}s in a row (2 at most) and covers a missed ${unit}. Days follow ${zone}${self ? " (change with /timezone)" : ""}.`,
     };
   },

@@ -32,19 +32,31 @@ function boardSlug(board: Board): string {
 
 const pts = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "pt" : "pts"}`;
 
-/** Draws a picture, or leaves it out (the text says everything) when drawing fails. */
+/** What a reply says when its picture was left out because the bot is drawing many at once. */
+export const PICTURE_SKIPPED =
+  "_The picture is left out: many are being drawn right now. Ask again in a moment to see it._";
+
+/** A picture for a message, or none: the text says everything, and `note` says why it is missing. */
+export interface DrawnPicture {
+  images: Image[];
+  note?: string;
+}
+
+/**
+ * Draws a picture, or leaves it out when drawing fails or every drawer is busy: a reply never waits
+ * behind other pictures, and a busy one says so in a line.
+ */
 export async function picture(
   deps: Pick<BoardDeps, "pictures" | "logger">,
   svg: () => string,
   alt: string,
   name: string,
-): Promise<Image[]> {
-  try {
-    return [{ alt, name, png: await deps.pictures.png(svg()) }];
-  } catch (error) {
-    deps.logger.warn({ err: error, picture: name }, "picture not drawn; the text stands alone");
-    return [];
-  }
+): Promise<DrawnPicture> {
+  const drawn = await deps.pictures.png(svg());
+  if (drawn.ok) return { images: [{ alt, name, png: drawn.png }] };
+  if (drawn.reason === "busy") return { images: [], note: PICTURE_SKIPPED };
+  deps.logger.warn({ picture: name, detail: drawn.detail }, "picture not drawn; the text stands alone");
+  return { images: [] };
 }
 
 /**
@@ -96,21 +108,24 @@ export async function boardMessage(
       : inTop || own
         ? undefined
         : "You're not on this board yet: points you earn in this cohort put you on it.";
+  const drawn = await picture(
+    deps,
+    () =>
+      leaderboardSvg({
+        title,
+        subtitle: `${size.toLocaleString("en-US")} ${size === 1 ? "learner" : "learners"} · ties go to whoever got there first`,
+        rows: top.map(row),
+        ...(own ? { caller: row(own) } : {}),
+      }),
+    alt,
+    `leaderboard-${boardSlug(board)}.png`,
+  );
   return {
     title,
-    text: [...lines, ...(viewerLine ? ["", viewerLine] : [])].join("\n"),
-    images: await picture(
-      deps,
-      () =>
-        leaderboardSvg({
-          title,
-          subtitle: `${size.toLocaleString("en-US")} ${size === 1 ? "learner" : "learners"} · ties go to whoever got there first`,
-          rows: top.map(row),
-          ...(own ? { caller: row(own) } : {}),
-        }),
-      alt,
-      `leaderboard-${boardSlug(board)}.png`,
+    text: [...lines, ...(viewerLine ? ["", viewerLine] : []), ...(drawn.note ? ["", drawn.note] : [])].join(
+      "\n",
     ),
+    images: drawn.images,
     footer: `${size.toLocaleString("en-US")} on this board · other boards: /leaderboard week · all · track`,
   };
 }

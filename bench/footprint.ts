@@ -1,0 +1,161 @@
+/**
+ * The compiled bot as an operator starts it: how long until the terminal chat's first reply, how
+ * much memory it holds idle, and how much it and its engine processes hold after one graded attempt
+ * on each of the four engines.
+ */
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadCurriculum } from "../src/curriculum/load.js";
+import { appRoot, defaultCurriculumDir } from "../src/paths.js";
+import { recordGoal } from "./goals.js";
+
+const MB = 1024 * 1024;
+
+function residentBytes(pid: number): number {
+  try {
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return Number(rss?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid and every descendant of it, from /proc. */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone between listing and reading
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  }
+  return tree;
+}
+
+/** The bot's terminal chat fed one line at a time, each answered before the next is sent. */
+class Chat {
+  private output = "";
+  private echoes = 0;
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.on("data", (chunk: Buffer) => {
+      this.output += chunk.toString();
+    });
+  }
+
+  /** Resolves once text has followed the line's echo and the output has been quiet a moment. */
+  async say(line: string, timeoutMs = 60_000): Promise<string> {
+    const echo = `› ${line}`;
+    this.echoes += 1;
+    const wanted = this.echoes;
+    this.child.stdin.write(`${line}\n`);
+    const deadline = Date.now() + timeoutMs;
+    let seen = "";
+    for (;;) {
+      const parts = this.output.split("\n").filter((l) => l.includes("› "));
+      const after = this.output.slice(this.output.lastIndexOf(echo) + echo.length).trim();
+      if (parts.length >= wanted && after !== "" && after === seen) return after;
+      seen = after;
+      if (Date.now() > deadline) throw new Error(`no reply to ${line}; output so far:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+
+  /** Resolves as soon as any line other than an echo has been printed. */
+  async firstReply(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.split("\n").some((line) => line.trim() !== "" && !line.includes("› "))) {
+      if (Date.now() > deadline) throw new Error(`no reply; output so far:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+export async function benchFootprint(): Promise<void> {
+  const built = spawnSync(
+    process.execPath,
+    [join(appRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+    {
+      cwd: appRoot,
+      encoding: "utf8",
+    },
+  );
+  if (built.status !== 0) throw new Error(`build failed: ${built.stdout}${built.stderr}`);
+  const loaded = loadCurriculum(defaultCurriculumDir);
+  if (!loaded.ok) throw new Error("curriculum does not load");
+  const dir = mkdtempSync(join(tmpdir(), "quorum-bench-footprint-"));
+  const child = spawn(process.execPath, [join(appRoot, "dist/main.js")], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", DATABASE_PATH: join(dir, "quorum.db"), NO_COLOR: "1" },
+  });
+  child.stderr.resume();
+  const chat = new Chat(child);
+  try {
+    const started = performance.now();
+    const help = chat.say("/help");
+    await chat.firstReply();
+    const coldStartMs = performance.now() - started;
+    await help;
+    await chat.say("/cohort create bench 2026-03-02 UTC");
+    // Idle: nothing to do for a few seconds, as between learners' messages.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const idle = residentBytes(child.pid ?? 0);
+
+    const attempts: string[] = [];
+    for (const engine of ["sqlite", "postgres", "mongodb", "redis"] as const) {
+      const challenge = loaded.curriculum.bank.challenges
+        .filter((c) => c.engine === engine)
+        .sort((a, b) => a.solution.length - b.solution.length)[0];
+      if (!challenge) continue;
+      const reply = await chat.say(`/submit ${challenge.id} ${challenge.solution.replace(/\s+/g, " ")}`);
+      attempts.push(`${engine}: ${reply.split("\n")[0]?.slice(0, 60)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const tree = processTree(child.pid ?? 0);
+    const afterAttempts = tree.reduce((sum, pid) => sum + residentBytes(pid), 0);
+
+    console.log("\nFootprint: the compiled bot (node dist/main.js), terminal chat, as an operator starts it");
+    console.log(`  cold start to the first reply: ${coldStartMs.toFixed(0)} ms`);
+    console.log(`  resident memory idle: ${(idle / MB).toFixed(0)} MB`);
+    console.log(
+      `  after one attempt on each engine: ${(afterAttempts / MB).toFixed(0)} MB across ${tree.length} processes (${attempts.join("; ")})`,
+    );
+    recordGoal({
+      name: "resident memory idle (compiled bot)",
+      value: idle / MB,
+      target: 120,
+      ok: idle / MB <= 120,
+      format: (n) => `${n.toFixed(0)} MB`,
+      bound: "≤",
+    });
+    recordGoal({
+      name: "cold start of the compiled bot to its first reply (terminal chat)",
+      value: coldStartMs / 1000,
+      target: 1,
+      ok: coldStartMs <= 1000,
+      format: (n) => `${n.toFixed(2)} s`,
+      bound: "≤",
+    });
+    recordGoal({
+      name: "resident memory after one attempt on each of the four engines (bot and children)",
+      value: afterAttempts / MB,
+      target: 500,
+      ok: afterAttempts / MB <= 500,
+      format: (n) => `${n.toFixed(0)} MB`,
+      bound: "≤",
+    });
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -83,13 +83,23 @@ describe("config", () => {
     });
   });
 
-  it("given no sandbox settings, an attempt gets 2 s, 256 MiB and 1,000 rows, and 64 may wait per engine", () => {
+  it("given no sandbox settings, an attempt gets 2 s, 256 MiB and 1,000 rows, 64 may wait per engine, and an idle engine stops after 10 minutes", () => {
     const result = loadConfig({});
     expect(result.ok && result.config.sandbox).toEqual({
       timeMs: 2_000,
       memoryMb: 256,
       maxRows: 1_000,
       queueCapacity: 64,
+      idleMs: 600_000,
+    });
+  });
+
+  it("given SANDBOX_IDLE_MS 0, idle engines are never stopped; a negative one is refused with the right form", () => {
+    const never = loadConfig({ SANDBOX_IDLE_MS: "0" });
+    expect(never.ok && never.config.sandbox.idleMs).toBe(0);
+    expect(loadConfig({ SANDBOX_IDLE_MS: "-5" })).toEqual({
+      ok: false,
+      errors: [{ variable: "SANDBOX_IDLE_MS", message: "must be 0 (never) or more" }],
     });
   });
 

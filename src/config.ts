@@ -149,6 +149,12 @@ const Env = z.object({
     .min(1, "must be at least 1")
     .max(10_000, "must be at most 10000")
     .default(64),
+  SANDBOX_IDLE_MS: z.coerce
+    .number({ error: "must be milliseconds, e.g. 600000 (0: never)" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must be 0 (never) or more")
+    .max(86_400_000, "must be at most 86400000 (a day)")
+    .default(600_000),
   SLACK_MODERATORS: z
     .string()
     .trim()
@@ -185,7 +191,8 @@ export interface Config {
     keep: number;
   };
   /** What one graded attempt may take, and how many may wait per engine. */
-  sandbox: { timeMs: number; memoryMb: number; maxRows: number; queueCapacity: number };
+  /** `idleMs`: an engine with no attempt for this long stops its processes (0: never). */
+  sandbox: { timeMs: number; memoryMb: number; maxRows: number; queueCapacity: number; idleMs: number };
   /** Tests only: stop the process at a named point, to prove recovery. */
   failpoint: "after-claim" | undefined;
   discord?: {
@@ -284,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       memoryMb: e.SANDBOX_MEMORY_MB,
       maxRows: e.SANDBOX_MAX_ROWS,
       queueCapacity: e.SANDBOX_QUEUE,
+      idleMs: e.SANDBOX_IDLE_MS,
     },
     adapters: [],
   };

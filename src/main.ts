@@ -140,8 +140,12 @@ async function main(): Promise<void> {
       : {}),
   });
 
-  const { queueCapacity, ...sandboxLimits } = config.sandbox;
-  const sandboxes = createSandboxes({ onQueueWait: prometheus.sandboxQueueWait, queueCapacity });
+  const { queueCapacity, idleMs, ...sandboxLimits } = config.sandbox;
+  const sandboxes = createSandboxes({
+    onQueueWait: prometheus.sandboxQueueWait,
+    queueCapacity,
+    ...(idleMs > 0 ? { idleMs } : {}),
+  });
   const grader = new Grader({
     sandboxes,
     datasets: curriculum.curriculum.bank.datasets,

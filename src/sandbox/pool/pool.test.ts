@@ -131,3 +131,31 @@ describe("the sandbox pool when an engine process dies", () => {
     expect(postgres, JSON.stringify(postgres)).toMatchObject({ ok: true });
   }, 60_000);
 });
+
+describe("the sandbox pool when an engine is left idle", () => {
+  it("given a lane with nothing to do past its idle time, its processes exit, and the next attempt starts one again", async () => {
+    const resting = createSandboxes({ idleMs: 300 });
+    try {
+      const mine = () => new Set(childPids());
+      const before = mine();
+      const first = await resting.redis.run(
+        { dataset: datasets.redis, query: trivial.redis, allowWrites: false },
+        limits,
+      );
+      expect(first).toMatchObject({ ok: true });
+      const started = [...mine()].filter((pid) => !before.has(pid));
+      expect(started.length).toBeGreaterThan(0);
+      // Nothing asked of it: every process it started goes away by itself.
+      while (started.some((pid) => mine().has(pid))) await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const again = await resting.redis.run(
+        { dataset: datasets.redis, query: trivial.redis, allowWrites: false },
+        limits,
+      );
+      expect(again).toMatchObject({ ok: true, result: { rows: [["1"]] } });
+      expect([...mine()].some((pid) => !before.has(pid) && !started.includes(pid))).toBe(true);
+    } finally {
+      await closeSandboxes(resting);
+    }
+  }, 60_000);
+});

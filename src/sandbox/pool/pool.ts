@@ -49,6 +49,8 @@ export interface PoolOptions {
   watchdogIntervalMs?: number;
   /** Told how long each attempt waited for a child. */
   onQueueWait?: (engine: Engine, seconds: number) => void;
+  /** A lane with nothing to do for this long stops its children; the next attempt starts them again. */
+  idleMs?: number;
 }
 
 interface Job {
@@ -81,6 +83,7 @@ export class Lane {
   private startFailures = 0;
   private lastStartFailure = "";
   private closed = false;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: LaneOptions,
@@ -146,6 +149,7 @@ export class Lane {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const job of this.queue.drain())
       job.fail({ refused: "unavailable", message: "the sandbox is closed" });
     const exits = [...this.children].map((child) => {
@@ -186,6 +190,32 @@ export class Lane {
     if (this.queue.length > 0 && this.memoryMb === null) this.memoryMb = this.peekMemory();
     this.fill();
     this.updateRefs();
+    this.armIdle();
+  }
+
+  /** With nothing queued or running, counts down to stopping the children; any work stops the count. */
+  private armIdle(): void {
+    const idleMs = this.pool.idleMs;
+    if (idleMs === undefined) return;
+    if (this.queue.length > 0 || this.running > 0) {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+      return;
+    }
+    if (this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      this.rest();
+    }, idleMs);
+    // Counting down never keeps a stopping process alive.
+    this.idleTimer.unref();
+  }
+
+  /** Stops every child of an idle lane; with no memory size wanted, none is started until the next attempt. */
+  private rest(): void {
+    if (this.closed || this.queue.length > 0 || this.running > 0) return;
+    this.memoryMb = null;
+    for (const child of [...this.children]) this.retire(child);
   }
 
   private peekMemory(): number {
@@ -292,6 +322,10 @@ export class SandboxPool {
 
   constructor(private readonly options: PoolOptions = {}) {
     this.intervalMs = options.watchdogIntervalMs ?? 10;
+  }
+
+  get idleMs(): number | undefined {
+    return this.options.idleMs;
   }
 
   lane(options: LaneOptions): Lane {

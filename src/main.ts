@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
-import { createDiscordAdapter, type DiscordAdapter } from "./adapters/discord/index.js";
-import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/index.js";
+import type { DiscordAdapter } from "./adapters/discord/index.js";
+import type { SlackAdapter } from "./adapters/slack/index.js";
 import { runTerminalChat } from "./adapters/terminal/chat.js";
 import { TerminalConsole } from "./adapters/terminal/console.js";
 import { terminalOutbox } from "./adapters/terminal/outbox.js";
@@ -14,7 +14,8 @@ import { Grader } from "./core/services/grader.js";
 import { OutboundQueue } from "./core/services/outbound.js";
 import { Scheduler } from "./core/services/scheduler.js";
 import { WorkGate } from "./core/work-gate.js";
-import { formatCurriculumError, loadCurriculum } from "./curriculum/load.js";
+import { loadCurriculumCached } from "./curriculum/cache.js";
+import { formatCurriculumError } from "./curriculum/load.js";
 import { onDiskBytes, openDatabase } from "./db/client.js";
 import { createStore } from "./db/store.js";
 import { createPictureRenderer } from "./pictures/resvg.js";
@@ -66,7 +67,11 @@ async function main(): Promise<void> {
   log = logger;
 
   // The curriculum is checked before the database is touched, so a broken file writes nothing.
-  const curriculum = loadCurriculum(config.curriculumDir);
+  // Checked once per change of the files: later starts read the checked result beside the database.
+  const curriculum = loadCurriculumCached(
+    config.curriculumDir,
+    config.databasePath === ":memory:" ? undefined : join(dirname(config.databasePath), ".cache"),
+  );
   if (!curriculum.ok) {
     fail([
       ...curriculum.errors.map((e) => `Curriculum error: ${formatCurriculumError(e)}`),
@@ -103,8 +108,9 @@ async function main(): Promise<void> {
   });
   const { metrics } = prometheus;
   const pictures = createPictureRenderer();
+  // discord.js and Bolt are loaded only when configured: each costs most of a second and tens of MB.
   const discord: DiscordAdapter | undefined = config.discord
-    ? createDiscordAdapter({
+    ? (await import("./adapters/discord/index.js")).createDiscordAdapter({
         token: config.discord.token,
         apiUrl: config.discord.apiUrl,
         moderatorRole: config.discord.moderatorRole,
@@ -117,7 +123,7 @@ async function main(): Promise<void> {
     : {};
   if (discord) outboxes.discord = discord.outbox;
   const slack: SlackAdapter | undefined = config.slack
-    ? createSlackAdapter({ ...config.slack, logger })
+    ? (await import("./adapters/slack/index.js")).createSlackAdapter({ ...config.slack, logger })
     : undefined;
   if (slack) outboxes.slack = slack.outbox;
   const scheduler = new Scheduler({

@@ -4,42 +4,13 @@
  * on each of the four engines.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { appRoot, defaultCurriculumDir } from "../src/paths.js";
+import { processTree, residentMb } from "../test/process-memory.js";
 import { recordGoal } from "./goals.js";
-
-const MB = 1024 * 1024;
-
-function residentBytes(pid: number): number {
-  try {
-    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return Number(rss?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
-
-/** The pid and every descendant of it, from /proc. */
-function processTree(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone between listing and reading
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) {
-    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
-  }
-  return tree;
-}
 
 /** The bot's terminal chat fed one line at a time, each answered before the next is sent. */
 class Chat {
@@ -120,7 +91,7 @@ export async function benchFootprint(): Promise<void> {
     await chat.say("/cohort create bench 2026-03-02 UTC");
     // Idle: nothing to do for a few seconds, as between learners' messages.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const idle = residentBytes(child.pid ?? 0);
+    const idle = residentMb(child.pid ?? 0);
 
     const attempts: string[] = [];
     for (const engine of ["sqlite", "postgres", "mongodb", "redis"] as const) {
@@ -133,21 +104,21 @@ export async function benchFootprint(): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const tree = processTree(child.pid ?? 0);
-    const afterAttempts = tree.reduce((sum, pid) => sum + residentBytes(pid), 0);
+    const afterAttempts = tree.reduce((sum, pid) => sum + residentMb(pid), 0);
 
     console.log("\nFootprint: the compiled bot (node dist/main.js), terminal chat, as an operator starts it");
     console.log(
       `  cold start to the first reply: ${coldStartMs.toFixed(0)} ms (the very first start, which checks the curriculum and keeps it: ${first.coldStartMs.toFixed(0)} ms)`,
     );
-    console.log(`  resident memory idle: ${(idle / MB).toFixed(0)} MB`);
+    console.log(`  resident memory idle: ${idle.toFixed(0)} MB`);
     console.log(
-      `  after one attempt on each engine: ${(afterAttempts / MB).toFixed(0)} MB across ${tree.length} processes (${attempts.join("; ")})`,
+      `  after one attempt on each engine: ${afterAttempts.toFixed(0)} MB across ${tree.length} processes (${attempts.join("; ")})`,
     );
     recordGoal({
       name: "resident memory idle (compiled bot)",
-      value: idle / MB,
+      value: idle,
       target: 120,
-      ok: idle / MB <= 120,
+      ok: idle <= 120,
       format: (n) => `${n.toFixed(0)} MB`,
       bound: "≤",
     });
@@ -161,9 +132,9 @@ export async function benchFootprint(): Promise<void> {
     });
     recordGoal({
       name: "resident memory after one attempt on each of the four engines (bot and children)",
-      value: afterAttempts / MB,
+      value: afterAttempts,
       target: 500,
-      ok: afterAttempts / MB <= 500,
+      ok: afterAttempts <= 500,
       format: (n) => `${n.toFixed(0)} MB`,
       bound: "≤",
     });

@@ -2,20 +2,15 @@
  * The Slack HTTP listener as an attacker finds it: the real bot on 127.0.0.1, sent what Slack never
  * sends. After every hostile request the bot is still running and answers a signed /quorum help.
  */
-import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeSlackUser } from "../fakes/slack/index.js";
+import { residentMb } from "../process-memory.js";
 import { type SlackBot, startSlackBot } from "./slack-bot.js";
 
 const MiB = 1024 * 1024;
 const form = "application/x-www-form-urlencoded";
-
-function residentMb(pid: number): number {
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(rss?.[1] ?? 0) / 1024;
-}
 
 describe("the Slack listener under hostile requests", () => {
   let bot: SlackBot;

@@ -71,12 +71,13 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
   });
   let server: Server | undefined;
   let socketOpen = false;
+  const channels = slackChannels(app.client);
 
   return {
-    outbox: slackOutbox(app.client),
+    outbox: slackOutbox(app.client, channels),
     async start(core) {
       const deps: SlackDeps = {
-        core: { ...core, channels: slackChannels(app.client) },
+        core: { ...core, channels },
         people: new SlackPeople(app.client, { moderators: options.moderators }),
         localize: slackCommandNames(core.commands, SLASH_COMMAND),
         slashCommand: SLASH_COMMAND,

@@ -1,7 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { Message } from "../../core/messages.js";
-import type { ChatOutbox, SendOutcome, SendProblem } from "../../core/ports.js";
-import { slackChannels } from "./channels.js";
+import type { ChannelDirectory, ChatOutbox, SendOutcome, SendProblem } from "../../core/ports.js";
 import { platformErrorOf, uploadFiles } from "./deliver.js";
 import { renderBlocks } from "./render/blocks.js";
 
@@ -36,9 +35,11 @@ async function post(client: WebClient, channel: string, message: Message): Promi
   return first;
 }
 
-/** Scheduled posts into cohort channels, and notices to a moderator's DM with the app. */
-export function slackOutbox(client: WebClient): ChatOutbox {
-  const channels = slackChannels(client);
+/**
+ * Scheduled posts into cohort channels, and notices to a moderator's DM with the app. `channels` is
+ * the directory `/schedule channel` asks too, so a channel checked there is not asked about again.
+ */
+export function slackOutbox(client: WebClient, channels: ChannelDirectory): ChatOutbox {
   return {
     async send(target, message): Promise<SendOutcome> {
       try {

@@ -4,7 +4,7 @@
  * on each of the four engines.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCurriculum } from "../src/curriculum/load.js";
@@ -51,7 +51,39 @@ class Chat {
   }
 }
 
-export async function benchFootprint(): Promise<void> {
+/** Which part of the tree a pid is: the bot, or the engine whose child script it runs. */
+function partOf(pid: number, root: number): string {
+  if (pid === root) return "bot";
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return /sandbox[\\/](sqlite|postgres|mongodb|redis)[\\/]child/.exec(cmdline)?.[1] ?? "other";
+  } catch {
+    return "other";
+  }
+}
+
+/** Resident memory of the tree by part: "postgres 2× 412 MB" and so on. */
+function byPart(root: number): { total: number; parts: string[] } {
+  const sums = new Map<string, { mb: number; each: number[] }>();
+  let total = 0;
+  for (const pid of processTree(root)) {
+    const mb = residentMb(pid);
+    if (mb === 0) continue;
+    total += mb;
+    const part = partOf(pid, root);
+    const entry = sums.get(part) ?? { mb: 0, each: [] };
+    entry.mb += mb;
+    entry.each.push(Math.round(mb));
+    sums.set(part, entry);
+  }
+  const parts = [...sums].map(
+    ([part, { mb, each }]) => `${part} ${mb.toFixed(0)} MB${each.length > 1 ? ` (${each.join(" + ")})` : ""}`,
+  );
+  return { total, parts };
+}
+
+/** `env`: settings for the bot beyond the defaults (e.g. to measure the PostgreSQL spare). */
+export async function benchFootprint(env: Record<string, string> = {}): Promise<void> {
   const built = spawnSync(
     process.execPath,
     [join(appRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
@@ -67,7 +99,7 @@ export async function benchFootprint(): Promise<void> {
   const start = async () => {
     const child = spawn(process.execPath, [join(appRoot, "dist/main.js")], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? "", DATABASE_PATH: join(dir, "quorum.db"), NO_COLOR: "1" },
+      env: { PATH: process.env.PATH ?? "", DATABASE_PATH: join(dir, "quorum.db"), NO_COLOR: "1", ...env },
     });
     child.stderr.resume();
     const chat = new Chat(child);
@@ -104,7 +136,7 @@ export async function benchFootprint(): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const tree = processTree(child.pid ?? 0);
-    const afterAttempts = tree.reduce((sum, pid) => sum + residentMb(pid), 0);
+    const { total: afterAttempts, parts } = byPart(child.pid ?? 0);
 
     console.log("\nFootprint: the compiled bot (node dist/main.js), terminal chat, as an operator starts it");
     console.log(
@@ -114,6 +146,7 @@ export async function benchFootprint(): Promise<void> {
     console.log(
       `  after one attempt on each engine: ${afterAttempts.toFixed(0)} MB across ${tree.length} processes (${attempts.join("; ")})`,
     );
+    console.log(`  by process: ${parts.join(", ")}`);
     recordGoal({
       name: "resident memory idle (compiled bot)",
       value: idle,

@@ -91,6 +91,29 @@ describe("config", () => {
       maxRows: 1_000,
       queueCapacity: 64,
       idleMs: 600_000,
+      postgres: { spare: false, optimize: false },
+    });
+  });
+
+  it("given SANDBOX_POSTGRES_SPARE and SANDBOX_POSTGRES_OPTIMIZE, PostgreSQL trades memory for latency as asked", () => {
+    const fast = loadConfig({ SANDBOX_POSTGRES_SPARE: "on", SANDBOX_POSTGRES_OPTIMIZE: "on" });
+    expect(fast.ok && fast.config.sandbox.postgres).toEqual({ spare: true, optimize: true });
+    const roomy = loadConfig({ SANDBOX_POSTGRES_SPARE: "auto" });
+    expect(roomy.ok && roomy.config.sandbox.postgres).toEqual({ spare: "auto", optimize: false });
+    const lean = loadConfig({ SANDBOX_POSTGRES_SPARE: "", SANDBOX_POSTGRES_OPTIMIZE: "off" });
+    expect(lean.ok && lean.config.sandbox.postgres).toEqual({ spare: false, optimize: false });
+  });
+
+  it("given a bad PostgreSQL memory setting, names the variable and the values it takes", () => {
+    expect(loadConfig({ SANDBOX_POSTGRES_SPARE: "yes", SANDBOX_POSTGRES_OPTIMIZE: "2" })).toEqual({
+      ok: false,
+      errors: [
+        {
+          variable: "SANDBOX_POSTGRES_SPARE",
+          message: "must be off, on or auto (a spare only while the machine has memory available for it)",
+        },
+        { variable: "SANDBOX_POSTGRES_OPTIMIZE", message: "must be off or on" },
+      ],
     });
   });
 

@@ -155,6 +155,12 @@ const Env = z.object({
     .min(0, "must be 0 (never) or more")
     .max(86_400_000, "must be at most 86400000 (a day)")
     .default(600_000),
+  SANDBOX_POSTGRES_SPARE: optional(
+    z.enum(["off", "on", "auto"], {
+      error: "must be off, on or auto (a spare only while the machine has memory available for it)",
+    }),
+  ),
+  SANDBOX_POSTGRES_OPTIMIZE: optional(z.enum(["off", "on"], { error: "must be off or on" })),
   SLACK_MODERATORS: z
     .string()
     .trim()
@@ -192,7 +198,18 @@ export interface Config {
   };
   /** What one graded attempt may take, and how many may wait per engine. */
   /** `idleMs`: an engine with no attempt for this long stops its processes (0: never). */
-  sandbox: { timeMs: number; memoryMb: number; maxRows: number; queueCapacity: number; idleMs: number };
+  sandbox: {
+    timeMs: number;
+    memoryMb: number;
+    maxRows: number;
+    queueCapacity: number;
+    idleMs: number;
+    /**
+     * Memory traded for PostgreSQL latency (both off by default): a started spare engine (`"auto"`:
+     * only while the machine has room), and PGlite's code optimized by V8 (about 100 MB more per engine).
+     */
+    postgres: { spare: boolean | "auto"; optimize: boolean };
+  };
   /** Tests only: stop the process at a named point, to prove recovery. */
   failpoint: "after-claim" | undefined;
   discord?: {
@@ -292,6 +309,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       maxRows: e.SANDBOX_MAX_ROWS,
       queueCapacity: e.SANDBOX_QUEUE,
       idleMs: e.SANDBOX_IDLE_MS,
+      postgres: {
+        spare: e.SANDBOX_POSTGRES_SPARE === "auto" ? "auto" : e.SANDBOX_POSTGRES_SPARE === "on",
+        optimize: e.SANDBOX_POSTGRES_OPTIMIZE === "on",
+      },
     },
     adapters: [],
   };

@@ -146,10 +146,11 @@ async function main(): Promise<void> {
       : {}),
   });
 
-  const { queueCapacity, idleMs, ...sandboxLimits } = config.sandbox;
+  const { queueCapacity, idleMs, postgres, ...sandboxLimits } = config.sandbox;
   const sandboxes = createSandboxes({
     onQueueWait: prometheus.sandboxQueueWait,
     queueCapacity,
+    postgres,
     ...(idleMs > 0 ? { idleMs } : {}),
   });
   const grader = new Grader({

@@ -1,11 +1,18 @@
 import type { Engine, Sandbox } from "../core/sandbox.js";
 import { createMongodbSandbox } from "./mongodb/index.js";
 import { type PoolOptions, SandboxPool } from "./pool/pool.js";
-import { createPostgresSandbox } from "./postgres/index.js";
+import { createPostgresSandbox, type PostgresSandboxOptions } from "./postgres/index.js";
 import { createRedisSandbox } from "./redis/index.js";
 import { createSqliteSandbox } from "./sqlite/index.js";
 
 export interface Sandboxes extends Record<Engine, Sandbox> {}
+
+export interface SandboxesOptions extends PoolOptions {
+  /** Attempts that may wait, per engine (default 64). */
+  queueCapacity?: number;
+  /** What the PostgreSQL engine trades memory for: a started spare, optimized code (both off by default). */
+  postgres?: Pick<PostgresSandboxOptions, "spare" | "optimize">;
+}
 
 const pools = new WeakMap<Sandboxes, SandboxPool>();
 
@@ -13,12 +20,12 @@ const pools = new WeakMap<Sandboxes, SandboxPool>();
  * One sandbox per engine, all served by one child-process pool (pool/pool.ts). Engine children
  * start on first use; nothing of an engine is loaded in the bot's own process.
  */
-export function createSandboxes(options: PoolOptions & { queueCapacity?: number } = {}): Sandboxes {
-  const { queueCapacity = 64, ...poolOptions } = options;
+export function createSandboxes(options: SandboxesOptions = {}): Sandboxes {
+  const { queueCapacity = 64, postgres = {}, ...poolOptions } = options;
   const pool = new SandboxPool(poolOptions);
   const sandboxes: Sandboxes = {
     sqlite: createSqliteSandbox({ pool, queueCapacity }),
-    postgres: createPostgresSandbox({ pool, queueCapacity }),
+    postgres: createPostgresSandbox({ pool, queueCapacity, ...postgres }),
     mongodb: createMongodbSandbox({ pool, queueCapacity, warm: false }),
     redis: createRedisSandbox({ pool, queueCapacity }),
   };

@@ -64,7 +64,10 @@ export function processLimits(
         dataMb: rssMb + extra + 1024,
         // PGlite's deep recursion runs through its JavaScript glue on the main thread's stack.
         stackMb: 64,
-        recycleRssMb: engineOverheadMb.postgres + memoryMb / 2,
+        // An engine rests at about 135–185 MB (with datasets loaded); WebAssembly memory an attempt
+        // grew is never handed back (one that used its whole allowance left 390–450 MB): such an
+        // engine is replaced rather than kept.
+        recycleRssMb: 256 + memoryMb / 4,
       };
     }
   }

@@ -1,57 +1,17 @@
 /**
  * One child-process pool for every engine. Each engine has a lane: its children (started with the
- * same restrictions, see launch.ts), its fair queue, and how many attempts it runs at once. One
- * memory watchdog samples every child of every lane, starting ones included, and kills any past
- * its limit; a dead child costs only the attempt it was running, and the lane starts another.
+ * same restrictions, see launch.ts, and only as attempts need them), its fair queue, and how many
+ * attempts it runs at once (options.ts). One memory watchdog samples every child of every lane,
+ * starting ones included, and kills any past its limit; a dead child costs only the attempt it was
+ * running, and the lane starts another.
  */
 import type { Engine } from "../../core/sandbox.js";
-import { type Answer, EngineProcess, type ProcessLimits } from "./engine-process.js";
+import { EngineProcess } from "./engine-process.js";
 import { FairQueue } from "./fair-queue.js";
+import type { ChildHandle, LaneOptions, PoolOptions, Refusal } from "./options.js";
 
 export type { Answer, Death } from "./engine-process.js";
-
-/** What a job gets: one child, to which it may send requests. */
-export interface ChildHandle<Reply = unknown> {
-  readonly pid: number | undefined;
-  readonly held: Map<string, unknown>;
-  readonly readyInfo: unknown;
-  request(body: unknown, timeoutMs: number): Promise<Answer<Reply>>;
-  /** This child may be damaged or hold state: it is replaced once the job ends. */
-  retire(): void;
-}
-
-export type Refusal =
-  /** This learner already has an attempt queued or running on this engine. */
-  | { refused: "pending" }
-  /** The queue is full. */
-  | { refused: "busy" }
-  | { refused: "unavailable"; message: string };
-
-export interface LaneOptions {
-  engine: Engine;
-  /** Attempts that run at once. */
-  size: number;
-  /** Started children kept beyond `size`, so a killed one is replaced without waiting. */
-  spares?: number | (() => number);
-  /** Attempts that may wait. */
-  queueCapacity: number;
-  /** The process limits for children started for an attempt memory of `memoryMb`. */
-  limits: (memoryMb: number) => ProcessLimits;
-  startTimeoutMs: number;
-  /** The first message of every new child (default: nothing). */
-  init?: () => unknown;
-  /** Called with each new child once it is ready, before it takes a job (e.g. to keep what it sent). */
-  prepare?: (child: ChildHandle) => Promise<void>;
-}
-
-export interface PoolOptions {
-  /** How often the watchdog samples resident memory (default 10 ms). */
-  watchdogIntervalMs?: number;
-  /** Told how long each attempt waited for a child. */
-  onQueueWait?: (engine: Engine, seconds: number) => void;
-  /** A lane with nothing to do for this long stops its children; the next attempt starts them again. */
-  idleMs?: number;
-}
+export type { ChildHandle, LaneOptions, PoolOptions, Refusal } from "./options.js";
 
 interface Job {
   learner: string | undefined;
@@ -84,6 +44,9 @@ export class Lane {
   private lastStartFailure = "";
   private closed = false;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Children wanted for attempts (spares aside): one, and one more each time attempts waited. */
+  private serving = 1;
+  private growTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: LaneOptions,
@@ -150,6 +113,7 @@ export class Lane {
   async close(): Promise<void> {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.growTimer) clearTimeout(this.growTimer);
     for (const job of this.queue.drain())
       job.fail({ refused: "unavailable", message: "the sandbox is closed" });
     const exits = [...this.children].map((child) => {
@@ -166,9 +130,31 @@ export class Lane {
     return this.children;
   }
 
+  /** The children serving attempts (at most `size`), and the spares. */
   private wanted(): number {
     const spares = this.options.spares;
-    return this.options.size + (typeof spares === "function" ? spares() : (spares ?? 0));
+    return (
+      Math.min(this.options.size, this.serving) + (typeof spares === "function" ? spares() : (spares ?? 0))
+    );
+  }
+
+  /** Whether attempts wait with every child busy (none idle, none starting) and the lane may grow. */
+  private crowded(): boolean {
+    if (this.queue.length === 0 || this.serving >= this.options.size) return false;
+    for (const child of this.children) if (child.state === "idle" || child.state === "starting") return false;
+    return true;
+  }
+
+  /** Attempts still waiting with every child busy after `growAfterMs`: one more child. */
+  private armGrowth(): void {
+    if (this.growTimer || !this.crowded()) return;
+    this.growTimer = setTimeout(() => {
+      this.growTimer = null;
+      if (this.closed || !this.crowded()) return;
+      this.serving++;
+      this.pump();
+    }, this.pool.growAfterMs);
+    this.growTimer.unref();
   }
 
   private pump(): void {
@@ -191,6 +177,7 @@ export class Lane {
     this.fill();
     this.updateRefs();
     this.armIdle();
+    this.armGrowth();
   }
 
   /** With nothing queued or running, counts down to stopping the children; any work stops the count. */
@@ -215,6 +202,7 @@ export class Lane {
   private rest(): void {
     if (this.closed || this.queue.length > 0 || this.running > 0) return;
     this.memoryMb = null;
+    this.serving = 1;
     for (const child of [...this.children]) this.retire(child);
   }
 
@@ -326,6 +314,10 @@ export class SandboxPool {
 
   get idleMs(): number | undefined {
     return this.options.idleMs;
+  }
+
+  get growAfterMs(): number {
+    return this.options.growAfterMs ?? 50;
   }
 
   lane(options: LaneOptions): Lane {

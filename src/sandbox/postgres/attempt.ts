@@ -28,22 +28,24 @@ import {
   type Session,
   type StatementResult,
 } from "./session.js";
+import { sizeColumn, Tidy, walColumn } from "./tidy.js";
 
 const MiB = 1024 * 1024;
 /** A child whose engine heap has grown past this is replaced after the attempt. */
 const recycleHeapBytes = 1024 * MiB;
-
 type Run = Extract<EngineRequest, { type: "run" }>;
 
 export class Attempts {
   /** Per loaded schema: the statement that puts its sequences back where setup left them. */
   private readonly sequenceResets = new Map<string, string>();
+  private readonly tidy: Tidy;
 
   constructor(
     private readonly session: Session,
     private readonly files: FileGuard,
   ) {
     Object.assign(session.pg.parsers, parserOverrides);
+    this.tidy = new Tidy(session);
   }
 
   async load(schema: string, role: string, setup: string): Promise<EngineReply> {
@@ -59,14 +61,16 @@ export class Attempts {
       if (r.status !== "I") return this.unload(schema, role, "dataset setup left a transaction open");
       await session.own("RESET ROLE; RESET search_path");
       const tables = await session.own(
-        `SELECT format('ANALYZE %I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = ${quoteLiteral(schema)}`,
+        `SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = ${quoteLiteral(schema)}`,
       );
-      for (const [sql] of tables.rows) if (sql) await session.own(sql);
+      const names = tables.rows.map(([name]) => name).filter((n): n is string => typeof n === "string");
+      for (const name of names) await session.own(`ANALYZE ${name}`);
       const seqs = await session.own(
         `SELECT format('setval(%L, %s, %s)', format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences WHERE schemaname = ${quoteLiteral(schema)}`,
       );
       const calls = seqs.rows.map(([call]) => call).filter((c): c is string => typeof c === "string");
       if (calls.length > 0) this.sequenceResets.set(schema, `SELECT ${calls.join(", ")}`);
+      await this.tidy.setUp(schema, names);
       return { type: "loaded", ok: true };
     } catch (error) {
       return { type: "loaded", ok: false, message: describe(error), fatal: true };
@@ -109,7 +113,8 @@ export class Attempts {
     }
     if (fatal === null) {
       try {
-        await this.finish(req.schema, req.allowWrites);
+        const [wal, size] = await this.finish(req.schema, req.allowWrites);
+        await this.tidy.after(req.schema, wal, size);
       } catch (error) {
         fatal = error instanceof Error ? error.message : describe(error);
       }
@@ -188,17 +193,21 @@ export class Attempts {
     };
   }
 
-  /** One round trip: roll back, put the schema's sequences back, drop what a session keeps, check. */
-  private async finish(schema: string, allowWrites: boolean): Promise<void> {
+  /**
+   * One round trip: roll back, put the schema's sequences back, drop what a session keeps, check.
+   * Returns what tidy.ts reads: the WAL since the last checkpoint, and (after writes) the schema's size.
+   */
+  private async finish(schema: string, allowWrites: boolean): Promise<(string | null | undefined)[]> {
     const { session } = this;
     // The dataset's role can reach only its own schema's sequences.
     const reset = allowWrites ? this.sequenceResets.get(schema) : undefined;
     const state = await session.script(
-      `ROLLBACK; ${reset ? `${reset}; ` : ""}CLOSE ALL; DEALLOCATE ALL; SELECT pg_advisory_unlock_all(); SELECT current_user, session_user, current_setting('standard_conforming_strings')`,
+      `ROLLBACK; ${reset ? `${reset}; ` : ""}CLOSE ALL; DEALLOCATE ALL; SELECT pg_advisory_unlock_all(); SELECT current_user, session_user, current_setting('standard_conforming_strings'), ${walColumn}, ${allowWrites ? sizeColumn(schema) : "NULL"}`,
     );
     if (state.error || state.status !== "I") throw new Fatal("could not roll the attempt back");
-    const [user, sessionUser, conforming] = state.rows.at(-1) ?? [];
+    const [user, sessionUser, conforming, wal, size] = state.rows.at(-1) ?? [];
     if (user !== "postgres" || sessionUser !== "postgres" || conforming !== "on")
       throw new Fatal("the attempt changed the session");
+    return [wal, size];
   }
 }

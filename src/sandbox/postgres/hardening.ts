@@ -21,3 +21,16 @@ BEGIN
 END
 $harden$;
 `;
+
+/**
+ * Run once each, after the hardening, before the dump: the template databases go (attempts run in
+ * \`postgres\`, and no learner may create a database), and a checkpoint lets the WAL they wrote go.
+ * What is left is about 10 MB (from 40) in every child's memory.
+ */
+export const templateTrim = [
+  "ALTER DATABASE template1 IS_TEMPLATE false",
+  "DROP DATABASE template1",
+  "ALTER DATABASE template0 IS_TEMPLATE false",
+  "DROP DATABASE template0",
+  "CHECKPOINT",
+];

@@ -1,8 +1,8 @@
 /**
  * The PostgreSQL sandbox: PGlite (PostgreSQL 18 compiled to WebAssembly, in memory) in engine
- * children of the sandbox pool (child.ts), one attempt at a time, with a started spare that takes
- * over at once when a child is killed. The first child runs initdb and hands back a data-directory
- * template, then stops; every serving child starts from the template in about a second.
+ * children of the sandbox pool (child.ts), one attempt at a time; on request (`spare`), a started
+ * spare takes over at once when a child is killed. The first child runs initdb and hands back a
+ * data-directory template, then stops; every serving child starts from the template in about a second.
  *
  * What keeps a submission in: the policy built on PostgreSQL's own parser (policy.ts) refuses
  * statement kinds, functions and setting changes a task does not need, before any engine is
@@ -15,6 +15,7 @@
  * Datasets: each dataset's setup SQL runs once per child, into its own schema (`ds_<id>_<hash>`)
  * owned by its own role.
  */
+import { freemem } from "node:os";
 import {
   type Dataset,
   defaultLimits,
@@ -24,7 +25,7 @@ import {
   type Sandbox,
 } from "../../core/sandbox.js";
 import { deathOutcome, fail, type Outcome, onLane, preflight, saneLimits, timed } from "../kit.js";
-import { processLimits } from "../pool/limits.js";
+import { processLimitMb, processLimits } from "../pool/limits.js";
 import { type ChildHandle, type Lane, SandboxPool } from "../pool/pool.js";
 import { checkSubmission, loadPolicy } from "./policy.js";
 import type { EngineInit, EngineReadyInfo, EngineReply } from "./protocol.js";
@@ -32,8 +33,17 @@ import type { EngineInit, EngineReadyInfo, EngineReply } from "./protocol.js";
 export interface PostgresSandboxOptions {
   /** The pool the engine children belong to (default: a pool of its own, closed with the sandbox). */
   pool?: SandboxPool;
-  /** Keep a second engine started so a killed one is replaced without waiting (default true). */
-  spare?: boolean;
+  /**
+   * Keep a second engine started so a killed or retired one is replaced without waiting: `true`,
+   * `"auto"` (only while the machine has room for it, see `spareFits`), or `false` (the default:
+   * the next attempt after a replacement waits about a second for a new engine).
+   */
+  spare?: boolean | "auto";
+  /**
+   * Let V8 recompile PGlite's busiest WebAssembly with its optimizing compiler (default false: the
+   * baseline compiler only, which holds about 50 MB less per engine process).
+   */
+  optimize?: boolean;
   /** Bytes of cell text one result may carry (default 8 MiB); more is "too-large". */
   maxResultBytes?: number;
   /** V8 heap cap of each child in MiB (default 256); the engine's own heap is capped per attempt. */
@@ -88,6 +98,19 @@ function split(text: string | undefined): string[] | undefined {
   return statements;
 }
 
+/**
+ * Whether a spare engine fits now: for "auto", while the memory the machine has available (as the
+ * kernel counts it: MemAvailable) would hold two engine processes at their limit, the one serving
+ * and the spare.
+ */
+export function spareFits(memoryMb = defaultLimits.memoryMb, availableBytes = freemem()): boolean {
+  return availableBytes >= 2 * processLimitMb("postgres", memoryMb) * 1024 * 1024;
+}
+
+function wantsSpare(spare: PostgresSandboxOptions["spare"]): boolean {
+  return spare === "auto" ? spareFits() : spare === true;
+}
+
 export type PostgresSandboxHandle = Sandbox & {
   /** Starts the engine (and the spare) now instead of on the first run. */
   warm(options?: { spare?: boolean }): Promise<void>;
@@ -108,7 +131,7 @@ export function createPostgresSandbox(options: PostgresSandboxOptions = {}): Pos
   const lane: Lane = pool.lane({
     engine: "postgres",
     size: 1,
-    spares: () => (options.spare !== false && template !== null ? 1 : 0),
+    spares: () => (template !== null && wantsSpare(options.spare) ? 1 : 0),
     queueCapacity: options.queueCapacity ?? 64,
     startTimeoutMs: options.startTimeoutMs ?? 60_000,
     init: (): EngineInit => ({ template, maxStackDepthKb: options.maxStackDepthKb ?? 1024 }),
@@ -123,6 +146,7 @@ export function createPostgresSandbox(options: PostgresSandboxOptions = {}): Pos
     limits: (memoryMb) => ({
       ...processLimits("postgres", memoryMb, { firstPostgres: template === null }),
       heapMb,
+      codeFlags: options.optimize ? [] : ["--liftoff-only"],
     }),
   });
 
@@ -201,7 +225,7 @@ export function createPostgresSandbox(options: PostgresSandboxOptions = {}): Pos
     },
     async warm(warmOptions = {}) {
       await lane.warm(defaultLimits.memoryMb);
-      if (warmOptions.spare && options.spare !== false) await lane.warm(defaultLimits.memoryMb);
+      if (warmOptions.spare && wantsSpare(options.spare)) await lane.warm(defaultLimits.memoryMb);
     },
     pids: () => lane.pids(),
     async close() {

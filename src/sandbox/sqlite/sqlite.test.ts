@@ -7,6 +7,7 @@ import {
   type RunOutcome,
   type RunRequest,
 } from "../../core/sandbox.js";
+import { SandboxPool } from "../pool/pool.js";
 import { createSqliteSandbox, type SqliteSandbox } from "./index.js";
 
 const limits: Limits = { ...defaultLimits, timeMs: 1_000 };
@@ -263,12 +264,59 @@ describe("sqlite sandbox: datasets and concurrency", () => {
     expect(builds.mock.calls.filter(([id]) => id === "test-staff")).toHaveLength(1);
   });
 
+  /** Attempts from different learners at once, each long enough that the others wait for a child. */
+  const overlapping = (sandbox: SqliteSandbox, learners: string[]) =>
+    Promise.all(
+      learners.map((learner) =>
+        sandbox.run(
+          {
+            dataset: staff,
+            query:
+              "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 1000000) SELECT count(*) FROM r",
+            allowWrites: false,
+            learner,
+          },
+          { ...limits, timeMs: 30_000 },
+        ),
+      ),
+    );
+
+  it("given attempts one at a time or overlapping by moments, keeps one child", async () => {
+    // The lane grows only after attempts waited this long: never, in this test.
+    const pool = new SandboxPool({ growAfterMs: 600_000 });
+    const own = createSqliteSandbox({ poolSize: 2, pool });
+    try {
+      for (let i = 0; i < 3; i++)
+        ok(await own.run({ dataset: staff, query: "SELECT 1", allowWrites: false }, limits));
+      // An attempt and its reference, as the grader sends them: one waits a moment for the other.
+      for (const outcome of await overlapping(own, ["ana", "ben"])) ok(outcome);
+      expect(own.pids()).toHaveLength(1);
+    } finally {
+      await own.close();
+      await pool.close();
+    }
+  });
+
+  it("given attempts that wait while every child is busy, starts another child, up to the pool size", async () => {
+    const pool = new SandboxPool({ growAfterMs: 0 });
+    const own = createSqliteSandbox({ poolSize: 2, pool });
+    try {
+      for (const outcome of await overlapping(own, ["ana", "ben", "cy", "dee"])) ok(outcome);
+      expect(own.pids()).toHaveLength(2);
+    } finally {
+      await own.close();
+      await pool.close();
+    }
+  });
+
   it("given close, stops every child process and refuses further runs", async () => {
-    const own = createSqliteSandbox({ poolSize: 2 });
-    ok(await own.run({ dataset: staff, query: "SELECT 1", allowWrites: false }, limits));
+    const pool = new SandboxPool({ growAfterMs: 0 });
+    const own = createSqliteSandbox({ poolSize: 2, pool });
+    for (const outcome of await overlapping(own, ["ana", "ben", "cy"])) ok(outcome);
     const pids = own.pids();
     expect(pids.length).toBe(2);
     await own.close();
+    await pool.close();
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     expect(await own.run({ dataset: staff, query: "SELECT 1", allowWrites: false }, limits)).toMatchObject({
       ok: false,

@@ -9,8 +9,14 @@ import { handleText } from "../src/core/dispatch.js";
 import type { Board, Store } from "../src/core/ports.js";
 import { basePoints } from "../src/core/rules/scoring.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
-import { DAY_MS, type RebuildReport, rebuildAggregates } from "../src/db/aggregates.js";
+import { DAY_MS } from "../src/db/aggregates.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
+import {
+  type ChunkedRebuildReport,
+  type RebuildReport,
+  rebuildAggregates,
+  rebuildAggregatesAtOnce,
+} from "../src/db/rebuild.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { seededRandom } from "../test/seeded-random.js";
 import { benchLearner, commandCore } from "./core.js";
@@ -109,10 +115,24 @@ interface Generated {
   counts: Int32Array;
   firstItem: Int32Array;
   generateMs: number;
-  rebuild?: { ms: number; report: RebuildReport };
+  rebuild?: { ms: number; report: RebuildReport; chunked?: ChunkedRebuilds };
 }
 
-/** How a cohort's aggregates are made: by `rebuildAggregates` over a full ledger, or only the measured boards. */
+/** The chunked rebuild on the same file right after the one in one transaction. */
+interface ChunkedRebuilds {
+  /** From empty aggregate tables, where the one-transaction rebuild started: everything to write. */
+  fromEmpty: { ms: number; report: ChunkedRebuildReport };
+  /** Again, over the tables just derived: everything to check, nothing to write (the usual case). */
+  again: { ms: number; report: ChunkedRebuildReport };
+}
+
+async function timedChunkedRebuild(database: OpenDatabase) {
+  const started = performance.now();
+  const report = await rebuildAggregates(database.db);
+  return { ms: performance.now() - started, report };
+}
+
+/** How a cohort's aggregates are made: by `rebuildAggregatesAtOnce` over a full ledger, or only the measured boards. */
 type Build = "ledger" | "measured-boards";
 
 const LEHMER_MODULUS = 2_147_483_647;
@@ -234,6 +254,7 @@ async function generateCohort(
   members: number,
   answers: number,
   build: Build,
+  chunked = false,
 ): Promise<Generated> {
   const started = performance.now();
   const database = openDatabase(file);
@@ -301,15 +322,26 @@ async function generateCohort(
     if (build === "ledger") {
       writeAnswersAndLedger(sqlite, cohort);
       const rebuildStarted = performance.now();
-      const report = rebuildAggregates(database.db);
+      const report = rebuildAggregatesAtOnce(database.db);
       rebuild = { ms: performance.now() - rebuildStarted, report };
+      if (chunked) {
+        // Back to where the one transaction started, then the same derivation in chunks.
+        sqlite.exec(
+          "DELETE FROM board_entries; DELETE FROM board_counts; DELETE FROM board_day_counts; " +
+            "DELETE FROM streaks; DELETE FROM activity_days; DELETE FROM question_stats;",
+        );
+        const fromEmpty = await timedChunkedRebuild(database);
+        rebuild.chunked = { fromEmpty, again: await timedChunkedRebuild(database) };
+      }
     } else {
       const itemPoints = items.map((item) => basePoints[item.difficulty]);
       writeMeasuredBoards(sqlite, cohort.id, { counts, firstItem, skill }, itemPoints);
     }
     sqlite.exec("DROP TABLE gen; DROP TABLE bank; DROP TABLE days; DROP TABLE seq;");
     sqlite.pragma("wal_checkpoint(TRUNCATE)");
-    const generateMs = performance.now() - started - (rebuild?.ms ?? 0);
+    const rebuildMs =
+      (rebuild?.ms ?? 0) + (rebuild?.chunked?.fromEmpty.ms ?? 0) + (rebuild?.chunked?.again.ms ?? 0);
+    const generateMs = performance.now() - started - rebuildMs;
     return { members, answers, counts, firstItem, generateMs, ...(rebuild ? { rebuild } : {}) };
   } finally {
     database.close();
@@ -465,7 +497,14 @@ export async function benchProgress({ quick }: BenchOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "quorum-bench-progress-"));
   try {
     const mainFile = join(dir, "main.db");
-    const main = await generateCohort(mainFile, curriculum, sizes.main.members, sizes.main.answers, "ledger");
+    const main = await generateCohort(
+      mainFile,
+      curriculum,
+      sizes.main.members,
+      sizes.main.answers,
+      "ledger",
+      true,
+    );
     const mainSize = fileSize(mainFile);
     const mainBoards = await measureBoards(mainFile, curriculum, sizes.requests);
 
@@ -499,9 +538,21 @@ export async function benchProgress({ quick }: BenchOptions): Promise<void> {
     if (main.rebuild) {
       const r = main.rebuild.report;
       console.log(
-        `  rebuildAggregates over ${thousands(r.ledgerEntries)} ledger entries: ${seconds(main.rebuild.ms)} ` +
+        `  rebuildAggregatesAtOnce (one transaction) over ${thousands(r.ledgerEntries)} ledger entries: ${seconds(main.rebuild.ms)} ` +
           `(${thousands(r.boardEntries)} board entries, ${thousands(r.streaks)} streaks, ${thousands(r.activityDays)} activity days)`,
       );
+      const chunked = main.rebuild.chunked;
+      for (const [how, run] of [
+        ["from empty tables", chunked?.fromEmpty],
+        ["again, nothing to write", chunked?.again],
+      ] as const) {
+        if (!run) continue;
+        console.log(
+          `  rebuildAggregates (chunked) ${how}: ${seconds(run.ms)}, ${(run.ms / main.rebuild.ms).toFixed(2)}× the one transaction; ` +
+            `${thousands(run.report.writes)} write transactions, the longest ${run.report.longestWriteMs.toFixed(1)} ms ` +
+            `(what a writer waits behind at most; readers never wait)`,
+        );
+      }
     }
     console.log(
       `  baseline: one-row SQLite insert           ${baseline.perOpMs.toFixed(4)} ms/op   ${thousands(baseline.opsPerSecond)} inserts/s`,
@@ -527,12 +578,14 @@ export async function benchProgress({ quick }: BenchOptions): Promise<void> {
       format: (n) => `${n.toFixed(1)}×`,
       bound: "≤",
     });
-    // The chunked rebuild is still to come: until then there is nothing to set beside today's.
+    // From empty tables, as the one transaction started: the chunked rebuild's slowest case.
+    const rebuildRatio =
+      (main.rebuild?.chunked?.fromEmpty.ms ?? Number.NaN) / (main.rebuild?.ms ?? Number.NaN);
     recordGoal({
       name: `rebuildAggregates over ${thousands(main.rebuild?.report.ledgerEntries ?? 0)} ledger entries, chunked ÷ one transaction (readers never blocked)`,
-      value: Number.NaN,
+      value: rebuildRatio,
       target: 1 / 3,
-      ok: false,
+      ok: rebuildRatio <= 1 / 3,
       format: (n) => `${n.toFixed(2)}×`,
       bound: "≤",
     });
@@ -551,7 +604,7 @@ export async function benchProgress({ quick }: BenchOptions): Promise<void> {
     );
     growth.push({
       members: small.members,
-      how: `${thousands(small.answers)} answers (the same skew), ledger + rebuildAggregates in ${seconds(small.rebuild?.ms ?? 0)}`,
+      how: `${thousands(small.answers)} answers (the same skew), ledger + rebuildAggregatesAtOnce in ${seconds(small.rebuild?.ms ?? 0)}`,
       boards: await measureBoards(smallFile, curriculum, sizes.requests),
     });
     growth.push({

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { rebuildAggregates } from "../src/db/aggregates.js";
+import { rebuildAggregatesAtOnce } from "../src/db/rebuild.js";
 import * as schema from "../src/db/schema.js";
 
 /** Each aggregate table with an order that makes its snapshot independent of how rows were written. */
@@ -38,6 +38,6 @@ export function keptAndRebuiltAggregates(sqlite: Database.Database): {
   rebuilt: AggregateSnapshot;
 } {
   const kept = aggregateSnapshot(sqlite);
-  rebuildAggregates(drizzle(sqlite, { schema }));
+  rebuildAggregatesAtOnce(drizzle(sqlite, { schema }));
   return { kept, rebuilt: aggregateSnapshot(sqlite) };
 }

@@ -6,16 +6,21 @@ import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
 import type { Actor, Attempt, Board } from "../core/ports.js";
 import { recordAnswer } from "../core/services/activity.js";
-import { rebuildAggregates } from "./aggregates.js";
+import { rebuildAggregates, rebuildAggregatesAtOnce } from "./rebuild.js";
 
 // The aggregates are kept incrementally in each answer's transaction and moved on cohort and track
-// changes; a rebuild derives them from the ledger alone. Both must always agree.
+// changes; a rebuild derives them from the ledger alone, in chunks or in one transaction. All must agree.
 
-/** Rebuilds, and requires the rebuilt tables to equal the ones kept incrementally. */
-function expectRebuildChangesNothing(t: TestCore, context: string): void {
+/**
+ * Rebuilds in chunks of `chunkSize`, then in one transaction (the full derivation), and requires
+ * both to equal the tables kept incrementally.
+ */
+async function expectRebuildChangesNothing(t: TestCore, context: string, chunkSize: number): Promise<void> {
   const kept = aggregateSnapshot(t.database.sqlite);
-  rebuildAggregates(t.database.db);
-  expect(aggregateSnapshot(t.database.sqlite), context).toEqual(kept);
+  await rebuildAggregates(t.database.db, { chunkSize, restRatio: 0 });
+  expect(aggregateSnapshot(t.database.sqlite), `chunked ${context}`).toEqual(kept);
+  rebuildAggregatesAtOnce(t.database.db);
+  expect(aggregateSnapshot(t.database.sqlite), `one transaction ${context}`).toEqual(kept);
 }
 
 /** Who answers, with the cohort and track each starts in (the moderator is in the last cohort made). */
@@ -59,7 +64,7 @@ type Step =
   | { kind: "track-join"; learner: number; track: string }
   | { kind: "track-leave"; learner: number }
   | { kind: "cohort-join"; learner: number; cohort: number }
-  | { kind: "rebuild" };
+  | { kind: "rebuild"; chunkSize: number };
 
 // Most steps go to two learners of one cohort, so one learner's moves often come back to where
 // they earned points before, and their points often tie.
@@ -125,7 +130,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant("cohort-join" as const), learner, cohort: fc.nat({ max: 2 }) }),
   },
-  { weight: 1, arbitrary: fc.constant({ kind: "rebuild" as const }) },
+  {
+    // Chunks from one ledger entry (or board entry, or question) up to more than the whole session.
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("rebuild" as const),
+      chunkSize: fc.integer({ min: 1, max: 60 }),
+    }),
+  },
 );
 
 function actorOf(index: number): Actor {
@@ -214,7 +226,7 @@ async function run(steps: readonly Step[]): Promise<TestCore> {
         break;
       }
       case "rebuild":
-        expectRebuildChangesNothing(t, `rebuild after step ${index}`);
+        await expectRebuildChangesNothing(t, `rebuild after step ${index}`, next.chunkSize);
         break;
     }
   }
@@ -252,14 +264,18 @@ async function expectStandingsMatchTop(t: TestCore): Promise<void> {
 }
 
 describe("aggregates against a rebuild from the ledger", () => {
-  it("given random answers, replayed events, zone changes, track and cohort moves and rebuilds, the kept aggregates equal the rebuilt ones", async () => {
+  it("given random answers, replayed events, zone changes, track and cohort moves and rebuilds, the kept aggregates equal the rebuilt ones, chunked or not", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 40, size: "max" }), async (steps) => {
-        const t = await run(steps);
-        await expectStandingsMatchTop(t);
-        expectRebuildChangesNothing(t, "rebuild at the end");
-        await expectStandingsMatchTop(t);
-      }),
+      fc.asyncProperty(
+        fc.array(step, { minLength: 10, maxLength: 40, size: "max" }),
+        fc.integer({ min: 1, max: 60 }),
+        async (steps, chunkSize) => {
+          const t = await run(steps);
+          await expectStandingsMatchTop(t);
+          await expectRebuildChangesNothing(t, "rebuild at the end", chunkSize);
+          await expectStandingsMatchTop(t);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -1,20 +1,10 @@
 import type Database from "better-sqlite3";
-import { sql } from "drizzle-orm";
 import type { Board } from "../core/ports.js";
 import { emptyStreak, recordActivity, type StreakState, type StreakStep } from "../core/rules/streak.js";
 import type { Db } from "./client.js";
-import {
-  activityDays,
-  boardCounts,
-  boardDayCounts,
-  boardEntries,
-  pointsLedger,
-  questionStats,
-  streaks,
-} from "./schema.js";
 
 // The aggregates kept beside the ledger: written in the answer's transaction, and by the same
-// functions when a learner moves cohort or track. `rebuild` derives them from the ledger alone.
+// functions when a learner moves cohort or track. rebuild.ts derives them from the ledger alone.
 
 export const DAY_MS = 86_400_000;
 
@@ -252,94 +242,4 @@ export function placeOnBoards(db: Db, memberId: number): void {
       addToBoard(db, cohortId, board, memberId, entry.points, entry.createdAt);
     }
   }
-}
-
-export interface RebuildReport {
-  ledgerEntries: number;
-  boardEntries: number;
-  streaks: number;
-  activityDays: number;
-}
-
-/**
- * Throws the aggregates away and derives them from the ledger, in one transaction:
- * set-based SQL for boards and tallies, the streak rule folded over each learner's days.
- */
-export function rebuildAggregates(db: Db): RebuildReport {
-  return db.transaction((tx) => {
-    for (const table of [boardEntries, boardCounts, boardDayCounts, streaks, activityDays, questionStats]) {
-      tx.delete(table).run();
-    }
-    const reached = sql`coalesce(max(CASE WHEN l.points > 0 THEN l.created_at END), min(l.created_at))`;
-    const current = sql`FROM points_ledger l JOIN members m ON m.id = l.member_id AND m.cohort_id = l.cohort_id`;
-    tx.run(sql`INSERT INTO board_entries (cohort_id, board, member_id, points, reached_at)
-      SELECT l.cohort_id, 'all', l.member_id, sum(l.points), ${reached} ${current}
-      GROUP BY l.cohort_id, l.member_id`);
-    tx.run(sql`INSERT INTO board_entries (cohort_id, board, member_id, points, reached_at)
-      SELECT l.cohort_id, 'week:' || l.week, l.member_id, sum(l.points), ${reached} ${current}
-      GROUP BY l.cohort_id, l.week, l.member_id`);
-    tx.run(sql`INSERT INTO board_entries (cohort_id, board, member_id, points, reached_at)
-      SELECT l.cohort_id, 'track:' || l.track_id, l.member_id, sum(l.points), ${reached} ${current}
-      JOIN track_memberships t ON t.member_id = l.member_id AND t.left_at IS NULL AND t.track_id = l.track_id
-      GROUP BY l.cohort_id, l.track_id, l.member_id`);
-    tx.run(sql`INSERT INTO board_counts (cohort_id, board, points, members)
-      SELECT cohort_id, board, points, count(*) FROM board_entries GROUP BY cohort_id, board, points`);
-    tx.run(sql`INSERT INTO board_day_counts (cohort_id, board, points, day, members)
-      SELECT cohort_id, board, points, reached_at / ${sql.raw(String(DAY_MS))}, count(*) FROM board_entries
-      GROUP BY cohort_id, board, points, reached_at / ${sql.raw(String(DAY_MS))}`);
-    tx.run(sql`INSERT INTO question_stats (cohort_id, question_id, attempts, correct)
-      SELECT cohort_id, question_id, count(*), sum(correct) FROM points_ledger
-      WHERE cohort_id IS NOT NULL AND question_id IS NOT NULL AND day IS NOT NULL
-      GROUP BY cohort_id, question_id`);
-    tx.run(sql`INSERT INTO activity_days (member_id, day, activities)
-      SELECT member_id, day, count(*) FROM points_ledger WHERE day IS NOT NULL GROUP BY member_id, day`);
-
-    // The streak rule is a fold over each learner's days in the order they were recorded.
-    let streakRows = 0;
-    let member: number | undefined;
-    let state = { day: emptyStreak, week: emptyStreak };
-    const flush = () => {
-      if (member === undefined) return;
-      writeStreak(db, member, "day", state.day);
-      writeStreak(db, member, "week", state.week);
-      streakRows += 2;
-    };
-    // Read in pages (a connection cannot write while a statement iterates).
-    let after = { memberId: 0, id: 0 };
-    for (;;) {
-      const page = tx
-        .select({ id: pointsLedger.id, memberId: pointsLedger.memberId, day: pointsLedger.day })
-        .from(pointsLedger)
-        .where(
-          sql`${pointsLedger.day} IS NOT NULL AND (${pointsLedger.memberId}, ${pointsLedger.id}) > (${after.memberId}, ${after.id})`,
-        )
-        .orderBy(pointsLedger.memberId, pointsLedger.id)
-        .limit(50_000)
-        .all();
-      for (const row of page) {
-        if (row.day === null) continue;
-        if (row.memberId !== member) {
-          flush();
-          member = row.memberId;
-          state = { day: emptyStreak, week: emptyStreak };
-        }
-        state = {
-          day: recordActivity(state.day, row.day, "day").state,
-          week: recordActivity(state.week, row.day, "week").state,
-        };
-      }
-      const last = page.at(-1);
-      if (!last) break;
-      after = { memberId: last.memberId, id: last.id };
-    }
-    flush();
-    const count = (table: string) =>
-      Number(tx.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0);
-    return {
-      ledgerEntries: count("points_ledger"),
-      boardEntries: count("board_entries"),
-      streaks: streakRows,
-      activityDays: count("activity_days"),
-    };
-  });
 }

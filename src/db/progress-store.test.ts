@@ -6,8 +6,8 @@ import { handleText } from "../core/dispatch.js";
 import type { Actor, Attempt, Board, Cohort, Member, Store } from "../core/ports.js";
 import { recordAnswer } from "../core/services/activity.js";
 import { defaultModuleSchedule } from "../core/services/timeline.js";
-import { rebuildAggregates } from "./aggregates.js";
 import type { OpenDatabase } from "./client.js";
+import { rebuildAggregatesAtOnce } from "./rebuild.js";
 import { createStore } from "./store.js";
 
 // The progress store read back after real answers, moves and rebuilds on a real SQLite file.
@@ -110,7 +110,7 @@ function aggregates(database: OpenDatabase): Record<string, unknown[]> {
 
 function expectRebuildAgrees(database: OpenDatabase): void {
   const kept = aggregates(database);
-  rebuildAggregates(database.db);
+  rebuildAggregatesAtOnce(database.db);
   expect(aggregates(database)).toEqual(kept);
 }
 

@@ -6,6 +6,7 @@ import {
   recordActivity,
   type StreakStep,
   type StreakUnit,
+  streakFold,
   unitOf,
 } from "./streak.js";
 import { addDays } from "./time.js";
@@ -99,6 +100,36 @@ describe("streak invariants over random activity", () => {
       fc.property(daySequence, unit, (days, streakUnit) => {
         expect(foldAll(days, streakUnit)).toEqual(foldAll(days, streakUnit));
       }),
+    );
+  });
+});
+
+describe("streakFold", () => {
+  it("given any days in any order, ends where recordActivity folded over the same days ends", () => {
+    const start = "2025-12-22";
+    fc.assert(
+      fc.property(
+        fc.constantFrom<StreakUnit>("day", "week"),
+        // Mostly forward by a day or two, sometimes a gap of weeks, sometimes back (a move west).
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: -3, max: 40 })), {
+          maxLength: 80,
+        }),
+        (unit, steps) => {
+          const fold = streakFold(unit);
+          let expected = emptyStreak;
+          let offset = 0;
+          for (const step of steps) {
+            offset += step;
+            const day = addDays(start, offset);
+            fold.add(day);
+            expected = recordActivity(expected, day, unit).state;
+            expect(fold.state).toEqual(expected);
+          }
+          fold.reset();
+          expect(fold.state).toEqual(emptyStreak);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

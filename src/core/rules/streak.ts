@@ -60,15 +60,12 @@ export interface StreakStep {
 /** Folds one activity into the state; the store calls it for every activity in the order they happened. */
 export function recordActivity(state: StreakState, day: string, unit: StreakUnit): StreakStep {
   const activeUnit = unitOf(day, unit);
-  const unchanged: StreakStep = {
-    state,
-    extended: false,
-    freezesUsed: 0,
-    freezeEarned: false,
-    brokenLength: 0,
-    milestone: null,
-  };
+  const gap = state.lastUnit === null ? 0 : unitsBetween(state.lastUnit, activeUnit, unit);
+  return step(state, activeUnit, gap, unit);
+}
 
+/** The rule itself, once the active unit and the units since the last one (`gap`) are known. */
+function step(state: StreakState, activeUnit: string, gap: number, unit: StreakUnit): StreakStep {
   let current: number;
   let freezes = state.freezes;
   let freezesUsed = 0;
@@ -76,9 +73,17 @@ export function recordActivity(state: StreakState, day: string, unit: StreakUnit
   if (state.lastUnit === null) {
     current = 1;
   } else {
-    const gap = unitsBetween(state.lastUnit, activeUnit, unit);
     // Same unit, or an earlier local date after a move west: already counted.
-    if (gap <= 0) return unchanged;
+    if (gap <= 0) {
+      return {
+        state,
+        extended: false,
+        freezesUsed: 0,
+        freezeEarned: false,
+        brokenLength: 0,
+        milestone: null,
+      };
+    }
     const missed = gap - 1;
     if (missed <= freezes) {
       freezes -= missed;
@@ -101,6 +106,42 @@ export function recordActivity(state: StreakState, day: string, unit: StreakUnit
     milestone: milestones[unit].includes(current) ? current : null,
   };
 }
+
+/**
+ * `recordActivity` folded over one learner's days after another's (a rebuild over millions of
+ * days): each calendar date is parsed once, and the gap between units is a subtraction.
+ */
+export function streakFold(unit: StreakUnit) {
+  const perUnit = DAYS_PER_UNIT[unit];
+  // A date's unit key and that unit's day number, kept across learners (they share the calendar).
+  const units = new Map<string, { key: string; dayNumber: number }>();
+  let state: StreakState = emptyStreak;
+  let lastDayNumber = 0;
+  return {
+    add(day: string): void {
+      let active = units.get(day);
+      if (!active) {
+        const key = unitOf(day, unit);
+        active = { key, dayNumber: daysBetween(EPOCH_DAY, key) };
+        units.set(day, active);
+      }
+      const gap = state.lastUnit === null ? 0 : (active.dayNumber - lastDayNumber) / perUnit;
+      const next = step(state, active.key, gap, unit);
+      if (next.extended) lastDayNumber = active.dayNumber;
+      state = next.state;
+    },
+    /** The state so far. */
+    get state(): StreakState {
+      return state;
+    },
+    /** Starts the next learner. */
+    reset(): void {
+      state = emptyStreak;
+    },
+  };
+}
+
+const EPOCH_DAY = "1970-01-01";
 
 export interface StreakView {
   current: number;

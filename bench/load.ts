@@ -382,7 +382,7 @@ export function printLoad(report: LoadReport): void {
     );
   }
   console.log(
-    `  ${report.requests.toLocaleString("en-US")} requests in ${(report.wallMs / 1000).toFixed(1)} s; a request's time includes waiting for the others' work on the one event loop (and /streak, /leaderboard for their pictures).`,
+    `  ${report.requests.toLocaleString("en-US")} requests in ${(report.wallMs / 1000).toFixed(1)} s; a request's time includes waiting for the others' work on the one event loop (pictures follow their text and are not counted).`,
   );
   console.log(
     `  ${"raw one-row inserts, one transaction each".padEnd(width)} ${Math.round(report.rawInsertsPerSecond).toLocaleString("en-US")} inserts/s; answers under load at 1/${Math.round(report.rawInsertsPerSecond / report.answersPerSecond)} of that`,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { fixedClock } from "../src/core/clock.js";
 import { commands } from "../src/core/commands/index.js";
 import { type Core, handleText } from "../src/core/dispatch.js";
@@ -15,7 +16,7 @@ import { openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";
-import { recordGoal } from "./goals.js";
+import { printGoals, recordGoal } from "./goals.js";
 import { type BenchOptions, printTable } from "./measure.js";
 
 const RATE_LIMIT = 2_000;
@@ -55,7 +56,7 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
     }
     database.sqlite.exec("COMMIT");
 
-    // Baseline: the same number of one-row inserts, one transaction per 500 as the planner uses.
+    // Baseline: the same number of one-row inserts, one transaction per 500 (the planner claims 250 per transaction).
     database.sqlite.exec("CREATE TABLE baseline (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
     const insert = database.sqlite.prepare("INSERT INTO baseline (v) VALUES (?)");
     const baselineStart = performance.now();
@@ -186,4 +187,10 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// Runnable on its own (npx tsx bench/schedule.ts [--quick]) as well as from bench/index.ts.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchSchedule({ quick: process.argv.includes("--quick") });
+  printGoals();
 }

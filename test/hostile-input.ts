@@ -329,6 +329,7 @@ const messageKeys = new Set([
   "choices",
   "links",
   "images",
+  "picturesLater",
   "files",
   "footer",
   "tone",
@@ -421,6 +422,9 @@ export function messageProblems(message: unknown): string[] {
       problems.push(`image ${i} has no bytes`);
     string(`image ${i} name`, image.name, true);
     string(`image ${i} alt`, image.alt);
+  }
+  if (m.picturesLater !== undefined && !(m.picturesLater instanceof Promise)) {
+    problems.push("picturesLater is not a promise");
   }
   for (const [i, file] of (m.files ?? []).entries()) {
     if (!(file.data instanceof Uint8Array)) problems.push(`file ${i} has no bytes`);

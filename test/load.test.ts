@@ -66,4 +66,32 @@ describe("the load script", () => {
     expect(report.errorSamples[0]).toMatch(/Something went wrong on our side/);
     expect(report.acknowledged).toBe(calls - failed);
   });
+
+  it("given pictures that follow their replies, none is still drawing when the load ends", async () => {
+    let drawing = 0;
+    let asked = 0;
+    const report = await runLoad({
+      learners,
+      answersPerLearner,
+      baselineAnswers,
+      adjustCore: (core) => ({
+        ...core,
+        pictures: {
+          // Never settled at reply time, so every /streak and /leaderboard picture follows its reply.
+          png: async (svg) => {
+            asked++;
+            drawing++;
+            try {
+              return await core.pictures.png(svg);
+            } finally {
+              drawing--;
+            }
+          },
+        },
+      }),
+    });
+    expect(report.errors).toBe(0);
+    expect(asked).toBeGreaterThan(0);
+    expect(drawing).toBe(0);
+  });
 });

@@ -16,6 +16,11 @@ export interface Message {
   links?: LinkButton[];
   /** Pictures (PNG); the text of the message must stand on its own without them. */
   images?: Image[];
+  /**
+   * Pictures still being drawn when the text was ready: the reply goes out at once, and the adapter
+   * adds these (or the line saying why there are none) when this settles. Never rejects.
+   */
+  picturesLater?: Promise<LatePictures>;
   /** Downloads such as a CSV export. */
   files?: FileAttachment[];
   footer?: string;
@@ -73,6 +78,13 @@ export interface Image {
   png: Uint8Array;
 }
 
+/** What a reply's pictures came to once drawn: the pictures, or a short line saying why they were left out. */
+export interface LatePictures {
+  images: Image[];
+  /** One short Markdown line, shown where the pictures would have been. */
+  note?: string;
+}
+
 export interface FileAttachment {
   /** A file name with its extension, e.g. "cohort-spring.csv". */
   name: string;
@@ -91,4 +103,17 @@ export function problem(text: string, hint?: string): Message {
 
 export function success(text: string, extra: Omit<Message, "text" | "tone"> = {}): Message {
   return { ...extra, tone: "success", text };
+}
+
+/** The message as it reads once its late pictures are in: them added, or the line saying why not. */
+export function withLatePictures(message: Message, late: LatePictures): Message {
+  const { picturesLater: _settled, ...rest } = message;
+  const images = [...(message.images ?? []), ...late.images];
+  const text = [message.text, late.note].filter((part) => part !== undefined && part !== "").join("\n\n");
+  return { ...rest, ...(images.length ? { images } : {}), ...(text ? { text } : {}) };
+}
+
+/** The whole message, pictures drawn, for whatever is not read by someone waiting (scheduled posts). */
+export async function withPicturesDrawn(message: Message): Promise<Message> {
+  return message.picturesLater ? withLatePictures(message, await message.picturesLater) : message;
 }

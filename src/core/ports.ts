@@ -132,6 +132,8 @@ export interface DueSchedule {
   cohort: Cohort;
   platform: Platform;
   spaceExternalId: string;
+  /** The cohort's module schedule (the schedule itself when it is one): the week a reminder belongs to. Null for a cohort saved before schedules existed. */
+  moduleSchedule: Schedule | null;
 }
 
 export interface ScheduleStore {
@@ -180,6 +182,8 @@ export interface Post extends PostClaim {
 /** What one schedule's fires came to, written in one transaction with its other plans. */
 export interface SchedulePlan {
   scheduleId: number;
+  /** The schedule as it was read for planning: the plan is written only if the row still says this, so a moderator's change in between is never undone. */
+  basis: Pick<Schedule, "cron" | "timezone" | "anchorAt" | "anchorWeek" | "nextFireAt">;
   nextFireAt: Date | null;
   claims: PostClaim[];
   /** Fires missed for longer than the catch-up window: recorded, never sent. */
@@ -195,7 +199,10 @@ export interface PostTarget {
 }
 
 export interface PostStore {
-  /** Claims every plan's posts (a fire already claimed is left alone) and moves each schedule on. */
+  /**
+   * Claims every plan's posts (a fire already claimed is left alone) and moves each schedule on, in one
+   * transaction; a plan whose schedule changed or went since it was read (paused, reset) is left out.
+   */
   plan(plans: SchedulePlan[], at: Date): Promise<Post[]>;
   /** Claims one post outside the schedule (post-now); undefined when that exact post exists. */
   claim(claim: PostClaim, at: Date): Promise<Post | undefined>;

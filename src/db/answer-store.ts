@@ -1,89 +1,133 @@
 import { and, count, desc, eq, max, sql, sum } from "drizzle-orm";
-import type { AnswerStore, AttemptSummary } from "../core/ports.js";
+import type { AnswerStore, Attempt, AttemptSummary, RecordedAttempt } from "../core/ports.js";
 import { applyLedgerEntry, placeOf } from "./aggregates.js";
 import type { Db } from "./client.js";
+import { groupCommitFor } from "./group-commit.js";
 import { answers, pointsLedger, questionsDelivered } from "./schema.js";
 
 export function answerStore(db: Db): AnswerStore {
+  const group = groupCommitFor(db.$client);
+  // The answer path runs these for every answer: prepared once, not built and compiled per call.
+  const byEventKey = db
+    .select({ id: answers.id })
+    .from(answers)
+    .where(eq(answers.eventKey, sql.placeholder("eventKey")))
+    .prepare();
+  const scoredBefore = db
+    .select({ id: answers.id })
+    .from(answers)
+    .where(
+      and(
+        eq(answers.memberId, sql.placeholder("memberId")),
+        eq(answers.questionId, sql.placeholder("questionId")),
+        eq(answers.scored, true),
+      ),
+    )
+    .prepare();
+  // Placeholders in values go through each column's encoder (Date, boolean); in a where clause they are bound as given.
+  const insertAnswer = db
+    .insert(answers)
+    .values({
+      memberId: sql.placeholder("memberId"),
+      questionId: sql.placeholder("questionId"),
+      response: sql.placeholder("response"),
+      correct: sql.placeholder("correct"),
+      scored: sql.placeholder("scored"),
+      eventKey: sql.placeholder("eventKey"),
+      createdAt: sql.placeholder("createdAt"),
+    })
+    .returning({ id: answers.id })
+    .prepare();
+  const insertLedger = db
+    .insert(pointsLedger)
+    .values({
+      spaceId: sql.placeholder("spaceId"),
+      memberId: sql.placeholder("memberId"),
+      cohortId: sql.placeholder("cohortId"),
+      answerId: sql.placeholder("answerId"),
+      questionId: sql.placeholder("questionId"),
+      correct: sql.placeholder("correct"),
+      points: sql.placeholder("points"),
+      reason: sql.placeholder("reason"),
+      week: sql.placeholder("week"),
+      day: sql.placeholder("day"),
+      trackId: sql.placeholder("trackId"),
+      createdAt: sql.placeholder("createdAt"),
+    })
+    .prepare();
+  const summaryQuery = db
+    .select({
+      attempts: count(),
+      solved: sql<number>`max(${answers.correct})`,
+      lastAt: max(answers.createdAt),
+    })
+    .from(answers)
+    .where(
+      and(
+        eq(answers.memberId, sql.placeholder("memberId")),
+        eq(answers.questionId, sql.placeholder("questionId")),
+      ),
+    )
+    .prepare();
+  const totalQuery = db
+    .select({ total: sum(pointsLedger.points) })
+    .from(pointsLedger)
+    .where(eq(pointsLedger.memberId, sql.placeholder("memberId")))
+    .prepare();
+
+  /** One answer, its ledger entry and the aggregates it moves: all or nothing. */
+  const write = (attempt: Attempt): RecordedAttempt => {
+    if (attempt.eventKey && byEventKey.get({ eventKey: attempt.eventKey })) {
+      return { stored: false, scored: false, points: 0, cohortId: null };
+    }
+    const alreadyScored = scoredBefore.get({ memberId: attempt.memberId, questionId: attempt.questionId });
+    const scores = attempt.correct && attempt.points > 0 && !alreadyScored;
+    const points = scores ? attempt.points : 0;
+    const row = insertAnswer.get({
+      memberId: attempt.memberId,
+      questionId: attempt.questionId,
+      response: attempt.response,
+      correct: attempt.correct,
+      scored: scores,
+      eventKey: attempt.eventKey,
+      createdAt: attempt.at,
+    });
+    if (!row) throw new Error("the answer was not stored");
+    const { cohortId, trackId } = placeOf(db, attempt.memberId);
+    // Every stored answer is an activity (streaks), whether or not it earns points.
+    insertLedger.run({
+      spaceId: attempt.spaceId,
+      memberId: attempt.memberId,
+      cohortId,
+      answerId: row.id,
+      questionId: attempt.questionId,
+      correct: attempt.correct,
+      points,
+      reason: attempt.reason,
+      week: attempt.week,
+      day: attempt.day,
+      trackId,
+      createdAt: attempt.at,
+    });
+    const streaks = applyLedgerEntry(db, {
+      memberId: attempt.memberId,
+      cohortId,
+      trackId,
+      questionId: attempt.questionId,
+      correct: attempt.correct,
+      points,
+      week: attempt.week,
+      day: attempt.day,
+      at: attempt.at,
+    });
+    return { stored: true, scored: scores, points, streaks, cohortId };
+  };
+
   return {
-    async record(attempt) {
-      return db.transaction((tx) => {
-        if (attempt.eventKey) {
-          const seen = tx
-            .select({ id: answers.id })
-            .from(answers)
-            .where(eq(answers.eventKey, attempt.eventKey))
-            .get();
-          if (seen) return { stored: false, scored: false, points: 0, cohortId: null };
-        }
-        const alreadyScored = tx
-          .select({ id: answers.id })
-          .from(answers)
-          .where(
-            and(
-              eq(answers.memberId, attempt.memberId),
-              eq(answers.questionId, attempt.questionId),
-              eq(answers.scored, true),
-            ),
-          )
-          .get();
-        const scores = attempt.correct && attempt.points > 0 && !alreadyScored;
-        const points = scores ? attempt.points : 0;
-        const row = tx
-          .insert(answers)
-          .values({
-            memberId: attempt.memberId,
-            questionId: attempt.questionId,
-            response: attempt.response,
-            correct: attempt.correct,
-            scored: scores,
-            eventKey: attempt.eventKey,
-            createdAt: attempt.at,
-          })
-          .returning({ id: answers.id })
-          .get();
-        const { cohortId, trackId } = placeOf(db, attempt.memberId);
-        // Every stored answer is an activity (streaks), whether or not it earns points.
-        tx.insert(pointsLedger)
-          .values({
-            spaceId: attempt.spaceId,
-            memberId: attempt.memberId,
-            cohortId,
-            answerId: row.id,
-            questionId: attempt.questionId,
-            correct: attempt.correct,
-            points,
-            reason: attempt.reason,
-            week: attempt.week,
-            day: attempt.day,
-            trackId,
-            createdAt: attempt.at,
-          })
-          .run();
-        const streaks = applyLedgerEntry(db, {
-          memberId: attempt.memberId,
-          cohortId,
-          trackId,
-          questionId: attempt.questionId,
-          correct: attempt.correct,
-          points,
-          week: attempt.week,
-          day: attempt.day,
-          at: attempt.at,
-        });
-        return { stored: true, scored: scores, points, streaks, cohortId };
-      });
-    },
+    // Answers arriving together share one transaction (group commit); each is acknowledged after it.
+    record: (attempt) => group.run(() => write(attempt)),
     async summary(memberId, questionId) {
-      const row = db
-        .select({
-          attempts: count(),
-          solved: sql<number>`max(${answers.correct})`,
-          lastAt: max(answers.createdAt),
-        })
-        .from(answers)
-        .where(and(eq(answers.memberId, memberId), eq(answers.questionId, questionId)))
-        .get();
+      const row = summaryQuery.get({ memberId, questionId });
       return {
         attempts: row?.attempts ?? 0,
         solved: Number(row?.solved ?? 0) === 1,
@@ -111,12 +155,7 @@ export function answerStore(db: Db): AnswerStore {
       );
     },
     async totalPoints(memberId) {
-      const row = db
-        .select({ total: sum(pointsLedger.points) })
-        .from(pointsLedger)
-        .where(eq(pointsLedger.memberId, memberId))
-        .get();
-      return Number(row?.total ?? 0);
+      return Number(totalQuery.get({ memberId })?.total ?? 0);
     },
     async deliver(spaceId, memberId, questionId, week, at) {
       db.insert(questionsDelivered).values({ spaceId, memberId, questionId, week, deliveredAt: at }).run();

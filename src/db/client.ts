@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { migrationsDir } from "../paths.js";
+import { flushGroupCommit } from "./group-commit.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -27,9 +28,21 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
     sqlite.pragma("busy_timeout = 5000");
     // WAL makes NORMAL durable against process crashes; only a power loss can drop the last commits.
     sqlite.pragma("synchronous = NORMAL");
+    // A cohort's hot pages (boards, counts, recent answers) stay in memory: 32 MB of page cache at most,
+    // and reads through a memory map the kernel can drop under pressure.
+    sqlite.pragma("cache_size = -32768");
+    sqlite.pragma("mmap_size = 268435456");
     const db = drizzle(sqlite, { schema });
     if (options.migrate ?? true) migrate(db, { migrationsFolder: migrationsDir });
-    return { db, sqlite, close: () => sqlite.close() };
+    return {
+      db,
+      sqlite,
+      close: () => {
+        // Writes still waiting for their group commit are committed, not dropped.
+        flushGroupCommit(sqlite);
+        sqlite.close();
+      },
+    };
   } catch (error) {
     sqlite.close();
     throw error;

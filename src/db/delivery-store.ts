@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, isNull, lte, notExists } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, isNull, lte, notExists, sql } from "drizzle-orm";
 import type { CohortDelivery, DeliveryStore } from "../core/ports.js";
 import type { Db } from "./client.js";
 import { answers, members, posts, questionsDelivered } from "./schema.js";
@@ -24,6 +24,20 @@ export function deliveryStore(db: Db): DeliveryStore {
       .get();
     return row && toDelivery(row);
   };
+  // Every answer asks whether it answers the open question of the day: prepared once.
+  const openQuery = db
+    .select()
+    .from(questionsDelivered)
+    .where(
+      and(
+        cohortWide,
+        eq(questionsDelivered.cohortId, sql.placeholder("cohortId")),
+        eq(questionsDelivered.questionId, sql.placeholder("questionId")),
+        lte(questionsDelivered.deliveredAt, sql.placeholder("now")),
+        gt(questionsDelivered.closesAt, sql.placeholder("now")),
+      ),
+    )
+    .prepare();
   return {
     async forCohortAt(cohortId, deliveredAt) {
       return atInstant(cohortId, "deliveredAt", deliveredAt);
@@ -52,19 +66,8 @@ export function deliveryStore(db: Db): DeliveryStore {
       return new Set(rows.map((r) => r.questionId));
     },
     async open(cohortId, questionId, now) {
-      const row = db
-        .select()
-        .from(questionsDelivered)
-        .where(
-          and(
-            cohortWide,
-            eq(questionsDelivered.cohortId, cohortId),
-            eq(questionsDelivered.questionId, questionId),
-            lte(questionsDelivered.deliveredAt, now),
-            gt(questionsDelivered.closesAt, now),
-          ),
-        )
-        .get();
+      // Placeholders in a where clause are bound as given: the instant as stored, in milliseconds.
+      const row = openQuery.get({ cohortId, questionId, now: now.getTime() });
       return row && toDelivery(row);
     },
     async closedWithoutResults(now, limit) {

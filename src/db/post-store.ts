@@ -1,97 +1,94 @@
-import { and, asc, eq, isNull, lte, min, or } from "drizzle-orm";
-import type { PostStore, PostTarget } from "../core/ports.js";
+import type Database from "better-sqlite3";
+import { asc, eq, min } from "drizzle-orm";
+import type { Platform, Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../core/ports.js";
 import type { Db } from "./client.js";
-import { toCohort, toPost } from "./rows.js";
-import { cohorts, posts, schedules, spaces } from "./schema.js";
+import { toPost } from "./rows.js";
+import { COHORT_COLUMNS, type CohortTuple, cohortAt, preparedOnce } from "./schedule-store.js";
+import { posts } from "./schema.js";
 
 export function postStore(db: Db): PostStore {
-  const targets = db
-    .select({ post: posts, cohort: cohorts, space: spaces })
-    .from(posts)
-    .innerJoin(cohorts, eq(cohorts.id, posts.cohortId))
-    .innerJoin(spaces, eq(spaces.id, cohorts.spaceId));
-  const toTarget = (row: (typeof targets)["_"]["result"][number]): PostTarget => ({
-    post: toPost(row.post),
-    cohort: toCohort(row.cohort),
-    platform: row.space.platform,
-    spaceExternalId: row.space.externalId,
-  });
+  const statements = preparedOnce(() => prepare(db.$client));
+  /** Claiming a post is inserting its row; a fire already claimed (the unique index) changes nothing. */
+  const claimOne = (claim: PostClaim, at: Date): Post | undefined => {
+    const { cohortId, week, kind, dueAt } = claim;
+    const inserted = statements().claim.run(cohortId, week, kind, dueAt.getTime(), at.getTime());
+    if (inserted.changes === 0) return undefined;
+    // The row as inserted: claimed, no attempt yet.
+    const id = Number(inserted.lastInsertRowid);
+    return {
+      id,
+      cohortId,
+      week,
+      kind,
+      dueAt,
+      status: "claimed",
+      attempts: 0,
+      nextAttemptAt: null,
+      sentAt: null,
+      error: null,
+    };
+  };
+  /** One transaction for a batch of plans: a few prepared statements per schedule, nothing built per call. */
+  const planBatch = preparedOnce(() =>
+    db.$client.transaction((plans: SchedulePlan[], at: Date): Post[] => {
+      const q = statements();
+      const claimed: Post[] = [];
+      for (const plan of plans) {
+        const { basis } = plan;
+        // Moves the schedule on only if it is still as planned from; else a moderator changed it (or
+        // removed it) meanwhile, and their change stands: the next tick plans from it.
+        const moved = q.moveOn.run(
+          plan.nextFireAt?.getTime() ?? null,
+          at.getTime(),
+          plan.scheduleId,
+          basis.nextFireAt?.getTime() ?? null,
+          basis.cron,
+          basis.timezone,
+          basis.anchorAt.getTime(),
+          basis.anchorWeek,
+        );
+        if (moved.changes === 0) continue;
+        for (const claim of plan.claims) {
+          const post = claimOne(claim, at);
+          if (post) claimed.push(post);
+        }
+        for (const miss of plan.missed) {
+          q.skip.run(miss.cohortId, miss.week, miss.kind, miss.dueAt.getTime());
+        }
+        if (plan.completesCohort) {
+          const cohortId = plan.claims[0]?.cohortId ?? plan.missed[0]?.cohortId;
+          if (cohortId !== undefined) {
+            q.complete.run(cohortId);
+            q.stopSchedules.run(at.getTime(), cohortId);
+          }
+        }
+      }
+      return claimed;
+    }),
+  );
 
   return {
     async plan(plans, at) {
-      return db.transaction((tx) => {
-        const claimed = [];
-        for (const plan of plans) {
-          for (const claim of plan.claims) {
-            const row = tx
-              .insert(posts)
-              .values({ ...claim, status: "claimed", claimedAt: at })
-              .onConflictDoNothing()
-              .returning()
-              .get();
-            if (row) claimed.push(toPost(row));
-          }
-          for (const miss of plan.missed) {
-            tx.insert(posts)
-              .values({ ...miss, status: "skipped", error: "missed while the bot was down" })
-              .onConflictDoNothing()
-              .run();
-          }
-          tx.update(schedules)
-            .set({ nextFireAt: plan.nextFireAt, updatedAt: at })
-            .where(eq(schedules.id, plan.scheduleId))
-            .run();
-          if (plan.completesCohort) {
-            const cohortId = plan.claims[0]?.cohortId ?? plan.missed[0]?.cohortId;
-            if (cohortId !== undefined) {
-              tx.update(cohorts).set({ status: "complete" }).where(eq(cohorts.id, cohortId)).run();
-              tx.update(schedules)
-                .set({ nextFireAt: null, updatedAt: at })
-                .where(eq(schedules.cohortId, cohortId))
-                .run();
-            }
-          }
-        }
-        return claimed;
-      });
+      return planBatch()(plans, at);
     },
     async claim(claim, at) {
-      const row = db
-        .insert(posts)
-        .values({ ...claim, status: "claimed", claimedAt: at })
-        .onConflictDoNothing()
-        .returning()
-        .get();
-      return row && toPost(row);
+      return claimOne(claim, at);
     },
     async pending(now, limit) {
-      return targets
-        .where(
-          and(eq(posts.status, "claimed"), or(isNull(posts.nextAttemptAt), lte(posts.nextAttemptAt, now))),
-        )
-        .orderBy(asc(posts.dueAt), asc(posts.id))
-        .limit(limit)
-        .all()
-        .map(toTarget);
+      return statements().pending.all(now.getTime(), limit).map(targetOf);
     },
     async target(postId) {
-      const row = targets.where(eq(posts.id, postId)).get();
-      return row && toTarget(row);
+      const row = statements().target.get(postId);
+      return row && targetOf(row);
     },
     async markSent(id, at, externalMessageId) {
-      db.update(posts)
-        .set({ status: "sent", sentAt: at, externalMessageId, nextAttemptAt: null, error: null })
-        .where(eq(posts.id, id))
-        .run();
+      statements().markSent.run(at.getTime(), externalMessageId, id);
     },
     async markRetry(id, attempts, nextAttemptAt, error) {
-      db.update(posts).set({ attempts, nextAttemptAt, error }).where(eq(posts.id, id)).run();
+      statements().markRetry.run(attempts, nextAttemptAt.getTime(), error, id);
     },
     async markFailed(id, attempts, error) {
-      db.update(posts)
-        .set({ status: "failed", attempts, nextAttemptAt: null, error })
-        .where(eq(posts.id, id))
-        .run();
+      statements().markFailed.run(attempts, error, id);
     },
     async forCohort(cohortId) {
       return db
@@ -111,10 +108,102 @@ export function postStore(db: Db): PostStore {
       return row?.at ?? undefined;
     },
     async pauseCohort(cohortId, at) {
-      db.update(schedules)
-        .set({ pausedAt: at, nextFireAt: null, updatedAt: at })
-        .where(and(eq(schedules.cohortId, cohortId), isNull(schedules.pausedAt)))
-        .run();
+      statements().pauseCohort.run(at.getTime(), at.getTime(), cohortId);
     },
+  };
+}
+
+// Every scheduled post is claimed, looked up and marked here, thousands a minute at peak: plain
+// statements prepared once, rows as arrays, because Drizzle's builder costs more per call than
+// running the statement (and better-sqlite3 builds an object per row much more slowly than an array).
+
+/** A post's columns under the alias `p`, in the order `targetOf` reads them, then its cohort's and space's. */
+const TARGETS = `SELECT p.id, p.cohort_id, p.week, p.kind, p.due_at, p.status, p.attempts,
+    p.next_attempt_at, p.sent_at, p.error, ${COHORT_COLUMNS}, sp.platform, sp.external_id
+  FROM posts p
+  JOIN cohorts c ON c.id = p.cohort_id
+  JOIN spaces sp ON sp.id = c.space_id`;
+
+type TargetTuple = [
+  id: number,
+  cohortId: number,
+  week: number,
+  kind: Post["kind"],
+  dueAt: number,
+  status: Post["status"],
+  attempts: number,
+  nextAttemptAt: number | null,
+  sentAt: number | null,
+  error: string | null,
+  ...CohortTuple,
+  platform: Platform,
+  spaceExternalId: string,
+];
+
+/** The same post, cohort and space as rows.ts's toPost and toCohort make from Drizzle rows. */
+function targetOf(row: TargetTuple): PostTarget {
+  const [id, cohortId, week, kind, dueAt, status, attempts, nextAttemptAt, sentAt, error] = row;
+  return {
+    post: {
+      id,
+      cohortId,
+      week,
+      kind,
+      dueAt: new Date(dueAt),
+      status,
+      attempts,
+      nextAttemptAt: nextAttemptAt === null ? null : new Date(nextAttemptAt),
+      sentAt: sentAt === null ? null : new Date(sentAt),
+      error,
+    },
+    cohort: cohortAt(row, 10),
+    platform: row[19],
+    spaceExternalId: row[20],
+  };
+}
+
+function prepare(sqlite: Database.Database) {
+  return {
+    claim: sqlite.prepare<[number, number, string, number, number]>(
+      `INSERT INTO posts (cohort_id, week, kind, due_at, status, claimed_at)
+       VALUES (?, ?, ?, ?, 'claimed', ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    skip: sqlite.prepare<[number, number, string, number]>(
+      `INSERT INTO posts (cohort_id, week, kind, due_at, status, error)
+       VALUES (?, ?, ?, ?, 'skipped', 'missed while the bot was down')
+       ON CONFLICT DO NOTHING`,
+    ),
+    moveOn: sqlite.prepare<[number | null, number, number, number | null, string, string, number, number]>(
+      `UPDATE schedules SET next_fire_at = ?, updated_at = ?
+       WHERE id = ? AND paused_at IS NULL AND next_fire_at IS ?
+         AND cron = ? AND timezone = ? AND anchor_at = ? AND anchor_week = ?`,
+    ),
+    complete: sqlite.prepare<[number]>(`UPDATE cohorts SET status = 'complete' WHERE id = ?`),
+    stopSchedules: sqlite.prepare<[number, number]>(
+      "UPDATE schedules SET next_fire_at = NULL, updated_at = ? WHERE cohort_id = ?",
+    ),
+    target: sqlite.prepare<[number], TargetTuple>(`${TARGETS} WHERE p.id = ?`).raw(true),
+    pending: sqlite
+      .prepare<[number, number], TargetTuple>(
+        `${TARGETS}
+         WHERE p.status = 'claimed' AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= ?)
+         ORDER BY p.due_at, p.id
+         LIMIT ?`,
+      )
+      .raw(true),
+    markSent: sqlite.prepare<[number, string | null, number]>(
+      `UPDATE posts SET status = 'sent', sent_at = ?, external_message_id = ?, next_attempt_at = NULL, error = NULL
+       WHERE id = ?`,
+    ),
+    markRetry: sqlite.prepare<[number, number, string, number]>(
+      "UPDATE posts SET attempts = ?, next_attempt_at = ?, error = ? WHERE id = ?",
+    ),
+    markFailed: sqlite.prepare<[number, string, number]>(
+      "UPDATE posts SET status = 'failed', attempts = ?, next_attempt_at = NULL, error = ? WHERE id = ?",
+    ),
+    pauseCohort: sqlite.prepare<[number, number, number]>(
+      "UPDATE schedules SET paused_at = ?, next_fire_at = NULL, updated_at = ? WHERE cohort_id = ? AND paused_at IS NULL",
+    ),
   };
 }

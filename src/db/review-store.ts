@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { ReviewEntry, ReviewStore } from "../core/ports.js";
 import type { Db } from "./client.js";
 import { reviews } from "./schema.js";
@@ -12,6 +12,29 @@ const toEntry = (row: typeof reviews.$inferSelect): ReviewEntry => ({
 });
 
 export function reviewStore(db: Db): ReviewStore {
+  // Every wrong answer schedules a review: prepared once. Placeholders in values go through the columns' encoders.
+  const upsert = db
+    .insert(reviews)
+    .values({
+      memberId: sql.placeholder("memberId"),
+      questionId: sql.placeholder("questionId"),
+      intervalDays: sql.placeholder("intervalDays"),
+      ease: sql.placeholder("ease"),
+      streak: sql.placeholder("streak"),
+      dueAt: sql.placeholder("dueAt"),
+      updatedAt: sql.placeholder("updatedAt"),
+    })
+    .onConflictDoUpdate({
+      target: [reviews.memberId, reviews.questionId],
+      set: {
+        intervalDays: sql`excluded.interval_days`,
+        ease: sql`excluded.ease`,
+        streak: sql`excluded.streak`,
+        dueAt: sql`excluded.due_at`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    })
+    .prepare();
   return {
     async get(memberId, questionId) {
       const row = db
@@ -22,11 +45,7 @@ export function reviewStore(db: Db): ReviewStore {
       return row && toEntry(row);
     },
     async save(memberId, entry, at) {
-      const values = { ...entry, updatedAt: at };
-      db.insert(reviews)
-        .values({ memberId, ...values })
-        .onConflictDoUpdate({ target: [reviews.memberId, reviews.questionId], set: values })
-        .run();
+      upsert.run({ memberId, ...entry, updatedAt: at });
     },
     async remove(memberId, questionId) {
       db.delete(reviews)

@@ -15,18 +15,30 @@ import { cohorts, members, schedules, spaces, trackMemberships } from "./schema.
 
 // better-sqlite3 is synchronous; the async signatures keep the store swappable for PostgreSQL.
 function identityStore(db: Db): IdentityStore {
+  // Every command looks its caller up: prepared once, not built and compiled per call.
+  const spaceQuery = db
+    .select()
+    .from(spaces)
+    .where(
+      and(
+        eq(spaces.platform, sql.placeholder("platform")),
+        eq(spaces.externalId, sql.placeholder("externalId")),
+      ),
+    )
+    .prepare();
+  const memberQuery = db
+    .select()
+    .from(members)
+    .where(
+      and(
+        eq(members.spaceId, sql.placeholder("spaceId")),
+        eq(members.externalId, sql.placeholder("externalId")),
+      ),
+    )
+    .prepare();
   const findSpace = (actor: Actor) =>
-    db
-      .select()
-      .from(spaces)
-      .where(and(eq(spaces.platform, actor.platform), eq(spaces.externalId, actor.spaceExternalId)))
-      .get();
-  const findMember = (spaceId: number, externalId: string) =>
-    db
-      .select()
-      .from(members)
-      .where(and(eq(members.spaceId, spaceId), eq(members.externalId, externalId)))
-      .get();
+    spaceQuery.get({ platform: actor.platform, externalId: actor.spaceExternalId });
+  const findMember = (spaceId: number, externalId: string) => memberQuery.get({ spaceId, externalId });
 
   return {
     async findSpace(actor) {
@@ -94,6 +106,11 @@ function identityStore(db: Db): IdentityStore {
 }
 
 function cohortStore(db: Db): CohortStore {
+  const cohortById = db
+    .select()
+    .from(cohorts)
+    .where(eq(cohorts.id, sql.placeholder("id")))
+    .prepare();
   return {
     async create(input) {
       return db.transaction((tx) => {
@@ -127,7 +144,7 @@ function cohortStore(db: Db): CohortStore {
       });
     },
     async get(id) {
-      const row = db.select().from(cohorts).where(eq(cohorts.id, id)).get();
+      const row = cohortById.get({ id });
       return row && toCohort(row);
     },
     async findByName(spaceId, name) {

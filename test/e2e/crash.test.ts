@@ -6,14 +6,16 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { appRoot } from "../../src/paths.js";
 import { tempDir } from "../helpers.js";
 import { seededRandom } from "../seeded-random.js";
-import { runBot } from "./bot.js";
+import { runBot, startProcess } from "./bot.js";
 import {
   type Answer,
   answerKey,
   answerLine,
   auditStore,
+  planAnswers,
   repliesByLine,
   replyKind,
   setupLines,
@@ -109,4 +111,72 @@ describe(`the bot killed with SIGKILL during a burst of answers (seed ${seed})`,
       expect(audit.rebuilt, `${where}: aggregates against a rebuild`).toEqual(audit.kept);
     }, 60_000);
   }
+});
+
+const GROUP_LEARNERS = 8;
+const GROUP_ANSWERS = 6;
+
+describe(`the bot killed with SIGKILL inside a group commit (seed ${seed})`, () => {
+  // Every learner answers at once, so each transaction holds about one answer per learner; the kill
+  // comes while the chosen ledger row is written, after others of the same transaction.
+  const killAt =
+    GROUP_LEARNERS * (1 + Math.floor(random() * (GROUP_ANSWERS - 2))) + 2 + Math.floor(random() * 5);
+  it(`killed while writing ledger row ${killAt}: no answer of the unfinished transaction is stored, every acknowledged one is, once, and the aggregates equal a rebuild`, async () => {
+    const where = `seed ${seed}, killed at ledger row ${killAt}`;
+    const databasePath = join(tempDir(), "quorum.db");
+    const plan = planAnswers(GROUP_LEARNERS, GROUP_ANSWERS);
+    const streams = Array.from({ length: GROUP_LEARNERS }, (_, i) =>
+      plan.filter((answer) => answer.learner === `learner${i + 1}`),
+    );
+    const child = startProcess(
+      process.execPath,
+      ["--import", "tsx", join(appRoot, "test", "e2e", "group-commit-child.ts")],
+      { DATABASE_PATH: databasePath, KILL_AT: String(killAt) },
+    );
+    child.child.stdin.end(
+      JSON.stringify({ setup: setupLines(GROUP_LEARNERS), streams: streams.map((s) => s.map(answerLine)) }),
+    );
+    const run = await child.exited;
+    expect(run.signal, `${where}\n${run.stderr}`).toBe("SIGKILL");
+
+    const byLine = new Map(plan.map((answer) => [answerLine(answer), answer]));
+    const lines = run.stdout.split("\n");
+    const written = lines.filter((line) => line.startsWith("row ")).map((line) => line.slice("row ".length));
+    const acknowledged = lines
+      .filter((line) => line.startsWith("ack "))
+      .map((line) => {
+        const [, kind = ""] = line.split(" ");
+        const answer = byLine.get(line.slice(`ack ${kind} `.length));
+        return { key: answer ? answerKey(answer) : line, kind, right: answer?.right };
+      });
+    expect(written, where).toHaveLength(killAt);
+    // Each reply says right or wrong, as the answer was meant.
+    expect(
+      acknowledged.map((answer) => answer.kind),
+      where,
+    ).toEqual(acknowledged.map((answer) => (answer.right ? "right" : "wrong")));
+
+    const audit = auditStore(databasePath);
+    expect(audit.integrity, where).toBe("ok");
+    const stored = storedCounts(audit.answers);
+    for (const answer of acknowledged) expect(stored.get(answer.key), `${where}: ${answer.key}`).toBe(1);
+    // Rows written and then lost: the transaction the kill cut short, several answers long.
+    const lost = written.filter((key) => !stored.has(key));
+    console.log(
+      `group-commit crash round (${where}): ${acknowledged.length} acknowledged, ${lost.length} written and rolled back`,
+    );
+    expect(lost.length, `${where}: answers of the unfinished transaction`).toBeGreaterThanOrEqual(2);
+    const acknowledgedKeys = new Set(acknowledged.map((answer) => answer.key));
+    for (const key of lost)
+      expect(acknowledgedKeys.has(key), `${where}: ${key} acknowledged but lost`).toBe(false);
+    expect(
+      [...stored.keys()].every((key) => written.includes(key)),
+      where,
+    ).toBe(true);
+
+    expect(audit.answersWithoutOneLedgerEntry, where).toBe(0);
+    expect(audit.ledgerWithoutAnswer, where).toBe(0);
+    expect(audit.ledgerDisagreeing, where).toBe(0);
+    expect(audit.rebuilt, `${where}: aggregates against a rebuild`).toEqual(audit.kept);
+  }, 60_000);
 });

@@ -145,7 +145,10 @@ describe("the command vocabulary on Discord", () => {
     const points = /^Right! \+(\d+) points/.exec(textOf(scored))?.[1];
     expect(points).toBeDefined();
 
-    const board = await discord.fake.slash({ user, name: "leaderboard", options: { board: "all" } }).final();
+    // The board's text comes at once; its picture is edited in once drawn.
+    const board = await discord.fake
+      .slash({ user, name: "leaderboard", options: { board: "all" } })
+      .finalWhere((reply) => reply.files.length > 0, "its picture");
     expect(board.ephemeral).toBe(false);
     expect(textOf(board)).toContain(`**rhea** · ${points} pts ← you`);
     expect(board.files).toHaveLength(1);
@@ -252,7 +255,7 @@ describe("the command vocabulary on Discord", () => {
 
     const streak = await discord.fake
       .slash({ user: moderator, name: "streak", options: { user: ana } })
-      .final();
+      .finalWhere((reply) => reply.files.length > 0, "its heat-map");
     expect(streak.ephemeral).toBe(true);
     expect(streak.body.embeds?.[0]?.title).toBe("ana's streak · 1 day");
     expect(streak.files.map((file) => file.contentType)).toEqual(["image/png"]);

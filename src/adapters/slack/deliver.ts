@@ -1,6 +1,6 @@
 import type { RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import type { Message } from "../../core/messages.js";
+import type { LatePictures, Message } from "../../core/messages.js";
 import { renderBlocks, uploadsOf } from "./render/blocks.js";
 
 /** Where a reply goes: back through the response_url, privately into a channel, or into the DM. */
@@ -28,9 +28,27 @@ async function directChannel(client: WebClient, userId: string): Promise<string>
 /**
  * Sends a reply in Block Kit, then its pictures and files. Slack cannot show a file to one person
  * only, so a private reply's files go to the person's DM with the app, as do a public reply's in a
- * channel the app is not in; the text stands without them.
+ * channel the app is not in; the text stands without them. Pictures still drawing when the text was
+ * ready follow the same way once drawn; one left out gets a short message saying so.
  */
 export async function deliver(client: WebClient, target: ReplyTarget, message: Message): Promise<void> {
+  await sendParts(client, target, message);
+  await sendUploads(client, target, message);
+  if (message.picturesLater) await deliverLate(client, target, message, await message.picturesLater);
+}
+
+async function deliverLate(
+  client: WebClient,
+  target: ReplyTarget,
+  message: Message,
+  late: LatePictures,
+): Promise<void> {
+  const visibility = message.visibility === "private" ? ({ visibility: "private" } as const) : {};
+  await sendUploads(client, target, { images: late.images, ...visibility });
+  if (late.note) await sendParts(client, target, { text: late.note, ...visibility });
+}
+
+async function sendParts(client: WebClient, target: ReplyTarget, message: Message): Promise<void> {
   const privately = message.visibility === "private";
   for (const part of renderBlocks(message)) {
     if (target.kind === "respond") {
@@ -46,8 +64,12 @@ export async function deliver(client: WebClient, target: ReplyTarget, message: M
       await client.chat.postMessage({ channel: target.userId, ...part });
     }
   }
+}
+
+async function sendUploads(client: WebClient, target: ReplyTarget, message: Message): Promise<void> {
   if (uploadsOf(message).length === 0) return;
-  const publicChannel = !privately && target.kind === "respond" ? target.channelId : undefined;
+  const publicChannel =
+    message.visibility !== "private" && target.kind === "respond" ? target.channelId : undefined;
   if (publicChannel) {
     try {
       await uploadFiles(client, publicChannel, message);

@@ -7,7 +7,7 @@ import type { Actor } from "../../core/ports.js";
 import type { TerminalConsole } from "./console.js";
 import { LOCAL_MODERATOR, readLine } from "./events/line.js";
 import { saveAttachments } from "./files/save.js";
-import { printable, renderMessage } from "./render/text.js";
+import { printable, renderLatePictures, renderMessage } from "./render/text.js";
 
 export interface TerminalChatOptions {
   core: Core;
@@ -39,7 +39,11 @@ function actorFor(user: string): Actor {
   };
 }
 
-/** One line in, one reply out; never throws, so a bad line cannot end the chat. */
+/**
+ * One line in, one reply out; never throws, so a bad line cannot end the chat. The reply comes as
+ * soon as its text is ready: pictures still drawing are in `picturesLater`, for the caller to show
+ * (or await) when they settle.
+ */
 export async function replyTo(core: Core, raw: string): Promise<Message | undefined> {
   const line = readLine(raw);
   switch (line.kind) {
@@ -67,6 +71,26 @@ function loadHistory(path: string | undefined): string[] {
   } catch {
     return [];
   }
+}
+
+/** Prints where a reply's late pictures were saved, or why they were left out; never rejects. */
+async function showLatePictures(
+  later: NonNullable<Message["picturesLater"]>,
+  terminal: TerminalConsole,
+  filesDir: string,
+): Promise<void> {
+  const late = await later;
+  let saved: ReadonlyMap<string, string>;
+  try {
+    saved = saveAttachments({ images: late.images }, filesDir);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    terminal.print(
+      `${renderMessage(problem("The picture could not be saved.", detail), { color: terminal.color })}\n`,
+    );
+    return;
+  }
+  terminal.print(`${renderLatePictures(late, { color: terminal.color, saved })}\n`);
 }
 
 /** Runs the terminal chat until the input ends (Ctrl+D, or the end of a piped script). */
@@ -114,15 +138,24 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<voi
       if (spoken.kind === "say") terminal.print(`${prompt(spoken.user)}${printable(spoken.text)}`);
     }
     const answered = replyTo(core, raw).then((reply) => {
-      if (!reply) return;
+      if (!reply) return undefined;
       // Interactive: the prompt is redrawn below the reply by the console.
       if (interactive) terminal.attach(undefined);
       const saved = saveAttachments(reply, options.filesDir);
       terminal.print(`${renderMessage(reply, { color, saved })}\n`);
       if (interactive) terminal.attach(rl);
+      // Boxed: a promise returned from `then` would be waited for, and the pictures must not be.
+      return { later: reply.picturesLater };
     });
     // Counted until the reply is printed, so a shutdown lets the line in hand finish.
-    await (core.gate ? core.gate.track(answered) : answered);
+    const later = (await (core.gate ? core.gate.track(answered) : answered))?.later;
+    if (later) {
+      const shown = showLatePictures(later, terminal, options.filesDir);
+      // Piped, a picture's line comes before the next line's reply, so a transcript reads in order;
+      // at a keyboard it is printed above the prompt whenever it is ready.
+      const tracked = core.gate ? core.gate.track(shown) : shown;
+      if (!interactive) await tracked;
+    }
     if (!interactive) await options.settle?.();
     if (interactive) rl.prompt();
   }

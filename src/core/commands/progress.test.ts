@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { actor, realCurriculum, type TestCore, tableCounts, testCore } from "../../../test/helpers.js";
 import { handleText } from "../dispatch.js";
+import { withPicturesDrawn } from "../messages.js";
 import { csvField, progressCsv } from "./stats.js";
 
 /** Single-choice items with their right letter, enough for a learner to answer one a day for weeks. */
@@ -154,7 +155,9 @@ describe("/leaderboard", () => {
     for (const [i, user] of learners.entries()) {
       for (let n = 0; n < 12 - i; n++) await answer(t, user, n);
     }
-    const reply = await handleText(t.core, actor("l11"), "/leaderboard all");
+    const answered = await handleText(t.core, actor("l11"), "/leaderboard all");
+    // The chart follows the text once drawn.
+    const reply = answered && (await withPicturesDrawn(answered));
     const lines = reply?.text?.split("\n") ?? [];
     expect(lines).toHaveLength(12);
     expect(lines[10]).toBe("…");

@@ -5,7 +5,7 @@ import type { Identity, Member } from "../ports.js";
 import { type StreakUnit, type StreakView, streakAsOf } from "../rules/streak.js";
 import { addDays } from "../rules/time.js";
 import { learnerClock } from "../services/activity.js";
-import { picture } from "../services/leaderboard.js";
+import { picture, pictureParts } from "../services/picture.js";
 import { argHints } from "./args.js";
 import type { Command, CommandContext } from "./command.js";
 
@@ -129,7 +129,7 @@ export const streak = {
           text: textHeatmap(counts, first, last),
         },
       ],
-      images: drawn.images,
+      ...pictureParts(drawn),
       footer: `A freeze is earned every 7 ${unit}s in a row (2 at most) and covers a missed ${unit}. Days follow ${zone}${self ? " (change with /timezone)" : ""}.`,
     };
   },

@@ -1,15 +1,19 @@
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
-import type { Image, Message } from "../messages.js";
+import type { Message } from "../messages.js";
 import { type LeaderboardRow, leaderboardSvg } from "../pictures/leaderboard.js";
 import type { Board, Cohort, PictureRenderer, Standing, Store } from "../ports.js";
 import { inertName } from "../text.js";
+import type { WorkGate } from "../work-gate.js";
+import { picture, pictureParts } from "./picture.js";
 
 export interface BoardDeps {
   store: Store;
   curriculum: Curriculum;
   pictures: PictureRenderer;
   logger: Logger;
+  /** Counts pictures still drawing as work in hand (commands); scheduled posts wait for them instead. */
+  gate?: WorkGate;
 }
 
 export const TOP = 10;
@@ -32,36 +36,10 @@ function boardSlug(board: Board): string {
 
 const pts = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "pt" : "pts"}`;
 
-/** What a reply says when its picture was left out because the bot is drawing many at once. */
-export const PICTURE_SKIPPED =
-  "_The picture is left out: many are being drawn right now. Ask again in a moment to see it._";
-
-/** A picture for a message, or none: the text says everything, and `note` says why it is missing. */
-export interface DrawnPicture {
-  images: Image[];
-  note?: string;
-}
-
-/**
- * Draws a picture, or leaves it out when drawing fails or every drawer is busy: a reply never waits
- * behind other pictures, and a busy one says so in a line.
- */
-export async function picture(
-  deps: Pick<BoardDeps, "pictures" | "logger">,
-  svg: () => string,
-  alt: string,
-  name: string,
-): Promise<DrawnPicture> {
-  const drawn = await deps.pictures.png(svg());
-  if (drawn.ok) return { images: [{ alt, name, png: drawn.png }] };
-  if (drawn.reason === "busy") return { images: [], note: PICTURE_SKIPPED };
-  deps.logger.warn({ picture: name, detail: drawn.detail }, "picture not drawn; the text stands alone");
-  return { images: [] };
-}
-
 /**
  * A cohort board as a message: the top ten (ties: who got there first), the viewer's own
- * place when they are further down, and the same as a bar chart.
+ * place when they are further down, and the same as a bar chart. The chart may follow the message
+ * (`picturesLater`): what waits for it, such as a scheduled post, uses `withPicturesDrawn`.
  */
 export async function boardMessage(
   deps: BoardDeps,
@@ -125,7 +103,7 @@ export async function boardMessage(
     text: [...lines, ...(viewerLine ? ["", viewerLine] : []), ...(drawn.note ? ["", drawn.note] : [])].join(
       "\n",
     ),
-    images: drawn.images,
+    ...pictureParts(drawn),
     footer: `${size.toLocaleString("en-US")} on this board · other boards: /leaderboard week · all · track`,
   };
 }

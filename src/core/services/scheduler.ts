@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
-import type { Message } from "../messages.js";
+import { type Message, withPicturesDrawn } from "../messages.js";
 import type { Metrics } from "../metrics.js";
 import type {
   ChatOutbox,
@@ -11,20 +11,11 @@ import type {
   PictureRenderer,
   Platform,
   Post,
-  PostClaim,
   PostTarget,
   SchedulePlan,
   Store,
 } from "../ports.js";
-import {
-  moduleFires,
-  nextFire,
-  nextFires,
-  progressAt,
-  retryDelayMs,
-  TOTAL_WEEKS,
-  WRAP_UP,
-} from "../rules/schedule.js";
+import { retryDelayMs } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
 import { boardMessage } from "./leaderboard.js";
 import type { OutboundQueue } from "./outbound.js";
@@ -36,7 +27,7 @@ import {
   reminderPost,
   wrapUpPost,
 } from "./post-content.js";
-import { cohortTimeline, timelineOf } from "./timeline.js";
+import { planSchedule } from "./schedule-planner.js";
 
 export interface SchedulerOptions {
   store: Store;
@@ -48,8 +39,9 @@ export interface SchedulerOptions {
   pictures: PictureRenderer;
   /** A fire missed by less than this (downtime) is still sent; older ones are recorded as skipped. */
   catchUpMs: number;
-  /** Schedules planned per transaction; between batches the event loop serves commands. */
+  /** Schedules planned and claimed per transaction (default 250). */
   batchSize?: number;
+  /** Awaited between batches, so commands and sends run while thousands of schedules are planned (setImmediate). */
   yieldToEvents?: () => Promise<void>;
   /** Runs after claims are committed and before anything is sent (the crash test stops the process here). */
   afterClaim?: (posts: Post[]) => void;
@@ -63,12 +55,14 @@ export interface TickReport {
   retried: number;
 }
 
+const settled = Promise.resolve();
+
 /** How long a daily question stays open before its results are posted. */
 export const DAILY_QUESTION_OPEN_MS = 24 * 3_600_000;
 /** Sends that fail this many times in a row are given up and the moderator is told. */
 const MAX_ATTEMPTS = 6;
-/** Reminders missed over a long downtime are recorded up to this many per schedule per tick. */
-const MAX_FIRES_PER_TICK = 200;
+/** Schedules planned and claimed per transaction: small enough that a batch holds the event loop for a few ms. */
+const DEFAULT_BATCH_SIZE = 250;
 
 /**
  * Turns due schedules into posts, exactly once each: a fire is claimed in the database
@@ -146,27 +140,20 @@ export class Scheduler {
     const { store, clock } = this.options;
     const now = clock.now();
     const report: TickReport = { claimed: 0, missed: 0, retried: 0 };
-    const batchSize = this.options.batchSize ?? 100;
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const seen = new Set<number>();
-    for (;;) {
-      const due = (await store.schedules.due(now, batchSize)).filter((d) => !seen.has(d.schedule.id));
-      if (due.length === 0) break;
-      const plans: SchedulePlan[] = [];
-      const platforms = new Map<number, Platform>();
-      for (const item of due) {
-        seen.add(item.schedule.id);
-        platforms.set(item.cohort.id, item.platform);
-        plans.push(await this.planSchedule(item, now));
+    for (let batch = 0; ; batch++) {
+      // Between batches the event loop answers commands and sends what is already claimed.
+      if (batch > 0) await this.options.yieldToEvents?.();
+      const read = await store.schedules.due(now, batchSize);
+      const due = read.filter((d) => !seen.has(d.schedule.id));
+      if (due.length > 0) {
+        const plans = this.planBatch(due, now);
+        this.queueBatch(due, plans, await store.posts.plan(plans, now), report);
       }
-      const claimed = await store.posts.plan(plans, now);
-      report.claimed += claimed.length;
-      report.missed += plans.reduce((n, p) => n + p.missed.length, 0);
-      for (const missed of plans.flatMap((p) => p.missed)) {
-        this.options.metrics?.postFinished(platforms.get(missed.cohortId) ?? "terminal", "skipped");
-      }
-      this.options.afterClaim?.(claimed);
-      for (const post of claimed) this.enqueue(post, platforms.get(post.cohortId) ?? "terminal");
-      await this.options.yieldToEvents?.();
+      // A short read was the last of what is due.
+      if (due.length === 0 || read.length < batchSize) break;
+      for (const item of due) seen.add(item.schedule.id);
     }
     // A daily question that has closed gets its results post, claimed like any other.
     for (const delivery of await store.deliveries.closedWithoutResults(now, batchSize)) {
@@ -184,83 +171,62 @@ export class Scheduler {
     return report;
   }
 
-  private async planSchedule({ schedule, cohort }: DueSchedule, now: Date): Promise<SchedulePlan> {
-    const after = new Date((schedule.nextFireAt ?? schedule.anchorAt).getTime() - 1);
-    const plan: SchedulePlan = {
-      scheduleId: schedule.id,
-      nextFireAt: null,
-      claims: [],
-      missed: [],
-      completesCohort: false,
-    };
-    const place = (claim: PostClaim) => {
-      const late = now.getTime() - claim.dueAt.getTime();
-      if (late <= this.options.catchUpMs) {
-        plan.claims.push(claim);
-        return;
+  /** Plans a batch of due schedules without a query; fires too late to send are logged. */
+  private planBatch(due: DueSchedule[], now: Date): SchedulePlan[] {
+    const { logger, catchUpMs } = this.options;
+    return due.map((item) => {
+      const { plan, late } = planSchedule(item, now, catchUpMs);
+      for (const { claim, lateMs } of late) {
+        logger.warn(
+          {
+            cohort: item.cohort.name,
+            kind: claim.kind,
+            week: claim.week,
+            dueAt: claim.dueAt.toISOString(),
+            lateMs,
+          },
+          "post missed beyond the catch-up window; recorded as skipped",
+        );
       }
-      plan.missed.push(claim);
-      this.options.logger.warn(
-        {
-          cohort: cohort.name,
-          kind: claim.kind,
-          week: claim.week,
-          dueAt: claim.dueAt.toISOString(),
-          lateMs: late,
-        },
-        "post missed beyond the catch-up window; recorded as skipped",
-      );
-    };
-
-    if (schedule.kind === "module") {
-      for (const fire of moduleFires(timelineOf(schedule), after, now)) {
-        if (fire.kind === "skipped") continue;
-        // The week that just ended gets its board, posted before the next module.
-        const ended = fire.kind === "wrap-up" ? TOTAL_WEEKS : fire.week - 1;
-        if (ended >= 1) place({ cohortId: cohort.id, week: ended, kind: "leaderboard", dueAt: fire.at });
-        if (fire.kind === "wrap-up") {
-          place({ cohortId: cohort.id, week: WRAP_UP, kind: "wrap-up", dueAt: fire.at });
-          plan.completesCohort = true;
-        } else {
-          place({ cohortId: cohort.id, week: fire.week, kind: "module", dueAt: fire.at });
-        }
-      }
-    } else {
-      const kind = schedule.kind === "daily-question" ? "daily-question" : "reminder";
-      const timeline = await cohortTimeline(this.options.store, cohort);
-      const fires = nextFires(schedule.cron, schedule.timezone, after, MAX_FIRES_PER_TICK).filter(
-        (f) => f <= now,
-      );
-      for (const at of fires) {
-        const progress = progressAt(timeline, at);
-        if (progress.state === "running" && !progress.paused) {
-          place({ cohortId: cohort.id, week: progress.week, kind, dueAt: at });
-        }
-      }
-    }
-    if (!plan.completesCohort) plan.nextFireAt = nextFire(schedule.cron, schedule.timezone, now) ?? null;
-    return plan;
+      return plan;
+    });
   }
 
-  private enqueue(post: Pick<Post, "id" | "cohortId">, platform: Platform): void {
-    if (this.sending.has(post.id)) return;
-    this.sending.add(post.id);
+  /** Counts what a claimed batch came to and queues its posts, each cohort's in claim order. */
+  private queueBatch(due: DueSchedule[], plans: SchedulePlan[], claimed: Post[], report: TickReport): void {
+    const platforms = new Map<number, Platform>();
+    for (const item of due) platforms.set(item.cohort.id, item.platform);
+    report.claimed += claimed.length;
+    for (const plan of plans) {
+      report.missed += plan.missed.length;
+      for (const missed of plan.missed) {
+        this.options.metrics?.postFinished(platforms.get(missed.cohortId) ?? "terminal", "skipped");
+      }
+    }
+    this.options.afterClaim?.(claimed);
+    for (const post of claimed) this.enqueue(post, platforms.get(post.cohortId) ?? "terminal");
+  }
+
+  private enqueue({ id, cohortId }: Pick<Post, "id" | "cohortId">, platform: Platform): void {
+    if (this.sending.has(id)) return;
+    this.sending.add(id);
     // One cohort's posts go out in the order they were claimed (last week's board before the new module).
-    const previous = this.cohortTails.get(post.cohortId) ?? Promise.resolve();
-    let done: () => void = () => {};
+    // Thousands may wait in the queue at once: each holds only ids and its place in its cohort's line.
+    const previous = this.cohortTails.get(cohortId) ?? settled;
+    let done!: () => void;
     const tail = new Promise<void>((resolve) => {
       done = resolve;
     });
-    this.cohortTails.set(post.cohortId, tail);
+    this.cohortTails.set(cohortId, tail);
     this.options.queue.enqueue({
       platform,
       run: () =>
         previous
-          .then(() => this.send(post.id))
+          .then(() => this.send(id))
           .finally(() => {
-            this.sending.delete(post.id);
+            this.sending.delete(id);
             done();
-            if (this.cohortTails.get(post.cohortId) === tail) this.cohortTails.delete(post.cohortId);
+            if (this.cohortTails.get(cohortId) === tail) this.cohortTails.delete(cohortId);
           }),
     });
   }
@@ -304,11 +270,9 @@ export class Scheduler {
         return item && delivery ? dailyQuestionPost(item, cohort, delivery.closesAt) : undefined;
       }
       case "leaderboard": {
-        const message = await boardMessage(
-          this.options,
-          cohort,
-          { kind: "week", week: post.week },
-          undefined,
+        // Nobody waits on a scheduled post, so it goes out with its picture drawn.
+        const message = await withPicturesDrawn(
+          await boardMessage(this.options, cohort, { kind: "week", week: post.week }, undefined),
         );
         return { ...message, title: `Week ${post.week} is over · ${cohort.name}'s board` };
       }

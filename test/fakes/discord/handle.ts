@@ -50,24 +50,21 @@ export class InteractionHandle {
    * autocomplete choices).
    */
   final(timeoutMs = this.defaultTimeoutMs): Promise<StoredMessage> {
+    return this.log.until(() => this.shown(), `the reply to ${this.describe()}`, timeoutMs);
+  }
+
+  /** The reply once it shows what `ready` looks for, such as a picture the bot edits in after the text. */
+  finalWhere(
+    ready: (message: StoredMessage) => boolean,
+    what: string,
+    timeoutMs = this.defaultTimeoutMs,
+  ): Promise<StoredMessage> {
     return this.log.until(
       () => {
-        const { callback, originalEdits } = this.state;
-        if (!callback) return undefined;
-        switch (callback.type) {
-          case InteractionResponseType.ChannelMessageWithSource:
-          case InteractionResponseType.UpdateMessage:
-            return this.original();
-          case InteractionResponseType.DeferredChannelMessageWithSource:
-          case InteractionResponseType.DeferredMessageUpdate:
-            return originalEdits > 0 ? this.original() : undefined;
-          default:
-            throw new Error(
-              `The bot answered ${this.describe()} with ${InteractionResponseType[callback.type]}, which shows no message; read response() instead.`,
-            );
-        }
+        const message = this.shown();
+        return message && ready(message) ? message : undefined;
       },
-      `the reply to ${this.describe()}`,
+      `the reply to ${this.describe()} with ${what}`,
       timeoutMs,
     );
   }
@@ -89,6 +86,24 @@ export class InteractionHandle {
   /** Every REST call the bot made about this interaction so far. */
   requests(): RecordedRequest[] {
     return this.log.entries.filter((entry) => entry.path.split("/").includes(this.token));
+  }
+
+  /** The reply as it stands, once there is one to see. */
+  private shown(): StoredMessage | undefined {
+    const { callback, originalEdits } = this.state;
+    if (!callback) return undefined;
+    switch (callback.type) {
+      case InteractionResponseType.ChannelMessageWithSource:
+      case InteractionResponseType.UpdateMessage:
+        return this.original();
+      case InteractionResponseType.DeferredChannelMessageWithSource:
+      case InteractionResponseType.DeferredMessageUpdate:
+        return originalEdits > 0 ? this.original() : undefined;
+      default:
+        throw new Error(
+          `The bot answered ${this.describe()} with ${InteractionResponseType[callback.type]}, which shows no message; read response() instead.`,
+        );
+    }
   }
 
   private original(): StoredMessage | undefined {

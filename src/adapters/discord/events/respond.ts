@@ -1,6 +1,6 @@
 import { MessageFlags, type RepliableInteraction } from "discord.js";
 import type { Logger } from "../../../core/logger.js";
-import { type Message, problem } from "../../../core/messages.js";
+import { type LatePictures, type Message, problem, withLatePictures } from "../../../core/messages.js";
 import { renderMessage } from "../render/message.js";
 
 export interface ResponseTiming {
@@ -44,6 +44,8 @@ export async function respondWith(
   const wantsPrivate = message.visibility === "private";
   const [first, ...rest] = renderMessage(message, { ephemeral: wantsPrivate });
   if (!first) return;
+  // Whether the reply is the interaction's original message, which an edit can complete later.
+  let original = true;
   if (!deferral) {
     await interaction.reply(first);
   } else {
@@ -52,6 +54,7 @@ export async function respondWith(
       // A public "thinking…" cannot turn private: remove it and answer privately instead.
       await interaction.deleteReply();
       await interaction.followUp(first);
+      original = false;
     } else {
       // An edit keeps the deferral's visibility, so a public message deferred privately stays private.
       const { flags: _fixedByDeferral, ...edit } = first;
@@ -59,6 +62,38 @@ export async function respondWith(
     }
   }
   for (const part of rest) await interaction.followUp(part);
+  if (message.picturesLater) {
+    await addLatePictures(interaction, message, await message.picturesLater, original && rest.length === 0);
+  }
+}
+
+/**
+ * Pictures that were still drawing when the reply went: the reply is edited to show them (or the
+ * line saying why they were left out), as if they had been there from the start. A reply spread
+ * over several messages, or not the original one, gets them in a follow-up instead.
+ */
+async function addLatePictures(
+  interaction: RepliableInteraction,
+  message: Message,
+  late: LatePictures,
+  editable: boolean,
+): Promise<void> {
+  const ephemeral = message.visibility === "private";
+  const whole = renderMessage(withLatePictures(message, late), { ephemeral });
+  const [complete] = whole;
+  if (editable && complete && whole.length === 1) {
+    // Attachments the reply already has are sent again with the whole message, not kept twice.
+    const { flags: _fixedByReply, ...edit } = complete;
+    await interaction.editReply({ ...edit, attachments: [] });
+    return;
+  }
+  const alone: Message = {
+    ...(late.images.length ? { images: late.images } : {}),
+    ...(late.note ? { text: late.note } : {}),
+    ...(message.visibility ? { visibility: message.visibility } : {}),
+  };
+  if (!alone.images && !alone.text) return;
+  for (const part of renderMessage(alone, { ephemeral })) await interaction.followUp(part);
 }
 
 /** A short private notice with a reference id; the log has the rest. Never throws. */

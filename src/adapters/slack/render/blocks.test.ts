@@ -264,6 +264,20 @@ describe("Slack Block Kit rendering", () => {
     expect(uploadsOf({ text: "x" })).toEqual([]);
   });
 
+  it("given a picture still drawing, says a picture follows and hands over no bytes yet", () => {
+    const message: Message = {
+      title: "Leaderboard",
+      text: "1. ana 40",
+      images: [],
+      picturesLater: new Promise(() => {}),
+    };
+    expect(blocks(message).at(-1)).toEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "🖼️ A picture follows." }],
+    });
+    expect(uploadsOf(message)).toEqual([]);
+  });
+
   it("given more than 50 blocks, splits into several messages in reading order with buttons and footer last", () => {
     const sections = Array.from({ length: 60 }, (_, i) => ({ heading: `Topic ${i}`, text: "Short." }));
     const parts = renderBlocks({ title: "Week 7", sections, choices: choices(2), footer: "Next: /week 8" });

@@ -97,6 +97,8 @@ function uploadNotes(message: Message): Unit[] {
       image.alt.trim() ? `🖼️ A picture follows: ${escapeMrkdwn(image.alt.trim())}` : "🖼️ A picture follows.",
     ),
     ...(message.files ?? []).map((file) => `📎 ${escapeMrkdwn(file.name)} follows.`),
+    // Still being drawn: it follows once drawn, or a line says why it was left out.
+    ...(message.picturesLater ? ["🖼️ A picture follows."] : []),
   ];
   return lines.length ? contextUnits(lines.join("\n")) : [];
 }

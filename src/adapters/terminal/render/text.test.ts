@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progressBar, renderMarkdown, renderMessage } from "./text.js";
+import { progressBar, renderLatePictures, renderMarkdown, renderMessage } from "./text.js";
 
 const plain = { color: false };
 
@@ -61,6 +61,17 @@ describe("terminal rendering", () => {
         "Links\n  • Docs — https://example.org",
         "Next: /week 2",
       ].join("\n\n"),
+    );
+  });
+
+  it("given pictures that followed a reply, shows where each was saved, or the line saying why there is none", () => {
+    const png = new Uint8Array([1]);
+    const saved = new Map([["board.png", "/files/board.png"]]);
+    expect(
+      renderLatePictures({ images: [{ alt: "Board", name: "board.png", png }] }, { ...plain, saved }),
+    ).toBe("🖼  /files/board.png");
+    expect(renderLatePictures({ images: [], note: "*The picture is left out.*" }, plain)).toBe(
+      "The picture is left out.",
     );
   });
 });

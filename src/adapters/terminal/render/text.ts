@@ -1,4 +1,4 @@
-import type { Message, Tone } from "../../../core/messages.js";
+import type { Image, LatePictures, Message, Tone } from "../../../core/messages.js";
 import { wellFormed } from "../../shared/text.js";
 
 export interface RenderOptions {
@@ -156,9 +156,7 @@ export function renderMessage(original: Message, options: RenderOptions): string
     blocks.push(message.choices.map((choice, i) => `[${i + 1}] ${choice.label}`).join("   "));
   }
   const where = (name: string) => printable(options.saved?.get(name) ?? "(not saved)");
-  if (message.images?.length) {
-    blocks.push(message.images.map((image) => `🖼  ${where(image.name)}`).join("\n"));
-  }
+  if (message.images?.length) blocks.push(pictureLines(message.images, options));
   if (message.files?.length) {
     blocks.push(message.files.map((file) => `📎 ${printable(file.name)} — ${where(file.name)}`).join("\n"));
   }
@@ -169,4 +167,16 @@ export function renderMessage(original: Message, options: RenderOptions): string
   }
   if (message.footer) blocks.push(s.dim(md(message.footer)));
   return blocks.join("\n\n");
+}
+
+/** Where each picture was saved, one line each: a terminal cannot show the picture itself. */
+function pictureLines(images: readonly Image[], options: RenderOptions): string {
+  return images.map((image) => `🖼  ${printable(options.saved?.get(image.name) ?? "(not saved)")}`).join("\n");
+}
+
+/** Pictures that followed their reply: where they were saved, or the line saying why they were left out. */
+export function renderLatePictures(late: LatePictures, options: RenderOptions): string {
+  const blocks = late.images.length ? [pictureLines(late.images, options)] : [];
+  if (late.note) blocks.push(renderMarkdown(late.note, options));
+  return blocks.join("\n");
 }

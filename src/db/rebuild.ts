@@ -70,8 +70,6 @@ export interface ChunkedRebuildReport extends RebuildReport {
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
-/** The most SQLite maps (its build's limit): the whole of a database up to 2 GB. */
-const REBUILD_MMAP_BYTES = 0x7fff0000;
 const running = new WeakSet<Database.Database>();
 
 /**
@@ -92,10 +90,6 @@ export async function rebuildAggregates(db: Db, options: RebuildOptions = {}): P
   if (running.has(sqlite)) throw new Error("a rebuild is already running on this connection");
   const q = openRebuild(sqlite);
   running.add(sqlite);
-  // Learners' ledger entries are read learner by learner, all over the file: mapped, such reads cost
-  // a third of reads through the page cache. Only for the rebuild; the connection's setting comes back.
-  const mapped = Number(sqlite.pragma("mmap_size", { simple: true }));
-  sqlite.pragma(`mmap_size = ${Math.max(mapped, REBUILD_MMAP_BYTES)}`);
   const chunkSize = Math.max(1, options.chunkSize ?? 5_000);
   const restRatio = options.restRatio ?? 1;
   const stats = { writes: 0, longestWriteMs: 0, redone: 0 };
@@ -189,7 +183,6 @@ export async function rebuildAggregates(db: Db, options: RebuildOptions = {}): P
     return { ...q.counts(), ...stats };
   } finally {
     q.tearDown();
-    sqlite.pragma(`mmap_size = ${mapped}`);
     running.delete(sqlite);
   }
 }

@@ -56,7 +56,7 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
     }
     database.sqlite.exec("COMMIT");
 
-    // Baseline: the same number of one-row inserts, one transaction per 500 (the planner claims 250 per transaction).
+    // Baseline: the same number of one-row inserts, one transaction per 500 (the planner claims 100 per transaction).
     database.sqlite.exec("CREATE TABLE baseline (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
     const insert = database.sqlite.prepare("INSERT INTO baseline (v) VALUES (?)");
     const baselineStart = performance.now();

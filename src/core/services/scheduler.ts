@@ -39,7 +39,7 @@ export interface SchedulerOptions {
   pictures: PictureRenderer;
   /** A fire missed by less than this (downtime) is still sent; older ones are recorded as skipped. */
   catchUpMs: number;
-  /** Schedules planned and claimed per transaction (default 250). */
+  /** Schedules planned and claimed per transaction (default 100). */
   batchSize?: number;
   /** Awaited between batches, so commands and sends run while thousands of schedules are planned (setImmediate). */
   yieldToEvents?: () => Promise<void>;
@@ -62,7 +62,7 @@ export const DAILY_QUESTION_OPEN_MS = 24 * 3_600_000;
 /** Sends that fail this many times in a row are given up and the moderator is told. */
 const MAX_ATTEMPTS = 6;
 /** Schedules planned and claimed per transaction: small enough that a batch holds the event loop for a few ms. */
-const DEFAULT_BATCH_SIZE = 250;
+const DEFAULT_BATCH_SIZE = 100;
 
 /**
  * Turns due schedules into posts, exactly once each: a fire is claimed in the database

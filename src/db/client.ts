@@ -30,8 +30,7 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
     sqlite.pragma("synchronous = NORMAL");
     // Reads go through a memory map of the file (up to 2 GB, the most this SQLite build maps): pages
     // are the kernel's file cache, shared and dropped under pressure, and reading one costs no system
-    // call (an answer on a 1.5 GB database: 1.8 ms mapped, 2.7 ms through read calls). 32 MB of page
-    // cache at most for what lies beyond the map.
+    // call. 32 MB of page cache at most for what lies beyond the map.
     sqlite.pragma("cache_size = -32768");
     sqlite.pragma("mmap_size = 2147418112");
     const db = drizzle(sqlite, { schema });

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 
 /** At most this many pieces of work share one transaction; the rest wait for the next turn. */
-export const MAX_BATCH = 256;
+const MAX_BATCH = 256;
 
 interface Pending {
   work: () => unknown;
@@ -34,11 +34,6 @@ export class GroupCommit {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
-  }
-
-  /** How many pieces of work wait for their transaction. */
-  get pending(): number {
-    return this.queue.length;
   }
 
   /** Commits everything queued, now: before the connection closes. */

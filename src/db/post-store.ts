@@ -2,8 +2,7 @@ import type Database from "better-sqlite3";
 import { asc, eq, min } from "drizzle-orm";
 import type { Platform, Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../core/ports.js";
 import type { Db } from "./client.js";
-import { toPost } from "./rows.js";
-import { COHORT_COLUMNS, type CohortTuple, cohortAt, preparedOnce } from "./schedule-store.js";
+import { COHORT_COLUMNS, type CohortTuple, cohortAt, preparedOnce, toPost } from "./rows.js";
 import { posts } from "./schema.js";
 
 export function postStore(db: Db): PostStore {

@@ -59,3 +59,58 @@ export const toPost = (row: typeof posts.$inferSelect): Post => ({
   sentAt: row.sentAt,
   error: row.error,
 });
+
+/** Prepares on first use (a store may be made before its tables exist), then reuses. */
+export function preparedOnce<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
+/** A cohort's columns under the alias `c`, in the order `cohortAt` reads them. */
+export const COHORT_COLUMNS = `c.id, c.space_id, c.name, c.start_date, c.timezone,
+  c.channel_external_id, c.status, c.streak_unit, c.created_at`;
+const COHORT_WIDTH = 9;
+export type CohortTuple = [
+  id: number,
+  spaceId: number,
+  name: string,
+  startDate: string,
+  timezone: string,
+  channelExternalId: string | null,
+  status: Cohort["status"],
+  streakUnit: Cohort["streakUnit"],
+  createdAt: number,
+];
+
+/** The cohort whose COHORT_COLUMNS start at position `at` of a row: the same Cohort as rows.ts's toCohort. */
+export function cohortAt(row: readonly unknown[], at: number): Cohort {
+  const [id, spaceId, name, startDate, timezone, channelExternalId, status, streakUnit, createdAt] =
+    row.slice(at, at + COHORT_WIDTH) as CohortTuple;
+  return {
+    id,
+    spaceId,
+    name,
+    startDate,
+    timezone,
+    channelExternalId,
+    status,
+    streakUnit,
+    createdAt: new Date(createdAt),
+  };
+}
+
+/** Skipped fires, as (schedule id, fire time) pairs in fire order, grouped by schedule. */
+export function groupSkips(
+  pairs: Iterable<readonly [scheduleId: number, fireAt: number]>,
+): Map<number, number[]> {
+  const bySchedule = new Map<number, number[]>();
+  for (const [scheduleId, fireAt] of pairs) {
+    const list = bySchedule.get(scheduleId);
+    if (list) list.push(fireAt);
+    else bySchedule.set(scheduleId, [fireAt]);
+  }
+  return bySchedule;
+}

@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import { and, eq, isNull, min, sql } from "drizzle-orm";
-import type { Cohort, Platform, Schedule, ScheduleKind, ScheduleStore } from "../core/ports.js";
+import type { Platform, Schedule, ScheduleKind, ScheduleStore } from "../core/ports.js";
 import type { Db } from "./client.js";
-import { toSchedule } from "./rows.js";
+import { COHORT_COLUMNS, type CohortTuple, cohortAt, groupSkips, preparedOnce, toSchedule } from "./rows.js";
 import { scheduleSkips, schedules } from "./schema.js";
 
 export function scheduleStore(db: Db): ScheduleStore {
@@ -26,10 +26,9 @@ export function scheduleStore(db: Db): ScheduleStore {
   return {
     async forCohort(cohortId) {
       const rows = cohortSchedules.all({ cohortId });
-      const skips = new Map<number, number[]>();
-      for (const skip of cohortSkips.all({ cohortId })) {
-        skips.set(skip.scheduleId, [...(skips.get(skip.scheduleId) ?? []), skip.fireAt.getTime()]);
-      }
+      const skips = groupSkips(
+        cohortSkips.all({ cohortId }).map((skip) => [skip.scheduleId, skip.fireAt.getTime()]),
+      );
       return rows.map((row) => toSchedule(row, skips.get(row.id) ?? []));
     },
     async save(cohortId, schedule, at) {
@@ -75,12 +74,7 @@ export function scheduleStore(db: Db): ScheduleStore {
       }
       const moduleRows = moduleIds.length > 0 ? q.byIds.all(JSON.stringify(moduleIds)) : [];
       const skipIds = rows.map((row) => row[0]).concat(moduleRows.map((row) => row[0]));
-      const skips = new Map<number, number[]>();
-      for (const [scheduleId, fireAt] of skipIds.length > 0 ? q.skips.all(JSON.stringify(skipIds)) : []) {
-        const list = skips.get(scheduleId);
-        if (list) list.push(fireAt);
-        else skips.set(scheduleId, [fireAt]);
-      }
+      const skips = groupSkips(skipIds.length > 0 ? q.skips.all(JSON.stringify(skipIds)) : []);
       const modules = new Map<number, Schedule>();
       for (const row of moduleRows) modules.set(row[0], scheduleOf(row, skips.get(row[0]) ?? []));
       return rows.map((row) => {
@@ -110,48 +104,6 @@ export function scheduleStore(db: Db): ScheduleStore {
 // The planner reads thousands of due schedules a minute at peak: plain statements, prepared once
 // per store, with rows as arrays (better-sqlite3 builds an object per row much more slowly),
 // because Drizzle's builder costs more per call than running the statement.
-
-/** Prepares on first use (a store may be made before its tables exist), then reuses. */
-export function preparedOnce<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
-}
-
-/** A cohort's columns under the alias `c`, in the order `cohortAt` reads them. */
-export const COHORT_COLUMNS = `c.id, c.space_id, c.name, c.start_date, c.timezone,
-  c.channel_external_id, c.status, c.streak_unit, c.created_at`;
-export const COHORT_WIDTH = 9;
-export type CohortTuple = [
-  id: number,
-  spaceId: number,
-  name: string,
-  startDate: string,
-  timezone: string,
-  channelExternalId: string | null,
-  status: Cohort["status"],
-  streakUnit: Cohort["streakUnit"],
-  createdAt: number,
-];
-
-/** The cohort whose COHORT_COLUMNS start at position `at` of a row: the same Cohort as rows.ts's toCohort. */
-export function cohortAt(row: readonly unknown[], at: number): Cohort {
-  const [id, spaceId, name, startDate, timezone, channelExternalId, status, streakUnit, createdAt] =
-    row.slice(at, at + COHORT_WIDTH) as CohortTuple;
-  return {
-    id,
-    spaceId,
-    name,
-    startDate,
-    timezone,
-    channelExternalId,
-    status,
-    streakUnit,
-    createdAt: new Date(createdAt),
-  };
-}
 
 /** A schedule's columns under the alias `s`, in the order `scheduleOf` reads them. */
 const SCHEDULE_COLUMNS = `s.id, s.cohort_id, s.kind, s.cron, s.spec, s.timezone,

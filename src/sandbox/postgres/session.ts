@@ -80,7 +80,7 @@ export function describe(error: unknown): string {
  * - WAL in 1 MB segments instead of 16, never recycled into future segments: the template holds
  *   2 MB of WAL instead of 16 + 7, and a checkpoint frees what an attempt wrote (attempt.ts).
  */
-export const serverSettings = ["shared_buffers=8MB", "wal_recycle=off"];
+const serverSettings = ["shared_buffers=8MB", "wal_recycle=off"];
 const initdbParams = ["--wal-segsize=1", ...serverSettings.flatMap((setting) => ["-c", setting])];
 
 /** The media type PGlite reads a gzip-compressed data-directory dump by. */

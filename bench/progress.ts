@@ -9,7 +9,7 @@ import { handleText } from "../src/core/dispatch.js";
 import type { Board, Store } from "../src/core/ports.js";
 import { basePoints } from "../src/core/rules/scoring.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
-import { DAY_MS } from "../src/db/aggregates.js";
+import { DAY_MS } from "../src/db/board-rules.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import {
   type ChunkedRebuildReport,

@@ -49,13 +49,13 @@ describe("the load script", () => {
       baselineAnswers,
       adjustCore: (core) => {
         const { answers } = core.store;
-        const record: typeof answers.record = (attempt) => {
+        const record: typeof answers.record = (attempt, decide) => {
           calls++;
           if (calls % 7 === 0) {
             failed++;
             throw new Error("disk on fire");
           }
-          return answers.record(attempt);
+          return answers.record(attempt, decide);
         };
         return { ...core, store: { ...core.store, answers: { ...answers, record } } };
       },

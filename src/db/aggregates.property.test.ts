@@ -4,8 +4,8 @@ import { aggregateSnapshot } from "../../test/aggregate-snapshot.js";
 import { actor, realCurriculum, type TestCore, testCore } from "../../test/helpers.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
-import type { Actor, Attempt, Board } from "../core/ports.js";
-import { recordAnswer } from "../core/services/activity.js";
+import type { Actor, Board } from "../core/ports.js";
+import { type AnswerInput, recordAnswer } from "../core/services/activity.js";
 import { rebuildAggregates, rebuildAggregatesAtOnce } from "./rebuild.js";
 
 // The aggregates are kept incrementally in each answer's transaction and moved on cohort and track
@@ -151,7 +151,7 @@ async function say(t: TestCore, as: Actor, line: string): Promise<void> {
   expect(reply?.text ?? "", line).not.toMatch(/went wrong/);
 }
 
-type Recorded = Omit<Attempt, "spaceId" | "memberId" | "week" | "day">;
+type Recorded = AnswerInput & { points: number; reason: string };
 
 /** Runs one random session through the real core, checking a rebuild wherever one is asked for. */
 async function run(steps: readonly Step[]): Promise<TestCore> {
@@ -238,7 +238,8 @@ async function answerAs(t: TestCore, learnerIndex: number, attempt: Recorded) {
   const ctx: CommandContext = { ...t.core, actor: as };
   const identity =
     (await t.core.store.identities.find(as)) ?? (await t.core.store.identities.ensure(as, attempt.at));
-  return recordAnswer(ctx, identity, attempt);
+  const { points, reason, ...given } = attempt;
+  return recordAnswer(ctx, identity, given, { points, reason });
 }
 
 function boardOf(key: string): Board {

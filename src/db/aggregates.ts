@@ -1,33 +1,10 @@
 import type Database from "better-sqlite3";
-import type { Board } from "../core/ports.js";
-import { emptyStreak, recordActivity, type StreakState, type StreakStep } from "../core/rules/streak.js";
+import { emptyStreak, type StreakState, type StreakUnit } from "../core/rules/streak.js";
+import { boardsOf, dayOf, entryAfter } from "./board-rules.js";
 import type { Db } from "./client.js";
 
 // The aggregates kept beside the ledger: written in the answer's transaction, and by the same
 // functions when a learner moves cohort or track. rebuild.ts derives them from the ledger alone.
-
-export const DAY_MS = 86_400_000;
-
-/** Which day a points value was reached on: ties inside one points value are counted per day. */
-export const dayOf = (reachedAt: number) => Math.floor(reachedAt / DAY_MS);
-
-export function boardKey(board: Board): string {
-  switch (board.kind) {
-    case "all":
-      return "all";
-    case "week":
-      return `week:${board.week}`;
-    case "track":
-      return `track:${board.trackId}`;
-  }
-}
-
-/** The boards one ledger entry counts on. */
-function boardsOf(entry: { week: number; trackId: string | null }): string[] {
-  const keys = ["all", `week:${entry.week}`];
-  if (entry.trackId) keys.push(`track:${entry.trackId}`);
-  return keys;
-}
 
 /**
  * The answer path runs these for every answer, so they are prepared once per connection
@@ -136,11 +113,7 @@ function count(
   q.dayDrop.run(cohortId, board, points, day);
 }
 
-/**
- * Adds points earned at `at` to one board. Ties go to whoever reached their points first:
- * the time of the latest entry that added points, or of the first entry while there are none.
- * Both are independent of the order entries arrive in, so a rebuild gives the same answer.
- */
+/** Adds points earned at `at` to one board (see entryAfter for who wins a tie). */
 function addToBoard(
   db: Db,
   cohortId: number,
@@ -151,24 +124,16 @@ function addToBoard(
 ): void {
   const q = statements(db.$client);
   const before = q.entry.get(cohortId, board, memberId);
+  const after = entryAfter(before, points, at);
   if (!before) {
-    q.insertEntry.run(cohortId, board, memberId, points, at);
-    count(db, cohortId, board, points, at, 1);
+    q.insertEntry.run(cohortId, board, memberId, after.points, after.reachedAt);
+    count(db, cohortId, board, after.points, after.reachedAt, 1);
     return;
   }
-  const reachedAt =
-    points > 0
-      ? before.points > 0
-        ? Math.max(before.reachedAt, at)
-        : at
-      : before.points > 0
-        ? before.reachedAt
-        : Math.min(before.reachedAt, at);
-  const total = before.points + points;
-  if (total === before.points && reachedAt === before.reachedAt) return;
-  q.updateEntry.run(total, reachedAt, cohortId, board, memberId);
+  if (after.points === before.points && after.reachedAt === before.reachedAt) return;
+  q.updateEntry.run(after.points, after.reachedAt, cohortId, board, memberId);
   count(db, cohortId, board, before.points, before.reachedAt, -1);
-  count(db, cohortId, board, total, reachedAt, 1);
+  count(db, cohortId, board, after.points, after.reachedAt, 1);
 }
 
 export interface LedgerFacts {
@@ -181,25 +146,17 @@ export interface LedgerFacts {
   week: number;
   day: string;
   at: Date;
+  /** The learner's streaks after this entry, as the core worked them out. */
+  streaks: Record<StreakUnit, StreakState>;
 }
 
-function readStreak(db: Db, memberId: number, unit: "day" | "week"): StreakState {
+/** The learner's streak in one unit as stored (none yet: empty). */
+export function readStreak(db: Db, memberId: number, unit: StreakUnit): StreakState {
   return statements(db.$client).streak.get(memberId, unit) ?? emptyStreak;
 }
 
-function writeStreak(db: Db, memberId: number, unit: "day" | "week", state: StreakState): void {
-  statements(db.$client).saveStreak.run(
-    memberId,
-    unit,
-    state.current,
-    state.longest,
-    state.lastUnit,
-    state.freezes,
-  );
-}
-
 /** Everything one new ledger entry changes; call it inside the transaction that writes the entry. */
-export function applyLedgerEntry(db: Db, facts: LedgerFacts): Record<"day" | "week", StreakStep> {
+export function applyLedgerEntry(db: Db, facts: LedgerFacts): void {
   const q = statements(db.$client);
   const at = facts.at.getTime();
   if (facts.cohortId !== null) {
@@ -208,13 +165,10 @@ export function applyLedgerEntry(db: Db, facts: LedgerFacts): Record<"day" | "we
     q.questionStat.run(facts.cohortId, facts.questionId, facts.correct ? 1 : 0);
   }
   q.activity.run(facts.memberId, facts.day);
-  const steps = {
-    day: recordActivity(readStreak(db, facts.memberId, "day"), facts.day, "day"),
-    week: recordActivity(readStreak(db, facts.memberId, "week"), facts.day, "week"),
-  };
-  writeStreak(db, facts.memberId, "day", steps.day.state);
-  writeStreak(db, facts.memberId, "week", steps.week.state);
-  return steps;
+  for (const unit of ["day", "week"] as const) {
+    const state = facts.streaks[unit];
+    q.saveStreak.run(facts.memberId, unit, state.current, state.longest, state.lastUnit, state.freezes);
+  }
 }
 
 /** The member's cohort and current track, as the database has them now. */

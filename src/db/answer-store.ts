@@ -1,6 +1,13 @@
 import { and, count, desc, eq, max, sql, sum } from "drizzle-orm";
-import type { AnswerStore, Attempt, AttemptSummary, RecordedAttempt } from "../core/ports.js";
-import { applyLedgerEntry, placeOf } from "./aggregates.js";
+import type {
+  AnswerStore,
+  Attempt,
+  AttemptDecision,
+  AttemptFacts,
+  AttemptSummary,
+  RecordedAttempt,
+} from "../core/ports.js";
+import { applyLedgerEntry, placeOf, readStreak } from "./aggregates.js";
 import type { Db } from "./client.js";
 import { groupCommitFor } from "./group-commit.js";
 import { answers, pointsLedger, questionsDelivered } from "./schema.js";
@@ -75,25 +82,38 @@ export function answerStore(db: Db): AnswerStore {
     .where(eq(pointsLedger.memberId, sql.placeholder("memberId")))
     .prepare();
 
+  /** What the core decides an attempt on, read inside the attempt's transaction. */
+  const factsOf = (memberId: number, questionId: string): AttemptFacts => {
+    const earlier = summaryQuery.get({ memberId, questionId });
+    return {
+      ...placeOf(db, memberId),
+      attempts: earlier?.attempts ?? 0,
+      solved: Number(earlier?.solved ?? 0) === 1,
+      scored: scoredBefore.get({ memberId, questionId }) !== undefined,
+      streaks: { day: readStreak(db, memberId, "day"), week: readStreak(db, memberId, "week") },
+    };
+  };
+
   /** One answer, its ledger entry and the aggregates it moves: all or nothing. */
-  const write = (attempt: Attempt): RecordedAttempt => {
+  const write = (attempt: Attempt, decide: (facts: AttemptFacts) => AttemptDecision): RecordedAttempt => {
     if (attempt.eventKey && byEventKey.get({ eventKey: attempt.eventKey })) {
-      return { stored: false, scored: false, points: 0, cohortId: null };
+      return { stored: false, why: "replay" };
     }
-    const alreadyScored = scoredBefore.get({ memberId: attempt.memberId, questionId: attempt.questionId });
-    const scores = attempt.correct && attempt.points > 0 && !alreadyScored;
-    const points = scores ? attempt.points : 0;
+    const before = factsOf(attempt.memberId, attempt.questionId);
+    const decision = decide(before);
+    if (!decision.record) return { stored: false, why: decision.why, before };
+    const scored = decision.points > 0;
     const row = insertAnswer.get({
       memberId: attempt.memberId,
       questionId: attempt.questionId,
       response: attempt.response,
       correct: attempt.correct,
-      scored: scores,
+      scored,
       eventKey: attempt.eventKey,
       createdAt: attempt.at,
     });
     if (!row) throw new Error("the answer was not stored");
-    const { cohortId, trackId } = placeOf(db, attempt.memberId);
+    const { cohortId, trackId } = before;
     // Every stored answer is an activity (streaks), whether or not it earns points.
     insertLedger.run({
       spaceId: attempt.spaceId,
@@ -102,30 +122,31 @@ export function answerStore(db: Db): AnswerStore {
       answerId: row.id,
       questionId: attempt.questionId,
       correct: attempt.correct,
-      points,
-      reason: attempt.reason,
-      week: attempt.week,
-      day: attempt.day,
+      points: decision.points,
+      reason: decision.reason,
+      week: decision.week,
+      day: decision.day,
       trackId,
       createdAt: attempt.at,
     });
-    const streaks = applyLedgerEntry(db, {
+    applyLedgerEntry(db, {
       memberId: attempt.memberId,
       cohortId,
       trackId,
       questionId: attempt.questionId,
       correct: attempt.correct,
-      points,
-      week: attempt.week,
-      day: attempt.day,
+      points: decision.points,
+      week: decision.week,
+      day: decision.day,
       at: attempt.at,
+      streaks: { day: decision.streaks.day.state, week: decision.streaks.week.state },
     });
-    return { stored: true, scored: scores, points, streaks, cohortId };
+    return { stored: true, scored, points: decision.points, streaks: decision.streaks, cohortId, before };
   };
 
   return {
     // Answers arriving together share one transaction (group commit); each is acknowledged after it.
-    record: (attempt) => group.run(() => write(attempt)),
+    record: (attempt, decide) => group.run(() => write(attempt, decide)),
     async summary(memberId, questionId) {
       const row = summaryQuery.get({ memberId, questionId });
       return {

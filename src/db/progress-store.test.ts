@@ -4,7 +4,7 @@ import { seededRandom } from "../../test/seeded-random.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
 import type { Actor, Attempt, Board, Cohort, Member, Store } from "../core/ports.js";
-import { recordAnswer } from "../core/services/activity.js";
+import { decideAttempt, recordAnswer } from "../core/services/activity.js";
 import { defaultModuleSchedule } from "../core/services/timeline.js";
 import type { OpenDatabase } from "./client.js";
 import { rebuildAggregatesAtOnce } from "./rebuild.js";
@@ -65,7 +65,7 @@ interface Answer {
   eventKey?: string;
 }
 
-/** Records one answer as the core would, with the week and day given (the store takes them as told). */
+/** Records one answer with the core's decision, for the week and day given (the store takes them as told). */
 function answer(w: World, learner: Member, a: Answer) {
   const correct = a.correct ?? (a.points ?? 10) > 0;
   const attempt: Attempt = {
@@ -76,12 +76,12 @@ function answer(w: World, learner: Member, a: Answer) {
     correct,
     eventKey: a.eventKey ?? null,
     at: at(a.minute),
-    points: correct ? (a.points ?? 10) : 0,
-    reason: "test",
-    week: a.week ?? 1,
-    day: a.day ?? at(a.minute).toISOString().slice(0, 10),
   };
-  return w.store.answers.record(attempt);
+  const clock = { week: a.week ?? 1, day: a.day ?? at(a.minute).toISOString().slice(0, 10) };
+  const offer = { points: correct ? (a.points ?? 10) : 0, reason: "test" };
+  return w.store.answers.record(attempt, (before) =>
+    decideAttempt(before, before.cohortId, clock, correct, offer),
+  );
 }
 
 /** The board as `[name, points]` pairs, best first. */
@@ -237,9 +237,7 @@ describe("leaderboards", () => {
     ]) {
       expect(await answer(w, ana, { ...replay, eventKey: "slack:E1" })).toEqual({
         stored: false,
-        scored: false,
-        points: 0,
-        cohortId: null,
+        why: "replay",
       });
     }
     expect(tableCounts(w.database)).toEqual(rows);
@@ -422,15 +420,12 @@ async function coreAnswer(t: TestCore, who: Actor, points = 10) {
   const now = t.clock.now();
   const identity =
     (await t.core.store.identities.find(who)) ?? (await t.core.store.identities.ensure(who, now));
-  return recordAnswer(ctx, identity, {
-    questionId: `q${++questions}`,
-    response: "right",
-    correct: points > 0,
-    eventKey: null,
-    at: now,
-    points,
-    reason: "test",
-  });
+  return recordAnswer(
+    ctx,
+    identity,
+    { questionId: `q${++questions}`, response: "right", correct: points > 0, eventKey: null, at: now },
+    { points, reason: "test" },
+  );
 }
 
 const sortTallies = <T extends { questionId: string }>(rows: T[]) =>

@@ -1,7 +1,7 @@
 import { and, asc, between, count, desc, eq, gt, gte, isNull, like, lt, sql, sum } from "drizzle-orm";
 import type { Board, ProgressRow, ProgressStore, Standing } from "../core/ports.js";
 import { emptyStreak, type StreakState, type StreakUnit } from "../core/rules/streak.js";
-import { boardKey, DAY_MS, dayOf } from "./aggregates.js";
+import { boardKey, DAY_MS, dayOf } from "./board-rules.js";
 import type { Db } from "./client.js";
 import { toMember } from "./rows.js";
 import {

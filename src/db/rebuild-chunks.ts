@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { StreakState, StreakUnit } from "../core/rules/streak.js";
-import { DAY_MS } from "./aggregates.js";
+import { DAY_MS } from "./board-rules.js";
 
 // The statements of the chunked rebuild (rebuild.ts), each run inside one chunk's transaction.
 // Work tables live in the connection's temp schema: writing them takes no lock on the database.

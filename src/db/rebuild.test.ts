@@ -27,15 +27,18 @@ async function answer(t: TestCore, user: string, random: () => number): Promise<
   const at = t.clock.now();
   const identity = (await t.core.store.identities.find(as)) ?? (await t.core.store.identities.ensure(as, at));
   const correct = random() < 0.6;
-  await recordAnswer(ctx, identity, {
-    questionId: questionIds[Math.floor(random() * questionIds.length)] ?? "missing",
-    response: correct ? "right" : "wrong",
-    correct,
-    eventKey: null,
-    at,
-    points: correct ? ([10, 20, 35][Math.floor(random() * 3)] ?? 10) : 0,
-    reason: "rebuild test",
-  });
+  await recordAnswer(
+    ctx,
+    identity,
+    {
+      questionId: questionIds[Math.floor(random() * questionIds.length)] ?? "missing",
+      response: correct ? "right" : "wrong",
+      correct,
+      eventKey: null,
+      at,
+    },
+    { points: correct ? ([10, 20, 35][Math.floor(random() * 3)] ?? 10) : 0, reason: "rebuild test" },
+  );
 }
 
 /** Two cohorts of learners on two tracks (one learner in none), one empty, with a few weeks of answers. */

@@ -7,7 +7,7 @@ import {
   type StreakUnit,
   streakFold,
 } from "../core/rules/streak.js";
-import { DAY_MS } from "./aggregates.js";
+import { DAY_MS } from "./board-rules.js";
 import type { Db } from "./client.js";
 import { openRebuild, StaleChunk } from "./rebuild-chunks.js";
 import {

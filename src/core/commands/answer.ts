@@ -46,34 +46,43 @@ export const answer = {
     if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
 
     const now = ctx.clock.now();
-    const existing = await ctx.store.identities.find(ctx.actor);
-    if (existing) {
-      const before = await ctx.store.answers.summary(existing.member.id, item.id);
-      if (before.attempts > 0) {
-        return {
-          text: `You already answered ${item.id} (${before.solved ? "right" : "not right"}); quiz questions count once.`,
-          footer: "/quiz gives you the next one",
-          visibility: "private",
-        };
-      }
-    }
-    const identity = existing ?? (await ctx.store.identities.ensure(ctx.actor, now));
+    const identity =
+      (await ctx.store.identities.find(ctx.actor)) ?? (await ctx.store.identities.ensure(ctx.actor, now));
     const { member } = identity;
     // The cohort's open question of the day pays a bonus for a quick right answer.
     const daily =
       member.cohortId === null ? undefined : await ctx.store.deliveries.open(member.cohortId, item.id, now);
     const bonus = daily && marked.value.correct ? speedBonus(daily.deliveredAt, now) : 0;
-    const points = quizPoints(item.difficulty, marked.value.correct) + bonus;
-    const recorded = await recordAnswer(ctx, identity, {
-      questionId: item.id,
-      response: marked.value.response,
-      correct: marked.value.correct,
-      eventKey: null,
-      at: now,
-      points,
-      reason: daily ? `daily question ${item.id}${bonus ? ` (+${bonus} speed)` : ""}` : `quiz ${item.id}`,
-    });
-    if (!marked.value.correct && recorded.stored) {
+    const recorded = await recordAnswer(
+      ctx,
+      identity,
+      {
+        questionId: item.id,
+        response: marked.value.response,
+        correct: marked.value.correct,
+        eventKey: null,
+        at: now,
+      },
+      // Quiz questions count once: a second answer, even a concurrent one, is refused in the store's transaction.
+      (before) =>
+        before.attempts > 0
+          ? { refuse: "answered" }
+          : {
+              points: quizPoints(item.difficulty, marked.value.correct) + bonus,
+              reason: daily
+                ? `daily question ${item.id}${bonus ? ` (+${bonus} speed)` : ""}`
+                : `quiz ${item.id}`,
+            },
+    );
+    if (!recorded.stored) {
+      const earlier = recorded.before ? ` (${recorded.before.solved ? "right" : "not right"})` : "";
+      return {
+        text: `You already answered ${item.id}${earlier}; quiz questions count once.`,
+        footer: "/quiz gives you the next one",
+        visibility: "private",
+      };
+    }
+    if (!marked.value.correct) {
       await ctx.store.reviews.save(member.id, { questionId: item.id, ...firstReview(now) }, now);
     }
     const total = await ctx.store.answers.totalPoints(member.id);

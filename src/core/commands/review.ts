@@ -71,15 +71,18 @@ export const review = {
 
     // A review answer is an activity and, when right, counts the item as known (no points: it scored once already).
     if (learner.identity) {
-      await recordAnswer(ctx, learner.identity, {
-        questionId: item.id,
-        response: marked.value.response,
-        correct: marked.value.correct,
-        eventKey: null,
-        at: now,
-        points: 0,
-        reason: `review ${item.id}`,
-      });
+      await recordAnswer(
+        ctx,
+        learner.identity,
+        {
+          questionId: item.id,
+          response: marked.value.response,
+          correct: marked.value.correct,
+          eventKey: null,
+          at: now,
+        },
+        { points: 0, reason: `review ${item.id}` },
+      );
     }
     const next = afterReview(entry, marked.value.correct, now);
     const why = [{ heading: "Why", text: item.explanation }];

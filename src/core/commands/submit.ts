@@ -47,27 +47,35 @@ export const submit = {
     const now = ctx.clock.now();
     const identity =
       (await ctx.store.identities.find(ctx.actor)) ?? (await ctx.store.identities.ensure(ctx.actor, now));
-    const { member } = identity;
-    const before = await ctx.store.answers.summary(member.id, found.id);
     const passed = grade.verdict === "pass";
-    const { points, firstTry } = challengePoints(found.difficulty, before.attempts);
-    const recorded = await recordAnswer(ctx, identity, {
-      questionId: found.id,
-      // The text itself is the learner's work; it is stored for them, never logged.
-      response: query.slice(0, 16_384),
-      correct: passed,
-      eventKey: null,
-      at: now,
-      points,
-      reason: `challenge ${found.id}${firstTry && passed ? " (first try)" : ""}`,
-    });
+    const recorded = await recordAnswer(
+      ctx,
+      identity,
+      {
+        questionId: found.id,
+        // The text itself is the learner's work; it is stored for them, never logged.
+        response: query.slice(0, 16_384),
+        correct: passed,
+        eventKey: null,
+        at: now,
+      },
+      (before) => {
+        const { points, firstTry } = challengePoints(found.difficulty, before.attempts);
+        return { points, reason: `challenge ${found.id}${firstTry && passed ? " (first try)" : ""}` };
+      },
+    );
+    if (!recorded.stored) {
+      return { text: "That submission was already counted.", visibility: "private" };
+    }
+    const { before } = recorded;
+    const firstTry = before.attempts === 0;
     if (passed) {
       if (!recorded.scored) {
         return success("Correct again. You had already solved this one, so no new points.", {
           visibility: "private",
         });
       }
-      const total = await ctx.store.answers.totalPoints(member.id);
+      const total = await ctx.store.answers.totalPoints(identity.member.id);
       return success(
         `Solved! +${recorded.points} points${firstTry ? " (with the first-try bonus)" : ""}, ${total} in all.`,
         { sections: [{ heading: "Why it works", text: found.explanation }], visibility: "private" },

@@ -19,6 +19,11 @@ export function challengePoints(
   return { points: basePoints[difficulty] + (firstTry ? FIRST_TRY_BONUS : 0), firstTry };
 }
 
+/** What an attempt earns of the points offered: a question scores once, for a right answer. */
+export function attemptPoints(offered: number, correct: boolean, before: { scored: boolean }): number {
+  return correct && !before.scored ? offered : 0;
+}
+
 /** Short answers match without regard to case, spacing or surrounding punctuation. */
 export function normaliseShortAnswer(text: string): string {
   return text

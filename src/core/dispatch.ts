@@ -6,8 +6,8 @@ import { type Message, problem } from "./messages.js";
 import type { CommandOutcome } from "./metrics.js";
 import type { Actor } from "./ports.js";
 
-/** Everything a command may use except who is asking; built once in main. */
-export type Core = Omit<CommandContext, "actor">;
+/** Everything a command may use except who is asking and which event asks; built once in main. */
+export type Core = Omit<CommandContext, "actor" | "eventKey">;
 
 function usageHint(command: AnyCommand): string {
   const example = command.examples[0];
@@ -35,15 +35,17 @@ export const drainingReply: Message = problem(
  * Runs one command for one person: permission, validation, handler.
  * Never throws: bad input gets a short reply and writes nothing; a bug gets a reference id.
  * Counted by the gate (so a shutdown waits for it) and timed for the metrics.
+ * `eventKey` is the platform's id for the event (see CommandContext); callers without one leave it out.
  */
 export async function invoke(
   core: Core,
   actor: Actor,
   command: AnyCommand,
   raw: Record<string, unknown>,
+  eventKey: string | null = null,
 ): Promise<Message> {
   const started = performance.now();
-  const run = () => handle(core, actor, command, raw);
+  const run = () => handle(core, actor, command, raw, eventKey);
   const done = core.gate ? await core.gate.run(run) : await run();
   const { message, outcome } = done ?? { message: drainingReply, outcome: "draining" as const };
   core.metrics?.commandHandled(command.name, outcome, (performance.now() - started) / 1000);
@@ -55,6 +57,7 @@ async function handle(
   actor: Actor,
   command: AnyCommand,
   raw: Record<string, unknown>,
+  eventKey: string | null,
 ): Promise<{ message: Message; outcome: CommandOutcome }> {
   if (command.audience === "moderator" && !actor.isModerator) {
     return {
@@ -69,7 +72,7 @@ async function handle(
     return { message: problem(`/${command.name}: ${what}.`, usageHint(command)), outcome: "invalid" };
   }
   try {
-    const message = await command.run(parsed.data, { ...core, actor });
+    const message = await command.run(parsed.data, { ...core, actor, eventKey });
     // A message that does not say who sees it follows its command's usual way.
     return {
       message: { ...message, visibility: message.visibility ?? command.replies ?? "public" },
@@ -85,11 +88,16 @@ async function handle(
   }
 }
 
-/** The text form every text platform shares: the terminal line, Slack's `/quorum …`. */
-export async function handleText(core: Core, actor: Actor, line: string): Promise<Message | undefined> {
+/** The text form every text platform shares: the terminal line, Slack's `/quorum …`; `eventKey` as for invoke. */
+export async function handleText(
+  core: Core,
+  actor: Actor,
+  line: string,
+  eventKey: string | null = null,
+): Promise<Message | undefined> {
   const parsed = parseLine(line, core.commands);
   if (parsed.kind === "empty") return undefined;
-  if (parsed.kind === "command") return invoke(core, actor, parsed.command, parsed.args);
+  if (parsed.kind === "command") return invoke(core, actor, parsed.command, parsed.args, eventKey);
   const started = performance.now();
   const { message, label } = lineProblem(parsed);
   // An unknown word is counted as "unknown": a label per typed word would grow without bound.

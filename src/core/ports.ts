@@ -232,7 +232,7 @@ export interface Attempt {
   questionId: string;
   response: string;
   correct: boolean;
-  /** The platform's id for the event (interaction id, Slack trigger id): replaying it stores nothing. */
+  /** The platform's id for the event (Discord interaction id, Slack trigger_id): replaying it stores nothing. */
   eventKey: string | null;
   at: Date;
 }

@@ -235,7 +235,7 @@ async function run(steps: readonly Step[]): Promise<TestCore> {
 
 async function answerAs(t: TestCore, learnerIndex: number, attempt: Recorded) {
   const as = actorOf(learnerIndex);
-  const ctx: CommandContext = { ...t.core, actor: as };
+  const ctx: CommandContext = { ...t.core, actor: as, eventKey: null };
   const identity =
     (await t.core.store.identities.find(as)) ?? (await t.core.store.identities.ensure(as, attempt.at));
   const { points, reason, ...given } = attempt;

@@ -416,7 +416,7 @@ async function cohortNamed(t: TestCore, name: string): Promise<Cohort> {
 let questions = 0;
 /** Answers through the core's own recording, which works out the learner's day and the cohort's week. */
 async function coreAnswer(t: TestCore, who: Actor, points = 10) {
-  const ctx: CommandContext = { ...t.core, actor: who };
+  const ctx: CommandContext = { ...t.core, actor: who, eventKey: null };
   const now = t.clock.now();
   const identity =
     (await t.core.store.identities.find(who)) ?? (await t.core.store.identities.ensure(who, now));

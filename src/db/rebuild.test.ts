@@ -23,7 +23,7 @@ async function say(t: TestCore, user: string, line: string): Promise<void> {
 
 async function answer(t: TestCore, user: string, random: () => number): Promise<void> {
   const as = actor(user);
-  const ctx: CommandContext = { ...t.core, actor: as };
+  const ctx: CommandContext = { ...t.core, actor: as, eventKey: null };
   const at = t.clock.now();
   const identity = (await t.core.store.identities.find(as)) ?? (await t.core.store.identities.ensure(as, at));
   const correct = random() < 0.6;

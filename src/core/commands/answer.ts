@@ -60,7 +60,7 @@ export const answer = {
         questionId: item.id,
         response: marked.value.response,
         correct: marked.value.correct,
-        eventKey: null,
+        eventKey: ctx.eventKey,
         at: now,
       },
       // Quiz questions count once: a second answer, even a concurrent one, is refused in the store's transaction.

@@ -17,6 +17,8 @@ export interface Settings {
 /** What a handler may use; built by the adapter-independent dispatcher for each call. */
 export interface CommandContext {
   actor: Actor;
+  /** The platform's id for the event being handled, so a replay of it stores nothing; null where there is none. */
+  eventKey: string | null;
   curriculum: Curriculum;
   store: Store;
   clock: Clock;

@@ -70,19 +70,27 @@ export const review = {
     if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
 
     // A review answer is an activity and, when right, counts the item as known (no points: it scored once already).
-    if (learner.identity) {
-      await recordAnswer(
+    const recorded =
+      learner.identity &&
+      (await recordAnswer(
         ctx,
         learner.identity,
         {
           questionId: item.id,
           response: marked.value.response,
           correct: marked.value.correct,
-          eventKey: null,
+          eventKey: ctx.eventKey,
           at: now,
         },
         { points: 0, reason: `review ${item.id}` },
-      );
+      ));
+    // A replayed event moves the review schedule once, not twice.
+    if (recorded && !recorded.stored) {
+      return {
+        text: `Your answer to ${item.id} was already counted.`,
+        footer: "/review for the next one",
+        visibility: "private",
+      };
     }
     const next = afterReview(entry, marked.value.correct, now);
     const why = [{ heading: "Why", text: item.explanation }];

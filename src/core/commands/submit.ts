@@ -56,7 +56,7 @@ export const submit = {
         // The text itself is the learner's work; it is stored for them, never logged.
         response: query.slice(0, 16_384),
         correct: passed,
-        eventKey: null,
+        eventKey: ctx.eventKey,
         at: now,
       },
       (before) => {

@@ -95,7 +95,7 @@ describe("recording an answer", () => {
         },
       },
     };
-    const ctx: CommandContext = { ...t.core, store, actor: actor("ana") };
+    const ctx: CommandContext = { ...t.core, store, actor: actor("ana"), eventKey: null };
     const recorded = await recordAnswer(
       ctx,
       identity,

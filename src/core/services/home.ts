@@ -17,7 +17,7 @@ const statusWords = {
  * A learner's page at a glance (Slack's App Home): cohort week, track, streak, points and rank.
  * Reads only; someone Quorum has never seen gets the way in.
  */
-export async function learnerHome(ctx: CommandContext): Promise<Message> {
+export async function learnerHome(ctx: Omit<CommandContext, "eventKey">): Promise<Message> {
   const learner = await viewLearner(ctx);
   const { identity, cohort, progress, track } = learner;
   const start: Message = {

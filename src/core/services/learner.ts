@@ -13,7 +13,7 @@ export interface LearnerView {
 }
 
 /** What the core knows about the person asking, read without writing anything. */
-export async function viewLearner(ctx: CommandContext): Promise<LearnerView> {
+export async function viewLearner(ctx: Omit<CommandContext, "eventKey">): Promise<LearnerView> {
   const identity = await ctx.store.identities.find(ctx.actor);
   if (!identity) return {};
   const view: LearnerView = { identity };

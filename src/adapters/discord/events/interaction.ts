@@ -66,6 +66,11 @@ function fieldLabel(description: string): string {
   return short.charAt(0).toUpperCase() + short.slice(1);
 }
 
+/** The interaction's id, which Discord never reuses; prefixed so no other platform's id can equal it. */
+export function eventKeyOf(interaction: Interaction): string {
+  return `discord:${interaction.id}`;
+}
+
 const outsideServer = problem("Quorum works inside a server.", "Run it in a channel of your server.");
 const staleCommand = problem(
   "This command is not one Quorum knows any more.",
@@ -103,7 +108,12 @@ async function onSlashCommand(
   if (plan.kind === "form") return void (await interaction.showModal(plan.modal));
   const { command, args } = plan;
   const privateHint = command.replies === "private";
-  return await respondWith(interaction, () => invoke(deps.core, actor, command, args), privateHint, deps);
+  return await respondWith(
+    interaction,
+    () => invoke(deps.core, actor, command, args, eventKeyOf(interaction)),
+    privateHint,
+    deps,
+  );
 }
 
 async function onButton(interaction: ButtonInteraction, actor: Actor, deps: InteractionDeps): Promise<void> {
@@ -120,7 +130,7 @@ async function onButton(interaction: ButtonInteraction, actor: Actor, deps: Inte
   // Whoever presses, the answer is theirs alone: a channel's daily question answers each person privately.
   return await respondWith(
     interaction,
-    async () => (await handleText(deps.core, actor, parsed.line)) ?? staleCommand,
+    async () => (await handleText(deps.core, actor, parsed.line, eventKeyOf(interaction))) ?? staleCommand,
     true,
     deps,
   );
@@ -138,7 +148,8 @@ async function onModalSubmit(
   const text = interaction.fields.getTextInputValue("text");
   return await respondWith(
     interaction,
-    async () => (await handleText(deps.core, actor, `${parsed.line} ${text}`)) ?? staleCommand,
+    async () =>
+      (await handleText(deps.core, actor, `${parsed.line} ${text}`, eventKeyOf(interaction))) ?? staleCommand,
     true,
     deps,
   );

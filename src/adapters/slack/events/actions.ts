@@ -1,10 +1,10 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
 import { handleText } from "../../../core/dispatch.js";
 import { problem } from "../../../core/messages.js";
 import type { ReplyTarget } from "../deliver.js";
 import { parseAction } from "../render/blocks.js";
 import { modalView, readSubmission } from "../render/modal.js";
-import { replyOrReport, type SlackDeps } from "./context.js";
+import { replyOrReport, type SlackDeps, slackEventKey } from "./context.js";
 import { publishHome } from "./home.js";
 
 const stale = problem("That button no longer does anything.", "Run the command again.");
@@ -49,7 +49,7 @@ export function onActions(app: App, deps: SlackDeps): void {
       async () => {
         if (!parsed) return stale;
         const actor = await deps.people.actor({ teamId, userId, userName: body.user.name, channelId });
-        return (await handleText(deps.core, actor, parsed.line)) ?? stale;
+        return (await handleText(deps.core, actor, parsed.line, slackEventKey(body.trigger_id))) ?? stale;
       },
       { action: action.action_id },
     );
@@ -57,7 +57,8 @@ export function onActions(app: App, deps: SlackDeps): void {
     if (body.view?.type === "home") await publishHome(deps, client, teamId, userId);
   });
 
-  app.view("quorum:ask", async ({ ack, view, body, client }) => {
+  // A callback id alone matches submissions only (Bolt), so the body is a view_submission.
+  app.view<ViewSubmitAction>("quorum:ask", async ({ ack, view, body, client }) => {
     const submitted = readSubmission(view);
     await ack();
     const userId = body.user.id;
@@ -77,7 +78,8 @@ export function onActions(app: App, deps: SlackDeps): void {
           userName: body.user.name,
           channelId,
         });
-        return (await handleText(deps.core, actor, `${submitted.line} ${submitted.text}`)) ?? stale;
+        const line = `${submitted.line} ${submitted.text}`;
+        return (await handleText(deps.core, actor, line, slackEventKey(body.trigger_id))) ?? stale;
       },
       { view: "quorum:ask" },
     );

@@ -2,18 +2,22 @@ import type { App } from "@slack/bolt";
 import { type Core, handleText } from "../../../core/dispatch.js";
 import { type Message, problem } from "../../../core/messages.js";
 import type { Actor } from "../../../core/ports.js";
-import { replyOrReport, type SlackDeps } from "./context.js";
+import { replyOrReport, type SlackDeps, slackEventKey } from "./context.js";
 
-/** The reply to `/quorum <text>`, not yet localized: the text is a command line; no text asks for help. */
+/**
+ * The reply to `/quorum <text>`, not yet localized: the text is a command line; no text asks for help.
+ * `eventKey` identifies the request (see slackEventKey).
+ */
 export async function slashCommandReply(
   core: Core,
   actor: Actor,
   text: string,
   slashCommand: string,
+  eventKey: string | null = null,
 ): Promise<Message> {
   const line = text.trim() === "" ? "help" : text;
   return (
-    (await handleText(core, actor, line)) ??
+    (await handleText(core, actor, line, eventKey)) ??
     problem("Say what to do after the command.", `e.g. ${slashCommand} help`)
   );
 }
@@ -35,7 +39,8 @@ export function onSlashCommand(app: App, deps: SlackDeps): void {
           userName: command.user_name,
           channelId: command.channel_id,
         });
-        return slashCommandReply(deps.core, actor, command.text, deps.slashCommand);
+        const key = slackEventKey(command.trigger_id);
+        return slashCommandReply(deps.core, actor, command.text, deps.slashCommand, key);
       },
       { command: command.text.split(/\s/)[0] },
     );

@@ -14,6 +14,15 @@ export interface SlackDeps {
   slashCommand: string;
 }
 
+/**
+ * The request's trigger_id as an event key: Slack issues one per slash command, button press and form
+ * submission, and a redelivery carries the same payload. None when a request lacks it, so keyless
+ * requests never share one key.
+ */
+export function slackEventKey(triggerId: string | undefined): string | null {
+  return triggerId ? `slack:${triggerId}` : null;
+}
+
 /** Sends the reply; a failure anywhere becomes a short private notice with a reference id. */
 export async function replyOrReport(
   deps: SlackDeps,

@@ -25,6 +25,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
+COPY migrations-postgres ./migrations-postgres
 COPY curriculum ./curriculum
 RUN mkdir -p /data && chown node:node /data
 USER node

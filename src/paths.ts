@@ -4,3 +4,4 @@ import { fileURLToPath } from "node:url";
 export const appRoot = fileURLToPath(new URL("..", import.meta.url));
 export const defaultCurriculumDir = fileURLToPath(new URL("../curriculum", import.meta.url));
 export const migrationsDir = fileURLToPath(new URL("../migrations", import.meta.url));
+export const postgresMigrationsDir = fileURLToPath(new URL("../migrations-postgres", import.meta.url));

@@ -33,6 +33,29 @@ describe("config", () => {
     if (!result.ok) expect(result.errors[0]?.variable).toBe("DATABASE_PATH");
   });
 
+  it("given a DATABASE_URL that is not PostgreSQL's, says what one looks like", () => {
+    for (const url of ["mysql://db/quorum", "quorum.db", "postgres://"]) {
+      const result = loadConfig({ DATABASE_URL: url });
+      expect(result).toEqual({
+        ok: false,
+        errors: [
+          {
+            variable: "DATABASE_URL",
+            message: "must be a PostgreSQL URL, e.g. postgres://quorum:secret@db.internal:5432/quorum",
+          },
+        ],
+      });
+    }
+  });
+
+  it("given a PostgreSQL DATABASE_URL, keeps it; without one the store stays SQLite", () => {
+    const url = "postgresql://quorum:secret@db.internal:5432/quorum";
+    const result = loadConfig({ DATABASE_URL: url });
+    expect(result.ok && result.config.databaseUrl).toBe(url);
+    const plain = loadConfig({ DATABASE_URL: "" });
+    expect(plain.ok && plain.config.databaseUrl).toBeUndefined();
+  });
+
   it("given a Discord token without an application id, asks for the id", () => {
     const result = loadConfig({ DISCORD_TOKEN: "a-token-long-enough" });
     expect(result).toEqual({

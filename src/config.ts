@@ -13,6 +13,15 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 const token = (what: string) => z.string().trim().min(10, `must be ${what}`);
 
+const isPostgresUrl = (text: string) => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+};
+
 const isDirectory = (path: string) => {
   try {
     return statSync(path).isDirectory();
@@ -36,6 +45,11 @@ const Env = z.object({
       (path) => path === ":memory:" || !isDirectory(path),
       "is a folder; name a file inside it, e.g. ./data/quorum.db",
     ),
+  DATABASE_URL: optional(
+    z.string().trim().refine(isPostgresUrl, {
+      error: "must be a PostgreSQL URL, e.g. postgres://quorum:secret@db.internal:5432/quorum",
+    }),
+  ),
   FILES_DIR: z
     .string()
     .trim()
@@ -174,6 +188,8 @@ export type AdapterName = "terminal" | "discord" | "slack";
 
 export interface Config {
   databasePath: string;
+  /** PostgreSQL as the shared store of several processes; unset means SQLite at `databasePath`. */
+  databaseUrl: string | undefined;
   /** Where the terminal chat writes pictures and exports. */
   filesDir: string;
   curriculumDir: string;
@@ -279,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 
   const config: Config = {
     databasePath: e.DATABASE_PATH === ":memory:" ? e.DATABASE_PATH : resolve(e.DATABASE_PATH),
+    databaseUrl: e.DATABASE_URL,
     curriculumDir: resolve(e.CURRICULUM_DIR),
     filesDir: resolve(
       e.FILES_DIR ??

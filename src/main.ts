@@ -16,11 +16,11 @@ import { Scheduler } from "./core/services/scheduler.js";
 import { WorkGate } from "./core/work-gate.js";
 import { loadCurriculumCached } from "./curriculum/cache.js";
 import { formatCurriculumError } from "./curriculum/load.js";
-import { onDiskBytes, openDatabase } from "./db/client.js";
-import { createStore } from "./db/store.js";
+import { describePostgresUrl } from "./db/postgres/client.js";
 import { createPictureRenderer } from "./pictures/resvg.js";
 import { startDailyBackups } from "./runtime/backups.js";
 import { shiftedClock } from "./runtime/clock.js";
+import { openStoreDatabase, type StoreDatabase } from "./runtime/database.js";
 import { type OpsServer, startOpsServer } from "./runtime/http.js";
 import { createLogger, wantsPrettyLogs } from "./runtime/logger.js";
 import { secretScrubber } from "./runtime/logger-text.js";
@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     config.slack?.botToken,
     config.slack?.signingSecret,
     config.slack?.appToken,
-  ].filter((secret): secret is string => secret !== undefined);
+    // A driver error may quote the URL it was given; its password must not reach the log.
+    config.databaseUrl && decodeURIComponent(new URL(config.databaseUrl).password),
+  ].filter((secret): secret is string => Boolean(secret));
   const logger = createLogger({
     level: config.logLevel ?? (terminalOnly ? "warn" : "info"),
     pretty: wantsPrettyLogs(process.env, Boolean(process.stderr.isTTY)),
@@ -79,18 +81,19 @@ async function main(): Promise<void> {
     ]);
   }
 
-  let database: ReturnType<typeof openDatabase>;
+  let database: StoreDatabase;
   try {
-    database = openDatabase(config.databasePath);
+    database = await openStoreDatabase(config);
   } catch (error) {
-    fail([
-      `Configuration error: DATABASE_PATH ${config.databasePath} cannot be opened: ${(error as Error).message}.`,
-    ]);
+    const variable = config.databaseUrl
+      ? `DATABASE_URL ${describePostgresUrl(config.databaseUrl)}`
+      : `DATABASE_PATH ${config.databasePath}`;
+    fail([`Configuration error: ${variable} cannot be opened: ${(error as Error).message}.`]);
   }
-  logger.info({ databasePath: config.databasePath }, "database ready");
+  logger.info({ database: database.kind, where: database.where }, "database ready");
 
   const clock = config.clockStart ? shiftedClock(config.clockStart) : systemClock;
-  const store = createStore(database.db);
+  const { store } = database;
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const terminal = new TerminalConsole(process.stdout, interactive && !process.env.NO_COLOR);
   const rate = config.postRatePerSecond;
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
   const gate = new WorkGate();
   const prometheus = createPrometheusMetrics({
     queueDepth: () => queue.size,
-    databaseBytes: () => onDiskBytes(config.databasePath),
+    databaseBytes: () => database.bytes(),
   });
   const { metrics } = prometheus;
   const pictures = createPictureRenderer();
@@ -179,8 +182,11 @@ async function main(): Promise<void> {
   let ops: OpsServer | undefined;
   let stopping = false;
   const input = new AbortController();
+  if (config.backup.dailyAt && !database.sqlite) {
+    logger.warn({}, "BACKUP_DAILY_AT is ignored on PostgreSQL: back it up with pg_dump or base backups");
+  }
   const backups =
-    config.backup.dailyAt && config.databasePath !== ":memory:"
+    config.backup.dailyAt && database.sqlite && config.databasePath !== ":memory:"
       ? startDailyBackups({
           source: database.sqlite,
           dir: config.backup.dir,
@@ -197,7 +203,7 @@ async function main(): Promise<void> {
     await closeSandboxes(sandboxes);
     await pictures.close();
     await ops?.close();
-    database.close();
+    await database.close();
   };
   const stop = async (signal: string): Promise<never> => {
     stopping = true;
@@ -237,7 +243,7 @@ async function main(): Promise<void> {
     try {
       ops = await startOpsServer(
         {
-          readiness: readiness({ sqlite: database.sqlite, adapters, stopping: () => stopping }),
+          readiness: readiness({ database: database.probe, adapters, stopping: () => stopping }),
           metrics: prometheus.render,
           metricsContentType: prometheus.contentType,
         },

@@ -75,6 +75,23 @@ describe("npm run db:backup", () => {
   });
 });
 
+describe("with DATABASE_URL set (PostgreSQL)", () => {
+  it.each(["backup-cli.ts", "restore-cli.ts"])(
+    "given %s, exits 2, points to PostgreSQL's own backups and touches no file",
+    async (tool) => {
+      const dir = tempDir();
+      const run = await cli(tool, tool === "restore-cli.ts" ? [join(dir, "some.db")] : [], {
+        DATABASE_PATH: join(dir, "quorum.db"),
+        DATABASE_URL: "postgres://quorum:hunter22@db.invalid:5432/quorum",
+      });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("pg_dump");
+      expect(run.stderr).not.toContain("hunter22");
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
+});
+
 describe("npm run db:restore", () => {
   it("given no file, exits 2 with the usage", async () => {
     const run = await cli("restore-cli.ts", [], { DATABASE_PATH: join(tempDir(), "quorum.db") });

@@ -1,5 +1,6 @@
 import { formatConfigError, loadConfig } from "../config.js";
 import { restoreDatabase } from "./backup.js";
+import { POSTGRES_BACKUPS } from "./postgres/own-backups.js";
 
 // `npm run db:restore <file>`: puts a backup in place of the bot's database, keeping the old one aside.
 // The bot must be stopped. Exit codes: 0 restored, 1 refused or failed (nothing replaced), 2 a wrong
@@ -13,6 +14,10 @@ function main(args: string[]): number {
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     for (const error of loaded.errors) console.error(formatConfigError(error));
+    return 2;
+  }
+  if (loaded.config.databaseUrl) {
+    console.error(POSTGRES_BACKUPS);
     return 2;
   }
   const { databasePath } = loaded.config;

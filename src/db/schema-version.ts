@@ -25,7 +25,7 @@ export function shippedMigrations(dir: string = migrationsDir): KnownMigration[]
 
 export type SchemaVerdict = { ok: true; applied: number; pending: string[] } | { ok: false; reason: string };
 
-/** Whether the migrations a database records are this code's, in order, and none of them newer. */
+/** Whether the migrations a SQLite database records are this code's, in order, and none of them newer. */
 export function compareSchema(sqlite: Database.Database, known: KnownMigration[]): SchemaVerdict {
   const table = sqlite
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
@@ -35,7 +35,17 @@ export function compareSchema(sqlite: Database.Database, known: KnownMigration[]
   }
   const rows = sqlite
     .prepare("SELECT hash, created_at AS createdAt FROM __drizzle_migrations ORDER BY created_at, id")
-    .all() as { hash: string; createdAt: number | string }[];
+    .all() as RecordedMigration[];
+  return compareRecorded(rows, known);
+}
+
+export interface RecordedMigration {
+  hash: string;
+  createdAt: number | string;
+}
+
+/** Whether the migrations a database records (oldest first) are `known`'s, in order, and none newer. */
+export function compareRecorded(rows: RecordedMigration[], known: KnownMigration[]): SchemaVerdict {
   if (rows.length === 0) {
     return { ok: false, reason: "is not a Quorum database: no migration was ever applied to it" };
   }

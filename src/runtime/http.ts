@@ -11,7 +11,7 @@ export interface Check {
 
 export interface OpsEndpoints {
   /** Each readiness condition by name; ready when all are ok. */
-  readiness(): Record<string, Check>;
+  readiness(): Record<string, Check> | Promise<Record<string, Check>>;
   metrics(): Promise<string>;
   metricsContentType: string;
 }
@@ -45,7 +45,7 @@ async function route(endpoints: OpsEndpoints, req: IncomingMessage, res: ServerR
     // Alive means this process answers; whether it can do work is /readyz's question.
     send(res, 200, json, JSON.stringify({ status: "ok" }), head);
   } else if (path === "/readyz") {
-    const checks = endpoints.readiness();
+    const checks = await endpoints.readiness();
     const ready = Object.values(checks).every((check) => check.ok);
     send(
       res,

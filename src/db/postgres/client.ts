@@ -100,3 +100,9 @@ async function migrateWithLock(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/** A PostgreSQL URL with its user and password left out, safe to print. */
+export function describePostgresUrl(url: string): string {
+  const parsed = new URL(url);
+  return `postgres://${parsed.host}${parsed.pathname}`;
+}

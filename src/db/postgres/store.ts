@@ -1,15 +1,12 @@
-import type {
-  DeliveryStore,
-  PostStore,
-  ProgressStore,
-  ReviewStore,
-  ScheduleStore,
-  Store,
-} from "../../core/ports.js";
+import type { Store } from "../../core/ports.js";
 import { answerStore } from "./answer-store.js";
 import type { OpenPostgres } from "./client.js";
+import { deliveryStore } from "./delivery-store.js";
 import { cohortStore, identityStore, trackStore } from "./people-store.js";
-import { unported } from "./unported.js";
+import { postStore } from "./post-store.js";
+import { progressStore } from "./progress-store.js";
+import { reviewStore } from "./review-store.js";
+import { scheduleStore } from "./schedule-store.js";
 
 /** The core's store on PostgreSQL: the same ports and meanings as createStore on SQLite. */
 export function createPostgresStore({ db, pool }: Pick<OpenPostgres, "db" | "pool">): Store {
@@ -18,10 +15,10 @@ export function createPostgresStore({ db, pool }: Pick<OpenPostgres, "db" | "poo
     cohorts: cohortStore(db, pool),
     tracks: trackStore(db, pool),
     answers: answerStore(pool),
-    progress: unported<ProgressStore>("progress"),
-    reviews: unported<ReviewStore>("reviews"),
-    schedules: unported<ScheduleStore>("schedules"),
-    posts: unported<PostStore>("posts"),
-    deliveries: unported<DeliveryStore>("deliveries"),
+    progress: progressStore(pool),
+    reviews: reviewStore(pool),
+    schedules: scheduleStore(db, pool),
+    posts: postStore(pool),
+    deliveries: deliveryStore(pool),
   };
 }

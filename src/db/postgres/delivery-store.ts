@@ -1,0 +1,132 @@
+import type { Pool } from "pg";
+import type { CohortDelivery, DeliveryStore } from "../../core/ports.js";
+import { type Conn, row, rows, transaction } from "./tx.js";
+
+interface DeliveryRow {
+  id: number;
+  cohortId: number | null;
+  questionId: string;
+  week: number;
+  deliveredAt: Date;
+  closesAt: Date | null;
+}
+
+const DELIVERY_FIELDS = `q.id, q.cohort_id AS "cohortId", q.question_id AS "questionId", q.week,
+  q.delivered_at AS "deliveredAt", q.closes_at AS "closesAt"`;
+
+const toDelivery = (r: DeliveryRow): CohortDelivery => ({
+  id: r.id,
+  cohortId: r.cohortId ?? 0,
+  questionId: r.questionId,
+  week: r.week,
+  deliveredAt: r.deliveredAt,
+  closesAt: r.closesAt ?? r.deliveredAt,
+});
+
+/** The cohort's daily question opened (or closed) at exactly `at`; the first made, should there be two. */
+async function atInstant(
+  conn: Conn,
+  cohortId: number,
+  column: "delivered_at" | "closes_at",
+  at: Date,
+): Promise<CohortDelivery | undefined> {
+  const found = await row<DeliveryRow>(
+    conn,
+    `SELECT ${DELIVERY_FIELDS} FROM questions_delivered q
+     WHERE q.member_id IS NULL AND q.cohort_id = $1 AND q.${column} = $2
+     ORDER BY q.id LIMIT 1`,
+    [cohortId, at],
+    `deliveries-at-${column}`,
+  );
+  return found && toDelivery(found);
+}
+
+/** Daily questions are deliveries to a cohort (no member) with a closing time. */
+export function deliveryStore(pool: Pool): DeliveryStore {
+  return {
+    async forCohortAt(cohortId, deliveredAt) {
+      return atInstant(pool, cohortId, "delivered_at", deliveredAt);
+    },
+    async create(delivery) {
+      return transaction(pool, async (conn) => {
+        // Two processes sending one fire's daily question queue on the cohort's row and keep the first
+        // choice (SQLite has one sender and no such race); NO KEY leaves answers' foreign-key checks free.
+        await conn.query({
+          name: "deliveries-lock-cohort",
+          text: "SELECT 1 FROM cohorts WHERE id = $1 FOR NO KEY UPDATE",
+          values: [delivery.cohortId],
+        });
+        const chosen = await atInstant(conn, delivery.cohortId, "delivered_at", delivery.deliveredAt);
+        if (chosen) return chosen;
+        const made = await row<DeliveryRow>(
+          conn,
+          `INSERT INTO questions_delivered AS q (space_id, cohort_id, question_id, week, delivered_at, closes_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           RETURNING ${DELIVERY_FIELDS}`,
+          [
+            delivery.spaceId,
+            delivery.cohortId,
+            delivery.questionId,
+            delivery.week,
+            delivery.deliveredAt,
+            delivery.closesAt,
+          ],
+          "deliveries-create",
+        );
+        if (!made) throw new Error("the daily question was not stored");
+        return toDelivery(made);
+      });
+    },
+    async usedByCohort(cohortId) {
+      const found = await rows<{ questionId: string }>(
+        pool,
+        `SELECT question_id AS "questionId" FROM questions_delivered WHERE member_id IS NULL AND cohort_id = $1`,
+        [cohortId],
+        "deliveries-used",
+      );
+      return new Set(found.map((r) => r.questionId));
+    },
+    async open(cohortId, questionId, now) {
+      const found = await row<DeliveryRow>(
+        pool,
+        `SELECT ${DELIVERY_FIELDS} FROM questions_delivered q
+         WHERE q.member_id IS NULL AND q.cohort_id = $1 AND q.question_id = $2
+           AND q.delivered_at <= $3 AND q.closes_at > $3
+         ORDER BY q.id LIMIT 1`,
+        [cohortId, questionId, now],
+        "deliveries-open",
+      );
+      return found && toDelivery(found);
+    },
+    async closedWithoutResults(now, limit) {
+      const found = await rows<DeliveryRow>(
+        pool,
+        `SELECT ${DELIVERY_FIELDS} FROM questions_delivered q
+         WHERE q.member_id IS NULL AND q.closes_at <= $1
+           AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.cohort_id = q.cohort_id AND p.kind = 'daily-results'
+                             AND p.due_at = q.closes_at)
+         ORDER BY q.closes_at, q.id
+         LIMIT $2`,
+        [now, limit],
+        "deliveries-closed",
+      );
+      return found.map(toDelivery);
+    },
+    async closedAt(cohortId, closesAt) {
+      return atInstant(pool, cohortId, "closes_at", closesAt);
+    },
+    async tally(delivery) {
+      // Responses in byte order, as SQLite sorts text, whatever the database's collation.
+      return rows<{ response: string; correct: boolean; count: number }>(
+        pool,
+        `SELECT a.response, a.correct, count(*)::integer AS count
+         FROM answers a JOIN members m ON m.id = a.member_id
+         WHERE m.cohort_id = $1 AND a.question_id = $2 AND a.created_at >= $3 AND a.created_at <= $4
+         GROUP BY a.response, a.correct
+         ORDER BY a.response COLLATE "C", a.correct`,
+        [delivery.cohortId, delivery.questionId, delivery.deliveredAt, delivery.closesAt],
+        "deliveries-tally",
+      );
+    },
+  };
+}

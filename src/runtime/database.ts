@@ -1,0 +1,49 @@
+import type Database from "better-sqlite3";
+import type { Store } from "../core/ports.js";
+import { onDiskBytes, openDatabase } from "../db/client.js";
+import { describePostgresUrl, openPostgres } from "../db/postgres/client.js";
+import { createPostgresStore } from "../db/postgres/store.js";
+import { createStore } from "../db/store.js";
+import { type DatabaseProbe, postgresProbe, sqliteProbe } from "./readiness.js";
+
+/** The store the bot runs on, with what operations need of its database. */
+export interface StoreDatabase {
+  kind: "sqlite" | "postgres";
+  store: Store;
+  probe: DatabaseProbe;
+  /** Where it is, safe to log: a file path, or a PostgreSQL host, port and database without credentials. */
+  where: string;
+  /** The SQLite connection (daily backups); absent on PostgreSQL, whose backups are its own. */
+  sqlite?: Database.Database;
+  /** Bytes on disk for the metric; undefined when the database does not say. */
+  bytes(): number | undefined;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL when `databaseUrl` is set, else the SQLite file; both migrated before they are returned. */
+export async function openStoreDatabase(config: {
+  databasePath: string;
+  databaseUrl: string | undefined;
+}): Promise<StoreDatabase> {
+  if (config.databaseUrl) {
+    const postgres = await openPostgres(config.databaseUrl);
+    return {
+      kind: "postgres",
+      store: createPostgresStore(postgres),
+      probe: postgresProbe(postgres.pool),
+      where: describePostgresUrl(config.databaseUrl),
+      bytes: () => undefined,
+      close: () => postgres.close(),
+    };
+  }
+  const sqlite = openDatabase(config.databasePath);
+  return {
+    kind: "sqlite",
+    store: createStore(sqlite.db),
+    probe: sqliteProbe(sqlite.sqlite),
+    where: config.databasePath,
+    sqlite: sqlite.sqlite,
+    bytes: () => onDiskBytes(config.databasePath),
+    close: async () => sqlite.close(),
+  };
+}

@@ -1,30 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { actor, tempDatabase } from "../../test/helpers.js";
-import { defaultModuleSchedule } from "../core/services/timeline.js";
 import { cappedName } from "../core/text.js";
 import { openDatabase } from "./client.js";
 import { createStore } from "./store.js";
 
 const at = new Date("2026-03-04T10:00:00Z");
 
+// What the ports promise is tested on both stores in test/contract/store; here, what is SQLite's own.
 describe("SQLite store", () => {
   it("given a new file, opens it with WAL, foreign keys and a busy timeout", () => {
     const { sqlite } = tempDatabase();
     expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(sqlite.pragma("busy_timeout", { simple: true })).toBe(5000);
-  });
-
-  it("given the same person twice, ensures one space and one member", async () => {
-    const { db } = tempDatabase();
-    const store = createStore(db);
-    const first = await store.identities.ensure(actor("ana"), at);
-    const again = await store.identities.ensure(actor("ana", { displayName: "Ana B." }), at);
-    expect(again.member.id).toBe(first.member.id);
-    expect(again.member.displayName).toBe("Ana B.");
-    expect(await store.identities.find(actor("bo"))).toBeUndefined();
-    expect((await store.identities.findSpace(actor("bo")))?.id).toBe(first.space.id);
-    expect(await store.identities.findSpace(actor("bo", { spaceExternalId: "elsewhere" }))).toBeUndefined();
   });
 
   it("given a display name over the budget, stores it cut, and reads a long name stored earlier cut too", async () => {
@@ -49,30 +37,6 @@ describe("SQLite store", () => {
     expect(a.member.id).not.toBe(b.member.id);
   });
 
-  it("given a cohort name taken in any case, refuses the second", async () => {
-    const { db } = tempDatabase();
-    const store = createStore(db);
-    const { space, member } = await store.identities.ensure(actor("mod"), at);
-    const cohort = {
-      spaceId: space.id,
-      startDate: "2026-03-02",
-      timezone: "UTC",
-      channelExternalId: null,
-      createdBy: member.id,
-      at,
-      moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC"),
-    };
-    expect((await store.cohorts.create({ ...cohort, name: "Spring" })).ok).toBe(true);
-    expect(await store.cohorts.create({ ...cohort, name: "spring" })).toEqual({
-      ok: false,
-      error: "name-taken",
-    });
-    expect((await store.cohorts.findByName(space.id, "SPRING"))?.name).toBe("Spring");
-    expect((await store.identities.find(actor("mod")))?.member.cohortId).toBe(
-      (await store.cohorts.list(space.id))[0]?.id,
-    );
-  });
-
   it("given a member who switches tracks, keeps one current track and the history", async () => {
     const database = tempDatabase();
     const store = createStore(database.db);
@@ -92,40 +56,6 @@ describe("SQLite store", () => {
     expect((await store.tracks.leave(member.id, at))?.trackId).toBe("data-architect");
     expect(await store.tracks.current(member.id)).toBeUndefined();
     expect(await store.tracks.leave(member.id, at)).toBeUndefined();
-  });
-
-  it("given a cohort with members on tracks, summarises members per track", async () => {
-    const { db } = tempDatabase();
-    const store = createStore(db);
-    const mod = await store.identities.ensure(actor("mod"), at);
-    const created = await store.cohorts.create({
-      spaceId: mod.space.id,
-      name: "spring",
-      startDate: "2026-03-02",
-      timezone: "UTC",
-      channelExternalId: null,
-      createdBy: mod.member.id,
-      at,
-      moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC"),
-    });
-    if (!created.ok) throw new Error("not created");
-    for (const [user, track] of [
-      ["ana", "dba"],
-      ["bo", "dba"],
-      ["cy", "sql-developer"],
-      ["di", undefined],
-    ] as const) {
-      const { member } = await store.identities.ensure(actor(user), at);
-      await store.cohorts.join(member.id, created.value.id);
-      if (track) await store.tracks.join(member.id, track, at);
-    }
-    expect(await store.cohorts.summary(created.value.id)).toEqual({
-      memberCount: 5,
-      tracks: [
-        { trackId: "dba", members: 2 },
-        { trackId: "sql-developer", members: 1 },
-      ],
-    });
   });
 
   it("given the file closed and opened again, the data is still there", async () => {

@@ -7,11 +7,11 @@ import { describeStores } from "./stores.js";
 
 const at = new Date("2026-03-04T10:00:00Z");
 
-async function cohortWith(store: Store, users: string[]): Promise<{ cohortId: number; learners: Member[] }> {
+async function newCohort(store: Store, name: string): Promise<number> {
   const mod = await store.identities.ensure(actor("mod"), at);
   const created = await store.cohorts.create({
     spaceId: mod.space.id,
-    name: "spring",
+    name,
     startDate: "2026-03-02",
     timezone: "UTC",
     channelExternalId: null,
@@ -19,14 +19,19 @@ async function cohortWith(store: Store, users: string[]): Promise<{ cohortId: nu
     at,
     moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC"),
   });
-  if (!created.ok) throw new Error("no cohort");
+  if (!created.ok) throw new Error(`no cohort ${name}`);
+  return created.value.id;
+}
+
+async function cohortWith(store: Store, users: string[]): Promise<{ cohortId: number; learners: Member[] }> {
+  const cohortId = await newCohort(store, "spring");
   const learners: Member[] = [];
   for (const user of users) {
     const { member } = await store.identities.ensure(actor(user), at);
-    await store.cohorts.join(member.id, created.value.id);
-    learners.push({ ...member, cohortId: created.value.id });
+    await store.cohorts.join(member.id, cohortId);
+    learners.push({ ...member, cohortId });
   }
-  return { cohortId: created.value.id, learners };
+  return { cohortId, learners };
 }
 
 interface Given {
@@ -180,24 +185,13 @@ describeStores("answers and the aggregates they move", (open) => {
     expect(activity.map((a) => Number(a.activities))).toEqual(learners.map(() => questions.length));
   });
 
-  it("given a learner who moves cohort, their points follow them onto the new cohort's boards", async () => {
+  it("given a learner who moves cohort, they leave the old cohort's boards and count on the new one's from then on", async () => {
     const { store, query } = await open();
     const { learners } = await cohortWith(store, ["ana"]);
     const ana = learners[0] as Member;
     await answer(store, ana, { points: 30 });
-    const mod = await store.identities.ensure(actor("mod"), at);
-    const autumn = await store.cohorts.create({
-      spaceId: mod.space.id,
-      name: "autumn",
-      startDate: "2026-03-02",
-      timezone: "UTC",
-      channelExternalId: null,
-      createdBy: mod.member.id,
-      at,
-      moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC"),
-    });
-    if (!autumn.ok) throw new Error("no cohort");
-    await store.cohorts.join(ana.id, autumn.value.id);
+    const autumn = await newCohort(store, "autumn");
+    await store.cohorts.join(ana.id, autumn);
     // Ledger entries stay with the cohort they were earned in: the new cohort's boards start empty.
     const entries = await query<{ cohort_id: number }>(
       `SELECT cohort_id FROM board_entries WHERE member_id = ${ana.id}`,

@@ -74,6 +74,70 @@ describe("config", () => {
     expect(result.ok && result.config.adapters).toEqual(["discord", "slack"]);
   });
 
+  describe("Discord shards", () => {
+    const discord = { DISCORD_TOKEN: "a-token-long-enough", DISCORD_APPLICATION_ID: "123456789012345678" };
+    const errorsOf = (env: Record<string, string>) => {
+      const result = loadConfig({ ...discord, ...env });
+      return result.ok ? [] : result.errors;
+    };
+
+    it("given neither DISCORD_SHARDS nor DISCORD_SHARD_COUNT, leaves sharding to discord.js (one shard)", () => {
+      const result = loadConfig(discord);
+      expect(result.ok && result.config.discord?.shards).toBeUndefined();
+    });
+
+    it("given DISCORD_SHARDS 0, 2 and DISCORD_SHARD_COUNT 4, runs shards 0 and 2 of 4", () => {
+      const result = loadConfig({ ...discord, DISCORD_SHARDS: " 0, 2", DISCORD_SHARD_COUNT: "4" });
+      expect(result.ok && result.config.discord?.shards).toEqual({ ids: [0, 2], count: 4 });
+    });
+
+    it("given only one of the two, asks for the other", () => {
+      expect(errorsOf({ DISCORD_SHARDS: "0" })).toEqual([
+        { variable: "DISCORD_SHARD_COUNT", message: "must be set when DISCORD_SHARDS is set, e.g. 2" },
+      ]);
+      expect(errorsOf({ DISCORD_SHARD_COUNT: "2" })).toEqual([
+        { variable: "DISCORD_SHARDS", message: "must be set when DISCORD_SHARD_COUNT is set, e.g. 0,1" },
+      ]);
+    });
+
+    it("given DISCORD_SHARDS that are not whole numbers separated by commas, shows the form", () => {
+      for (const shards of ["0,,1", "one", "-1", "0;1", "1.5"]) {
+        expect(errorsOf({ DISCORD_SHARDS: shards, DISCORD_SHARD_COUNT: "2" })).toEqual([
+          { variable: "DISCORD_SHARDS", message: "must be shard ids separated by commas, e.g. 0,1" },
+        ]);
+      }
+    });
+
+    it("given a DISCORD_SHARD_COUNT that is not a whole number of at least 1, says so", () => {
+      const count = (value: string) => errorsOf({ DISCORD_SHARDS: "0", DISCORD_SHARD_COUNT: value });
+      expect(count("two")).toEqual([
+        {
+          variable: "DISCORD_SHARD_COUNT",
+          message: "must be the number of shards across all processes, e.g. 2",
+        },
+      ]);
+      expect(count("1.5")).toEqual([
+        { variable: "DISCORD_SHARD_COUNT", message: "must be a whole number of shards" },
+      ]);
+      expect(count("0")).toEqual([{ variable: "DISCORD_SHARD_COUNT", message: "must be at least 1" }]);
+    });
+
+    it("given a shard id not below DISCORD_SHARD_COUNT, says which ids there are", () => {
+      expect(errorsOf({ DISCORD_SHARDS: "0,2", DISCORD_SHARD_COUNT: "2" })).toEqual([
+        {
+          variable: "DISCORD_SHARDS",
+          message: "must be ids from 0 to 1 (below DISCORD_SHARD_COUNT, 2); 2 is not",
+        },
+      ]);
+    });
+
+    it("given a shard named twice, asks for each once", () => {
+      expect(errorsOf({ DISCORD_SHARDS: "1,0,1", DISCORD_SHARD_COUNT: "2" })).toEqual([
+        { variable: "DISCORD_SHARDS", message: "must name each shard once; 1 is repeated" },
+      ]);
+    });
+  });
+
   it("given an empty variable, treats it as unset", () => {
     const result = loadConfig({ LOG_LEVEL: "", DISCORD_TOKEN: "" });
     expect(result.ok && result.config.adapters).toEqual(["terminal"]);

@@ -102,6 +102,19 @@ const Env = z.object({
     .min(0, "must be 0 or more")
     .max(2500, "must be at most 2500 (Discord allows 3 seconds to answer)")
     .default(1000),
+  DISCORD_SHARDS: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\s*,\s*\d+)*$/, "must be shard ids separated by commas, e.g. 0,1")
+      .transform((list) => list.split(",").map(Number)),
+  ),
+  DISCORD_SHARD_COUNT: optional(
+    z.coerce
+      .number({ error: "must be the number of shards across all processes, e.g. 2" })
+      .int("must be a whole number of shards")
+      .min(1, "must be at least 1"),
+  ),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, "must be a Slack bot token starting with xoxb-")),
   SLACK_SIGNING_SECRET: optional(token("the Slack app's signing secret")),
   SLACK_APP_TOKEN: optional(
@@ -236,6 +249,8 @@ export interface Config {
     moderatorRole: string;
     /** Replies still being worked on after this long are deferred, then edited in. */
     deferAfterMs: number;
+    /** The gateway shards this process runs, of `count` across all processes; unset: one shard, 0 of 1. */
+    shards: { ids: number[]; count: number } | undefined;
   };
   slack?: {
     botToken: string;
@@ -278,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     requires("DISCORD_TOKEN", "DISCORD_APPLICATION_ID", e.DISCORD_APPLICATION_ID);
   if (e.DISCORD_APPLICATION_ID !== undefined)
     requires("DISCORD_APPLICATION_ID", "DISCORD_TOKEN", e.DISCORD_TOKEN);
+  errors.push(...shardErrors(e.DISCORD_SHARDS, e.DISCORD_SHARD_COUNT));
   if (
     e.SLACK_BOT_TOKEN !== undefined &&
     e.SLACK_SIGNING_SECRET === undefined &&
@@ -340,6 +356,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       apiUrl: e.DISCORD_API_URL,
       moderatorRole: e.DISCORD_MODERATOR_ROLE,
       deferAfterMs: e.DISCORD_DEFER_AFTER_MS,
+      shards:
+        e.DISCORD_SHARDS && e.DISCORD_SHARD_COUNT
+          ? { ids: e.DISCORD_SHARDS, count: e.DISCORD_SHARD_COUNT }
+          : undefined,
     };
     config.adapters.push("discord");
   }
@@ -356,6 +376,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   if (config.adapters.length === 0) config.adapters.push("terminal");
   return { ok: true, config };
+}
+
+/** Both or neither, each id below the count and named once: discord.js would drop the rest silently. */
+function shardErrors(ids: number[] | undefined, count: number | undefined): ConfigError[] {
+  if (ids === undefined && count === undefined) return [];
+  if (ids === undefined) {
+    return [{ variable: "DISCORD_SHARDS", message: "must be set when DISCORD_SHARD_COUNT is set, e.g. 0,1" }];
+  }
+  if (count === undefined) {
+    return [{ variable: "DISCORD_SHARD_COUNT", message: "must be set when DISCORD_SHARDS is set, e.g. 2" }];
+  }
+  const tooHigh = ids.find((id) => id >= count);
+  if (tooHigh !== undefined) {
+    const message = `must be ids from 0 to ${count - 1} (below DISCORD_SHARD_COUNT, ${count}); ${tooHigh} is not`;
+    return [{ variable: "DISCORD_SHARDS", message }];
+  }
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) {
+    return [{ variable: "DISCORD_SHARDS", message: `must name each shard once; ${repeated} is repeated` }];
+  }
+  return [];
 }
 
 export function formatConfigError(error: ConfigError): string {

@@ -118,6 +118,7 @@ async function main(): Promise<void> {
         apiUrl: config.discord.apiUrl,
         moderatorRole: config.discord.moderatorRole,
         deferAfterMs: config.discord.deferAfterMs,
+        shards: config.discord.shards,
         logger,
       })
     : undefined;

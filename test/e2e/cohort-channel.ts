@@ -34,3 +34,19 @@ export function storeChannel(databasePath: string, cohort: string, channelId: st
     sqlite.close();
   }
 }
+
+/** Whether any of the cohort's schedules is paused (as a channel that looks gone pauses them). */
+export function cohortPaused(databasePath: string, cohort: string): boolean {
+  const sqlite = open(databasePath, true);
+  try {
+    const row = sqlite
+      .prepare(
+        `SELECT count(*) AS paused FROM schedules s JOIN cohorts c ON c.id = s.cohort_id
+          WHERE c.name = ? AND s.paused_at IS NOT NULL`,
+      )
+      .get(cohort) as { paused: number };
+    return row.paused > 0;
+  } finally {
+    sqlite.close();
+  }
+}

@@ -26,7 +26,7 @@ export function channelPlace(channel: Channel | null, guildId: string): ChannelP
   return { ok: true, channel };
 }
 
-/** Looks channels up (from the gateway's cache, else REST) to vet `/schedule channel`. */
+/** Looks channels up on Discord's REST API to vet `/schedule channel`. */
 export function discordChannels(client: Client): ChannelDirectory {
   return {
     async check(target): Promise<ChannelCheck> {
@@ -35,7 +35,9 @@ export function discordChannels(client: Client): ChannelDirectory {
       }
       try {
         const place = channelPlace(
-          await client.channels.fetch(target.channelExternalId),
+          // REST, as the cache files a channel named in an option under the interaction's server; and
+          // allowUnknownGuild, or a channel of a server outside this process's shards reads as none.
+          await client.channels.fetch(target.channelExternalId, { allowUnknownGuild: true, force: true }),
           target.spaceExternalId,
         );
         return place.ok ? { ok: true, channelExternalId: target.channelExternalId } : place;

@@ -16,6 +16,8 @@ export interface DiscordOptions {
   moderatorRole: string;
   /** Work still running after this long is deferred ("thinking…") and the reply edited in later. */
   deferAfterMs: number;
+  /** The gateway shards this process runs, of `count` across all processes; unset: discord.js's one shard. */
+  shards?: { ids: number[]; count: number } | undefined;
   logger: Logger;
 }
 
@@ -39,6 +41,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
+    ...(options.shards ? { shards: options.shards.ids, shardCount: options.shards.count } : {}),
   });
   const roles = discordTrackRoles(client);
   const moderatorRoles = watchModeratorRoles(client, options.moderatorRole, logger);
@@ -66,7 +69,16 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);
       await ready;
-      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "discord connected");
+      const shards = [...client.ws.shards.keys()];
+      logger.info(
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          shards,
+          shardCount: client.options.shardCount,
+        },
+        "discord connected",
+      );
     },
     connected: () => client.isReady(),
     async stop() {

@@ -45,8 +45,8 @@ async function sendParts(
 const CONNECT_WAIT_MS = 15_000;
 
 /**
- * Resolves true once the client is ready. Before that its servers are not cached, so every server
- * channel would look gone and the scheduler would pause the cohort (its first tick runs during login).
+ * Resolves true once the client is ready. The scheduler's first tick runs during login, when REST may
+ * have no token yet; waiting sends those posts now rather than failing them for a retry minutes later.
  */
 function connected(client: Client): Promise<boolean> {
   if (client.isReady()) return Promise.resolve(true);
@@ -75,7 +75,8 @@ export function discordOutbox(client: Client): ChatOutbox {
     async send(target, message, key): Promise<SendOutcome> {
       if (!(await connected(client))) return notConnected;
       try {
-        const channel = await client.channels.fetch(target.channelExternalId);
+        // A server of another shard is not in this client's cache, yet any process may post there.
+        const channel = await client.channels.fetch(target.channelExternalId, { allowUnknownGuild: true });
         // Checked on every post: an id stored before the check existed may name another server's channel.
         const place = channelPlace(channel, target.spaceExternalId);
         if (!place.ok) {

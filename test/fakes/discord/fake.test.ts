@@ -80,7 +80,7 @@ describe("the fake Discord, driven by a real discord.js client", () => {
     expect(cached?.channels.cache.map((c) => c.name).sort()).toEqual(["announcements", "general"]);
     expect(cached?.roles.everyone.id).toBe(guild.id);
     expect(cached?.members.me?.permissions.has(PermissionFlagsBits.ManageRoles)).toBe(true);
-    expect(fake.logins).toEqual([{ token: "fake-token", intents: GatewayIntentBits.Guilds }]);
+    expect(fake.logins).toEqual([{ token: "fake-token", intents: GatewayIntentBits.Guilds, shard: [0, 1] }]);
     expect(fake.requests[0]).toMatchObject({
       method: "GET",
       path: "/gateway/bot",

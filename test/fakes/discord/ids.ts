@@ -20,3 +20,16 @@ export function snowflake(): string {
 export function interactionToken(id: string): string {
   return Buffer.from(`interaction:${id}:${randomBytes(96).toString("base64url")}`).toString("base64url");
 }
+
+/** The shard a server's events go to, by Discord's rule: `(guild_id >> 22) % shard_count`. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A snowflake for a server that lands on shard `shard` of `count`: its timestamp moved back to fit. */
+export function guildIdOnShard(shard: number, count: number): string {
+  increment = (increment + 1n) % 4096n;
+  const now = BigInt(Date.now()) - discordEpochMs;
+  const timestamp = now - ((((now - BigInt(shard)) % BigInt(count)) + BigInt(count)) % BigInt(count));
+  return ((timestamp << 22n) | increment).toString();
+}

@@ -39,6 +39,7 @@ export type { ButtonInput, ModalSubmitInput } from "./components.js";
 export { customIds } from "./components.js";
 export type { GatewayLogin } from "./gateway.js";
 export type { CallbackData, InteractionCallback, InteractionHandle } from "./handle.js";
+export { guildIdOnShard, shardOf } from "./ids.js";
 export type { Actor, AutocompleteInput, OptionValue, SlashInput } from "./interactions.js";
 export type { MessageBody, RecordedFile, RecordedRequest } from "./requests.js";
 export type { FakeChannel, FakeGuild, FakeUser, StoredMessage } from "./world.js";
@@ -114,7 +115,7 @@ export class FakeDiscord {
     return this.log.entries;
   }
 
-  /** What each bot said when it logged in to the gateway (token, intents), oldest first. */
+  /** What each bot (each shard) said when it logged in to the gateway (token, intents, shard), oldest first. */
   get logins(): readonly GatewayLogin[] {
     return this.gateway.logins;
   }
@@ -198,8 +199,11 @@ export class FakeDiscord {
   }
 
   private send(built: Built, actor: Actor): InteractionHandle {
-    if (!this.gateway.hasBot)
-      throw new Error("Fake Discord: no bot is logged in yet (await fake.ready first).");
+    if (!this.gateway.delivers(built.payload)) {
+      throw new Error(
+        "Fake Discord: no bot is logged in for this server's shard yet (await fake.ready first).",
+      );
+    }
     // Registered first, so the REST routes know the token however fast the bot answers; an expired
     // one never is, so every route answers for it as Discord does for a forgotten token.
     if (!actor.expired) this.world.interactions.set(built.state.token, built.state);

@@ -146,15 +146,22 @@ export function guildCreate(world: World, guild: GuildState): GatewayGuildCreate
   };
 }
 
-export function ready(world: World, sessionId: string, resumeUrl: string): GatewayReadyDispatchData {
+/** READY for one session: the servers of its shard (every server when it named none). */
+export function ready(
+  world: World,
+  sessionId: string,
+  resumeUrl: string,
+  shard: [id: number, count: number] | null,
+  guildIds: string[],
+): GatewayReadyDispatchData {
   return {
     v: 10,
     user: { ...apiUser(world.botUser, true), verified: true, mfa_enabled: false, flags: noFlags },
     // Servers arrive unavailable here and fill in with one GUILD_CREATE each.
-    guilds: [...world.guilds.keys()].map((id) => ({ id, unavailable: true })),
+    guilds: guildIds.map((id) => ({ id, unavailable: true })),
     session_id: sessionId,
     resume_gateway_url: resumeUrl,
-    shard: [0, 1],
+    shard: shard ?? [0, 1],
     application: { id: world.applicationId, flags: noFlags, flags_new: "0" },
   };
 }

@@ -76,10 +76,12 @@ export const routes: Route[] = [
   {
     method: "GET",
     pattern: "/gateway/bot",
-    handle: ({ origin }) =>
+    handle: ({ origin, world }) =>
       ok({
         url: `${origin.replace(/^http/, "ws")}/gateway`,
-        shards: 1,
+        // Discord recommends about one shard per 1,000 servers.
+        shards: Math.max(1, Math.ceil(world.guilds.size / 1000)),
+        // As most bots get: one IDENTIFY per 5 s, so discord.js starts a process's shards 5 s apart.
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       }),
   },

@@ -3,7 +3,7 @@ import { commands } from "../src/core/commands/index.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import type { Core } from "../src/core/dispatch.js";
 import { silentLogger } from "../src/core/logger.js";
-import type { Actor } from "../src/core/ports.js";
+import type { Actor, Store } from "../src/core/ports.js";
 import type { OpenDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";
@@ -21,9 +21,14 @@ export const benchLearner = (n: number): Actor => ({
 
 /** The real core on a real store, with no scheduler and no sandboxes: what command benches measure. */
 export function commandCore(database: OpenDatabase, curriculum: Curriculum, clock: Clock): Core {
+  return storeCore(createStore(database.db), curriculum, clock);
+}
+
+/** commandCore on any store, e.g. PostgreSQL's (bench/postgres.ts). */
+export function storeCore(store: Store, curriculum: Curriculum, clock: Clock): Core {
   return {
     curriculum,
-    store: createStore(database.db),
+    store,
     clock,
     logger: silentLogger,
     settings: { defaultTimezone: "UTC" },

@@ -6,6 +6,7 @@ import { printGoals } from "./goals.js";
 import { benchGrading } from "./grading.js";
 import { printLoad, recordLoadGoals, runLoad } from "./load.js";
 import { benchPictures } from "./pictures.js";
+import { benchPostgres } from "./postgres.js";
 import { benchProgress } from "./progress.js";
 import { benchSchedule } from "./schedule.js";
 
@@ -16,7 +17,9 @@ const options = { quick: values.quick };
 // Figures are ratios against a baseline measured in the same run, because these machines are shared and noisy.
 await benchCommands(options);
 await benchProgress(options);
-await benchSchedule(options);
+const planning = await benchSchedule(options);
+// The same three paths on an embedded PostgreSQL, beside the SQLite figures just measured.
+await benchPostgres(options, planning);
 await benchGrading(options);
 await benchAdapters(options);
 await benchPictures(options);

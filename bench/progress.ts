@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import type Database from "better-sqlite3";
 import { fixedClock } from "../src/core/clock.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
-import { handleText } from "../src/core/dispatch.js";
+import { type Core, handleText } from "../src/core/dispatch.js";
 import type { Board, Store } from "../src/core/ports.js";
 import { basePoints } from "../src/core/rules/scoring.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
@@ -30,7 +30,7 @@ const WEEK_ONE_AT = START_MIDNIGHT + 9 * 3_600_000;
 /** Answers fall in the first 140 days: weeks 1–20. */
 const SPAN_DAYS = 140;
 /** The afternoon of the last day of week 20, so the current week's board is "week:20". */
-const NOW = new Date(WEEK_ONE_AT + 139 * DAY_MS + 6 * 3_600_000);
+export const NOW = new Date(WEEK_ONE_AT + 139 * DAY_MS + 6 * 3_600_000);
 const CURRENT_WEEK = 20;
 const TRACKS = [
   "dba",
@@ -58,15 +58,15 @@ const SIZES = {
     requests: 500,
   },
 };
-const BOARDS: Board[] = [{ kind: "all" }, { kind: "week", week: CURRENT_WEEK }];
+export const BOARDS: Board[] = [{ kind: "all" }, { kind: "week", week: CURRENT_WEEK }];
 
 function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-const thousands = (n: number) => Math.round(n).toLocaleString("en-US");
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const boardName = (board: Board) => (board.kind === "week" ? `week:${board.week}` : board.kind);
+export const thousands = (n: number) => Math.round(n).toLocaleString("en-US");
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+export const boardName = (board: Board) => (board.kind === "week" ? `week:${board.week}` : board.kind);
 
 /**
  * Answers per learner, skewed like a real cohort: many answer a handful, a few answer the whole bank.
@@ -108,7 +108,7 @@ function answerCounts(members: number, answers: number, bankSize: number, random
 /** The moderator (learner-0) is member 1; learner-n is member n + 1. */
 const actorOfMember = (memberId: number) => benchLearner(memberId - 1);
 
-interface Generated {
+export interface Generated {
   members: number;
   answers: number;
   /** Indexed by member id − 1: the learner answered `counts` bank items from `firstItem` on, wrapping. */
@@ -248,7 +248,7 @@ function writeMeasuredBoards(
  * A cohort of `members` learners who gave `answers` answers, written with set-based SQL through the raw
  * handle (the core would take hours); the cohort itself is made by /cohort create, as a moderator would.
  */
-async function generateCohort(
+export async function generateCohort(
   file: string,
   curriculum: Curriculum,
   members: number,
@@ -357,7 +357,7 @@ async function generateCohort(
   }
 }
 
-interface Latency {
+export interface Latency {
   board: Board;
   onBoard: number;
   /** How many point totals the board has, and the most learners tied on one: own rank counts ties. */
@@ -368,7 +368,7 @@ interface Latency {
 }
 
 /** One request as /leaderboard serves it: the top 10 and the asker's own rank, for askers of every rank. */
-async function topAndOwnRank(
+export async function topAndOwnRank(
   store: Store,
   sqlite: Database.Database,
   cohortId: number,
@@ -451,13 +451,13 @@ async function measureBoards(file: string, curriculum: Curriculum, requests: num
  * /answer through the real core and store on the big database: fresh (member, item) pairs over
  * learners of every activity, single-choice items, right and wrong answers alternating.
  */
-async function measureAnswers(
-  database: OpenDatabase,
-  curriculum: Curriculum,
+export async function measureAnswers(
+  core: Core,
   generated: Generated,
-  needed: number,
+  rounds = { batches: 7, perBatch: 200, warmup: 50 },
 ): Promise<{ perOpMs: number; opsPerSecond: number }> {
-  const items = curriculum.bank.items;
+  const needed = rounds.warmup + rounds.batches * rounds.perBatch;
+  const items = core.curriculum.bank.items;
   const random = seededRandom(needed);
   const nextOffset = new Map<number, number>();
   const lines: { memberId: number; line: string }[] = [];
@@ -475,7 +475,6 @@ async function measureAnswers(
       break;
     }
   }
-  const core = commandCore(database, curriculum, fixedClock(NOW));
   let next = 0;
   return measure(async () => {
     const pair = lines[next++];
@@ -485,7 +484,7 @@ async function measureAnswers(
     if (!reply?.text?.startsWith("Right!") && !reply?.text?.startsWith("Not quite")) {
       throw new Error(`${pair.line} by member ${pair.memberId}: ${reply?.text}`);
     }
-  });
+  }, rounds);
 }
 
 function fileSize(file: string): number {
@@ -524,8 +523,7 @@ export async function benchProgress({ quick }: BenchOptions): Promise<void> {
       database.sqlite.exec("CREATE TABLE baseline (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
       const insert = database.sqlite.prepare("INSERT INTO baseline (v) VALUES (?)");
       baseline = await measure(() => insert.run("x"), { perBatch: 2000 });
-      // measure() runs 50 warm-up calls and 7 batches of 200.
-      answering = await measureAnswers(database, curriculum, main, 50 + 7 * 200);
+      answering = await measureAnswers(commandCore(database, curriculum, fixedClock(NOW)), main);
     } finally {
       database.close();
     }

@@ -5,9 +5,10 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { fixedClock } from "../src/core/clock.js";
 import { commands } from "../src/core/commands/index.js";
+import type { Curriculum } from "../src/core/curriculum/schema.js";
 import { type Core, handleText } from "../src/core/dispatch.js";
 import { silentLogger } from "../src/core/logger.js";
-import type { Actor, ChatOutbox } from "../src/core/ports.js";
+import type { Actor, ChatOutbox, Store } from "../src/core/ports.js";
 import { OutboundQueue } from "../src/core/services/outbound.js";
 import { Scheduler } from "../src/core/services/scheduler.js";
 import { defaultModuleSchedule } from "../src/core/services/timeline.js";
@@ -20,9 +21,84 @@ import { printGoals, recordGoal } from "./goals.js";
 import { type BenchOptions, printTable } from "./measure.js";
 
 const RATE_LIMIT = 2_000;
+/** 20 s into the minute every bench cohort's first post is due (09:00 UTC on its start date). */
+const CLOCK = "2026-03-02T09:00:20Z";
+const MODERATOR: Actor = {
+  platform: "discord",
+  spaceExternalId: "bench",
+  spaceName: "bench",
+  userExternalId: "mod",
+  displayName: "mod",
+  isModerator: true,
+};
+
+/** The SQLite planning figures of this run, for bench/postgres.ts to print PostgreSQL's beside. */
+export interface PlanningFigures {
+  cohortCount: number;
+  /** As many one-row SQLite inserts, 500 per transaction: the planning baseline. */
+  baselineMs: number;
+  planMs: number;
+  claimed: number;
+}
+
+/** `count` cohorts in one space, all starting the same day, so all are due in the same minute. */
+export async function createDueCohorts(store: Store, count: number): Promise<void> {
+  const created = new Date("2026-03-01T12:00:00Z");
+  const { space, member } = await store.identities.ensure(MODERATOR, created);
+  for (let i = 0; i < count; i++) {
+    await store.cohorts.create({
+      spaceId: space.id,
+      name: `c${i}`,
+      startDate: "2026-03-02",
+      timezone: "UTC",
+      channelExternalId: `channel-${i}`,
+      createdBy: member.id,
+      at: created,
+      moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC", created),
+    });
+  }
+}
+
+/** The scheduler as the bot wires it, at CLOCK, sending to an outbox that only notes when each send happened. */
+export function benchScheduler(store: Store, curriculum: Curriculum) {
+  const sentAt: number[] = [];
+  const outbox: ChatOutbox = {
+    async send() {
+      sentAt.push(performance.now());
+      return { ok: true, messageId: null };
+    },
+    async notify() {
+      return { ok: true, messageId: null };
+    },
+  };
+  const queue = new OutboundQueue({
+    ratePerSecond: { discord: RATE_LIMIT },
+    defaultRatePerSecond: RATE_LIMIT,
+    concurrency: 16,
+    now: () => performance.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    onError: (error) => {
+      throw error;
+    },
+  });
+  const clock = fixedClock(CLOCK);
+  const pictures = createPictureRenderer();
+  const scheduler = new Scheduler({
+    store,
+    pictures,
+    curriculum,
+    clock,
+    logger: silentLogger,
+    queue,
+    outboxes: { discord: outbox },
+    catchUpMs: 86_400_000,
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+  });
+  return { scheduler, queue, sentAt, clock, pictures };
+}
 
 /** 10,000 cohorts (quick: 2,000) due in the same minute: planning, command latency meanwhile, and send rate. */
-export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
+export async function benchSchedule({ quick }: BenchOptions): Promise<PlanningFigures> {
   const cohortCount = quick ? 2_000 : 10_000;
   const cohorts = cohortCount.toLocaleString("en");
   const dir = mkdtempSync(join(tmpdir(), "quorum-bench-schedule-"));
@@ -31,29 +107,8 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
     const loaded = loadCurriculum(defaultCurriculumDir);
     if (!loaded.ok) throw new Error("curriculum does not load");
     const store = createStore(database.db);
-    const created = new Date("2026-03-01T12:00:00Z");
-    const mod: Actor = {
-      platform: "discord",
-      spaceExternalId: "bench",
-      spaceName: "bench",
-      userExternalId: "mod",
-      displayName: "mod",
-      isModerator: true,
-    };
-    const { space, member } = await store.identities.ensure(mod, created);
     database.sqlite.exec("BEGIN");
-    for (let i = 0; i < cohortCount; i++) {
-      await store.cohorts.create({
-        spaceId: space.id,
-        name: `c${i}`,
-        startDate: "2026-03-02",
-        timezone: "UTC",
-        channelExternalId: `channel-${i}`,
-        createdBy: member.id,
-        at: created,
-        moduleSchedule: defaultModuleSchedule("2026-03-02", "UTC", created),
-      });
-    }
+    await createDueCohorts(store, cohortCount);
     database.sqlite.exec("COMMIT");
 
     // Baseline: the same number of one-row inserts, one transaction per 500 (the planner claims 100 per transaction).
@@ -67,39 +122,7 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
     }
     const baselineMs = performance.now() - baselineStart;
 
-    const sentAt: number[] = [];
-    const outbox: ChatOutbox = {
-      async send() {
-        sentAt.push(performance.now());
-        return { ok: true, messageId: null };
-      },
-      async notify() {
-        return { ok: true, messageId: null };
-      },
-    };
-    const queue = new OutboundQueue({
-      ratePerSecond: { discord: RATE_LIMIT },
-      defaultRatePerSecond: RATE_LIMIT,
-      concurrency: 16,
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      onError: (error) => {
-        throw error;
-      },
-    });
-    const clock = fixedClock("2026-03-02T09:00:20Z");
-    const pictures = createPictureRenderer();
-    const scheduler = new Scheduler({
-      store,
-      pictures,
-      curriculum: loaded.curriculum,
-      clock,
-      logger: silentLogger,
-      queue,
-      outboxes: { discord: outbox },
-      catchUpMs: 86_400_000,
-      yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
-    });
+    const { scheduler, queue, sentAt, clock, pictures } = benchScheduler(store, loaded.curriculum);
     const core: Core = {
       curriculum: loaded.curriculum,
       store,
@@ -119,7 +142,7 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
     const learner = (async () => {
       while (planning) {
         const start = performance.now();
-        await handleText(core, { ...mod, userExternalId: "learner", isModerator: false }, "/roadmap");
+        await handleText(core, { ...MODERATOR, userExternalId: "learner", isModerator: false }, "/roadmap");
         latencies.push(performance.now() - start);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -184,6 +207,7 @@ export async function benchSchedule({ quick }: BenchOptions): Promise<void> {
       `  send rate: limit ${RATE_LIMIT}/s; average ${average.toFixed(0)}/s (${(average / RATE_LIMIT).toFixed(2)}× the limit), busiest 1 s window ${maxWindow} sends (${(maxWindow / RATE_LIMIT).toFixed(2)}× the limit); ${sentAt.length} sent in ${(drainMs / 1000).toFixed(1)} s`,
     );
     database.close();
+    return { cohortCount, baselineMs, planMs, claimed: report.claimed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

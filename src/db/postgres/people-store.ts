@@ -90,6 +90,12 @@ export function cohortStore(db: PgDb, pool: Pool): CohortStore {
     async create(input) {
       return transaction(pool, async (conn) => {
         const tx = on(conn);
+        // The creator's row first: their other creations queue here instead of deadlocking on it later.
+        await tx
+          .select({ id: members.id })
+          .from(members)
+          .where(eq(members.id, input.createdBy))
+          .for("update");
         // The unique (space, name) index decides a race between two moderators: one insert, one nothing.
         const [row] = await tx
           .insert(cohorts)

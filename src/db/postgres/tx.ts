@@ -7,10 +7,13 @@ export type Conn = Pick<PoolClient, "query">;
 const RETRYABLE = new Set(["40P01", "40001"]);
 const MAX_RUNS = 5;
 
+/** Drizzle wraps the driver's error; its SQLSTATE code is on the error or on its cause. */
 function isRetryable(error: unknown): boolean {
-  return (
-    typeof error === "object" && error !== null && RETRYABLE.has(String((error as { code?: unknown }).code))
-  );
+  for (let at: unknown = error, depth = 0; at && typeof at === "object" && depth < 3; depth++) {
+    if (RETRYABLE.has(String((at as { code?: unknown }).code))) return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

@@ -92,6 +92,20 @@ describeStores("spaces, members, cohorts and tracks", (open) => {
     expect(await opened.query("SELECT id FROM cohorts")).toHaveLength(1);
   });
 
+  it("given one moderator creating several cohorts at once through two connections, makes every one", async () => {
+    const opened = await open();
+    const other = await opened.another();
+    const mod = await opened.store.identities.ensure(actor("mod"), at);
+    const names = Array.from({ length: 8 }, (_, i) => `cohort-${i}`);
+    const results = await Promise.all(
+      names.map((name, i) =>
+        (i % 2 ? other : opened.store).cohorts.create(newCohort(mod.space.id, mod.member.id, name)),
+      ),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect((await opened.store.cohorts.list(mod.space.id)).map((c) => c.name).sort()).toEqual(names);
+  });
+
   it("given members joining cohorts and tracks, the summary counts them per current track", async () => {
     const { store } = await open();
     const mod = await store.identities.ensure(actor("mod"), at);

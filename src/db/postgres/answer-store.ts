@@ -36,19 +36,21 @@ export function answerStore(pool: Pool): AnswerStore {
           );
           if (seen) return { stored: false, why: "replay" } as const;
         }
-        const earlier = await summaryOf(conn, attempt.memberId, attempt.questionId);
-        const scored = await row(
+        // One read for the attempts, whether one was right and whether one scored: a round trip less per answer.
+        const earlier = await row<SummaryRow & { scored: boolean }>(
           conn,
-          "SELECT 1 FROM answers WHERE member_id = $1 AND question_id = $2 AND scored",
+          `SELECT count(*)::integer AS attempts, coalesce(bool_or(correct), false) AS solved,
+             coalesce(bool_or(scored), false) AS scored
+           FROM answers WHERE member_id = $1 AND question_id = $2`,
           [attempt.memberId, attempt.questionId],
-          "answers-scored",
+          "answers-facts",
         );
         const streaks = await readStreaks(conn, attempt.memberId);
         const before: AttemptFacts = {
           ...place,
-          attempts: earlier.attempts,
-          solved: earlier.solved,
-          scored: scored !== undefined,
+          attempts: earlier?.attempts ?? 0,
+          solved: earlier?.solved ?? false,
+          scored: earlier?.scored ?? false,
           streaks: { day: streaks.get("day") ?? emptyStreak, week: streaks.get("week") ?? emptyStreak },
         };
         const decision = decide(before);

@@ -177,7 +177,7 @@ export function cohortStore(db: PgDb, pool: Pool): CohortStore {
 }
 
 export function trackStore(db: PgDb, pool: Pool): TrackStore {
-  const current = and(isNull(trackMemberships.leftAt));
+  const current = isNull(trackMemberships.leftAt);
   return {
     async current(memberId) {
       const [row] = await db

@@ -88,6 +88,7 @@ function countingMetrics(): Metrics & { outcomes: Record<CommandOutcome, number>
     },
     challengeGraded() {},
     postFinished() {},
+    sendingChanged() {},
   };
   return metrics;
 }

@@ -75,6 +75,12 @@ const Env = z.object({
     .min(0, "must be 0 or more hours")
     .max(24 * 14, "must be at most 336 hours (two weeks)")
     .default(24),
+  SENDER_LEASE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds, e.g. 30" })
+    .int("must be a whole number of seconds")
+    .min(3, "must be at least 3 seconds")
+    .max(600, "must be at most 600 seconds")
+    .default(30),
   POST_RATE_PER_SECOND: optional(
     z.coerce
       .number({ error: "must be a number, e.g. 20" })
@@ -213,6 +219,8 @@ export interface Config {
   catchUpMs: number;
   /** Scheduled posts per second per platform; unset means each platform's own default. */
   postRatePerSecond: number | undefined;
+  /** How long a process's right to send a platform's posts, and its lease on a post, last unrenewed. */
+  senderLeaseMs: number;
   /** Start the clock at this instant (tests and demos); it then runs at real speed. */
   clockStart: Date | undefined;
   /** Health, readiness and metrics over HTTP; off when unset. */
@@ -323,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     defaultTimezone: canonicalTimeZone(e.DEFAULT_TIMEZONE) ?? "UTC",
     catchUpMs: e.CATCH_UP_HOURS * 3_600_000,
     postRatePerSecond: e.POST_RATE_PER_SECOND,
+    senderLeaseMs: e.SENDER_LEASE_SECONDS * 1000,
     clockStart: e.QUORUM_CLOCK_START === undefined ? undefined : new Date(e.QUORUM_CLOCK_START),
     failpoint: e.QUORUM_FAILPOINT,
     http: e.HTTP_PORT === undefined ? undefined : { port: e.HTTP_PORT, host: e.HTTP_HOST },

@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     outboxes,
     catchUpMs: config.catchUpMs,
     metrics,
+    sending: { owner: database.owner, leaseMs: config.senderLeaseMs },
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     ...(config.failpoint === "after-claim"
       ? {
@@ -198,6 +199,10 @@ async function main(): Promise<void> {
         })
       : undefined;
   const release = async () => {
+    // Sends in flight have finished: another process may take this one's rights and posts at once.
+    await scheduler
+      .release()
+      .catch((error: unknown) => logger.warn({ err: error }, "sending rights not released"));
     await backups?.stop();
     await slack?.stop();
     await discord?.stop();
@@ -275,12 +280,12 @@ async function main(): Promise<void> {
       ]);
     }
     // Posts wait for the platform: before login its channels are unknown, and a catch-up post would fail.
-    timer = startTimer(scheduler, clock, logger);
+    timer = startTimer(scheduler, clock, logger, scheduler.renewEveryMs);
     await scheduler.tick();
     return;
   }
 
-  timer = startTimer(scheduler, clock, logger);
+  timer = startTimer(scheduler, clock, logger, scheduler.renewEveryMs);
   // What is due at start-up (catch-up after downtime, claimed but unsent posts) goes out before input is read.
   const settle = async () => {
     if (stopping) return;

@@ -90,6 +90,8 @@ export interface TestCoreOptions {
   bank?: Bank;
   /** Replaces the real grader (and its sandboxes). */
   grader?: Core["grader"];
+  /** Another process on the same database: its own owner of sending rights. */
+  sending?: { owner: string; leaseMs: number };
 }
 
 export function testCore(now = "2026-03-04T10:00:00Z", options: TestCoreOptions = {}): TestCore {
@@ -118,6 +120,7 @@ export function testCore(now = "2026-03-04T10:00:00Z", options: TestCoreOptions 
     queue,
     outboxes: { terminal: outbox },
     catchUpMs: options.catchUpMs ?? 24 * 3_600_000,
+    ...(options.sending ? { sending: options.sending } : {}),
   });
   let grader = options.grader;
   if (!grader) {

@@ -15,6 +15,7 @@ function recordingMetrics() {
     },
     challengeGraded() {},
     postFinished() {},
+    sendingChanged() {},
   };
   return { metrics, handled };
 }

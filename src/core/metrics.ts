@@ -10,10 +10,13 @@ export interface Metrics {
   commandHandled(command: string, outcome: CommandOutcome, seconds: number): void;
   challengeGraded(engine: string, verdict: string, seconds: number): void;
   postFinished(platform: Platform, outcome: PostOutcome): void;
+  /** Whether this process now sends the platform's scheduled posts (one process at a time does). */
+  sendingChanged(platform: Platform, sending: boolean): void;
 }
 
 export const noMetrics: Metrics = {
   commandHandled() {},
   challengeGraded() {},
   postFinished() {},
+  sendingChanged() {},
 };

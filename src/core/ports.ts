@@ -198,6 +198,13 @@ export interface PostTarget {
   spaceExternalId: string;
 }
 
+/** A send's right to go ahead: the process that leased the post, and until when. */
+export interface PostLease {
+  owner: string;
+  now: Date;
+  until: Date;
+}
+
 export interface PostStore {
   /**
    * Claims every plan's posts (a fire already claimed is left alone) and moves each schedule on, in one
@@ -206,16 +213,38 @@ export interface PostStore {
   plan(plans: SchedulePlan[], at: Date): Promise<Post[]>;
   /** Claims one post outside the schedule (post-now); undefined when that exact post exists. */
   claim(claim: PostClaim, at: Date): Promise<Post | undefined>;
-  /** Claimed posts not yet sent whose next attempt is due, with where they go. */
-  pending(now: Date, limit: number): Promise<PostTarget[]>;
-  target(postId: number): Promise<PostTarget | undefined>;
-  markSent(id: number, at: Date, externalMessageId: string | null): Promise<void>;
-  markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
-  markFailed(id: number, attempts: number, error: string): Promise<void>;
+  /**
+   * Leases claimed posts whose next attempt is due, oldest first, on the platforms whose sending
+   * right the owner holds (see SenderStore): free posts, the owner's own, and those whose lease ran out.
+   */
+  lease(lease: PostLease, limit: number): Promise<PostTarget[]>;
+  /** The fence before a send: renews the owner's lease on a claimed post, as `lease` would take it; undefined when it is not theirs to send. */
+  hold(postId: number, lease: PostLease): Promise<PostTarget | undefined>;
+  /** Each mark holds only while the post is claimed and leased by `owner`: false when it was refused. */
+  markSent(id: number, owner: string, at: Date, externalMessageId: string | null): Promise<boolean>;
+  markRetry(
+    id: number,
+    owner: string,
+    attempts: number,
+    nextAttemptAt: Date,
+    error: string,
+  ): Promise<boolean>;
+  markFailed(id: number, owner: string, attempts: number, error: string): Promise<boolean>;
   forCohort(cohortId: number): Promise<Post[]>;
   nextAttemptAt(): Promise<Date | undefined>;
   /** Pauses every schedule of the cohort, when its channel is gone or closed to the bot. */
   pauseCohort(cohortId: number, at: Date): Promise<void>;
+}
+
+/**
+ * Which process sends each platform's posts: one at a time, so the platform's rate limit and each
+ * cohort's post order hold however many processes run.
+ */
+export interface SenderStore {
+  /** Takes the platform's sending right, or renews it, until `until`; false while another owner's right runs. */
+  take(platform: Platform, lease: PostLease): Promise<boolean>;
+  /** Gives up every sending right and post lease of this owner (shutdown), so another process takes over at once. */
+  release(owner: string): Promise<void>;
 }
 
 export interface TrackStore {
@@ -409,6 +438,7 @@ export interface Store {
   tracks: TrackStore;
   schedules: ScheduleStore;
   posts: PostStore;
+  senders: SenderStore;
   answers: AnswerStore;
   reviews: ReviewStore;
   deliveries: DeliveryStore;

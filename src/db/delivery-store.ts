@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, gte, isNull, lte, notExists, sql } from "drizzle-orm";
 import type { CohortDelivery, DeliveryStore } from "../core/ports.js";
 import type { Db } from "./client.js";
+import { preparedOnce } from "./rows.js";
 import { answers, members, posts, questionsDelivered } from "./schema.js";
 
 const toDelivery = (row: typeof questionsDelivered.$inferSelect): CohortDelivery => ({
@@ -24,6 +25,13 @@ export function deliveryStore(db: Db): DeliveryStore {
       .get();
     return row && toDelivery(row);
   };
+  const insertDaily = preparedOnce(() =>
+    db.$client.prepare<[number, number, string, number, number, number]>(
+      `INSERT INTO questions_delivered (space_id, cohort_id, question_id, week, delivered_at, closes_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (cohort_id, delivered_at) WHERE member_id IS NULL DO NOTHING`,
+    ),
+  );
   // Every answer asks whether it answers the open question of the day: prepared once.
   const openQuery = db
     .select()
@@ -43,19 +51,18 @@ export function deliveryStore(db: Db): DeliveryStore {
       return atInstant(cohortId, "deliveredAt", deliveredAt);
     },
     async create(delivery) {
-      const row = db
-        .insert(questionsDelivered)
-        .values({
-          spaceId: delivery.spaceId,
-          cohortId: delivery.cohortId,
-          questionId: delivery.questionId,
-          week: delivery.week,
-          deliveredAt: delivery.deliveredAt,
-          closesAt: delivery.closesAt,
-        })
-        .returning()
-        .get();
-      return toDelivery(row);
+      // The unique index keeps one question per cohort and fire; a second choice gets the first.
+      insertDaily().run(
+        delivery.spaceId,
+        delivery.cohortId,
+        delivery.questionId,
+        delivery.week,
+        delivery.deliveredAt.getTime(),
+        delivery.closesAt.getTime(),
+      );
+      const chosen = atInstant(delivery.cohortId, "deliveredAt", delivery.deliveredAt);
+      if (!chosen) throw new Error("the daily question was not stored");
+      return chosen;
     },
     async usedByCohort(cohortId) {
       const rows = db

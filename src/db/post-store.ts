@@ -66,6 +66,16 @@ export function postStore(db: Db): PostStore {
     }),
   );
 
+  /** Due posts of the platforms the owner sends, read and leased in one transaction. */
+  const leaseDue = preparedOnce(() =>
+    db.$client.transaction((owner: string, now: number, until: number, limit: number): PostTarget[] => {
+      const q = statements();
+      const due = q.due.all({ owner, now, limit });
+      for (const row of due) q.lease.run(owner, until, row[0]);
+      return due.map(targetOf);
+    }),
+  );
+
   return {
     async plan(plans, at) {
       return planBatch()(plans, at);
@@ -73,21 +83,23 @@ export function postStore(db: Db): PostStore {
     async claim(claim, at) {
       return claimOne(claim, at);
     },
-    async pending(now, limit) {
-      return statements().pending.all(now.getTime(), limit).map(targetOf);
+    async lease({ owner, now, until }, limit) {
+      return leaseDue()(owner, now.getTime(), until.getTime(), limit);
     },
-    async target(postId) {
+    async hold(postId, { owner, now, until }) {
+      const held = statements().hold.run({ id: postId, owner, now: now.getTime(), until: until.getTime() });
+      if (held.changes === 0) return undefined;
       const row = statements().target.get(postId);
       return row && targetOf(row);
     },
-    async markSent(id, at, externalMessageId) {
-      statements().markSent.run(at.getTime(), externalMessageId, id);
+    async markSent(id, owner, at, externalMessageId) {
+      return statements().markSent.run(at.getTime(), externalMessageId, id, owner).changes > 0;
     },
-    async markRetry(id, attempts, nextAttemptAt, error) {
-      statements().markRetry.run(attempts, nextAttemptAt.getTime(), error, id);
+    async markRetry(id, owner, attempts, nextAttemptAt, error) {
+      return statements().markRetry.run(attempts, nextAttemptAt.getTime(), error, id, owner).changes > 0;
     },
-    async markFailed(id, attempts, error) {
-      statements().markFailed.run(attempts, error, id);
+    async markFailed(id, owner, attempts, error) {
+      return statements().markFailed.run(attempts, error, id, owner).changes > 0;
     },
     async forCohort(cohortId) {
       return db
@@ -183,23 +195,42 @@ function prepare(sqlite: Database.Database) {
       "UPDATE schedules SET next_fire_at = NULL, updated_at = ? WHERE cohort_id = ?",
     ),
     target: sqlite.prepare<[number], TargetTuple>(`${TARGETS} WHERE p.id = ?`).raw(true),
-    pending: sqlite
-      .prepare<[number, number], TargetTuple>(
+    /** Claimed posts due now on the platforms the owner holds the sending right of, and free to lease. */
+    due: sqlite
+      .prepare<[{ owner: string; now: number; limit: number }], TargetTuple>(
         `${TARGETS}
-         WHERE p.status = 'claimed' AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= ?)
+         JOIN senders s ON s.platform = sp.platform AND s.owner = @owner AND s.lease_until > @now
+         WHERE p.status = 'claimed' AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= @now)
+           AND (p.lease_owner IS NULL OR p.lease_owner = @owner OR p.lease_until <= @now)
          ORDER BY p.due_at, p.id
-         LIMIT ?`,
+         LIMIT @limit`,
       )
       .raw(true),
-    markSent: sqlite.prepare<[number, string | null, number]>(
+    lease: sqlite.prepare<[string, number, number]>(
+      "UPDATE posts SET lease_owner = ?, lease_until = ? WHERE id = ?",
+    ),
+    hold: sqlite.prepare<[{ id: number; owner: string; now: number; until: number }]>(
+      `UPDATE posts SET lease_owner = @owner, lease_until = @until
+       WHERE id = @id AND status = 'claimed'
+         AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now)
+         AND EXISTS (SELECT 1 FROM cohorts c
+           JOIN spaces sp ON sp.id = c.space_id
+           JOIN senders s ON s.platform = sp.platform AND s.owner = @owner AND s.lease_until > @now
+           WHERE c.id = posts.cohort_id)`,
+    ),
+    // Fenced: a sender whose lease passed to another process records nothing.
+    markSent: sqlite.prepare<[number, string | null, number, string]>(
       `UPDATE posts SET status = 'sent', sent_at = ?, external_message_id = ?, next_attempt_at = NULL, error = NULL
-       WHERE id = ?`,
+       WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
     ),
-    markRetry: sqlite.prepare<[number, number, string, number]>(
-      "UPDATE posts SET attempts = ?, next_attempt_at = ?, error = ? WHERE id = ?",
+    // A post waiting for its retry is free: whichever process sends by then takes it.
+    markRetry: sqlite.prepare<[number, number, string, number, string]>(
+      `UPDATE posts SET attempts = ?, next_attempt_at = ?, error = ?, lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
     ),
-    markFailed: sqlite.prepare<[number, string, number]>(
-      "UPDATE posts SET status = 'failed', attempts = ?, next_attempt_at = NULL, error = ? WHERE id = ?",
+    markFailed: sqlite.prepare<[number, string, number, string]>(
+      `UPDATE posts SET status = 'failed', attempts = ?, next_attempt_at = NULL, error = ?
+       WHERE id = ? AND status = 'claimed' AND lease_owner = ?`,
     ),
     pauseCohort: sqlite.prepare<[number, number, number]>(
       "UPDATE schedules SET paused_at = ?, next_fire_at = NULL, updated_at = ? WHERE cohort_id = ? AND paused_at IS NULL",

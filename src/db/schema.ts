@@ -159,6 +159,9 @@ export const posts = sqliteTable(
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     externalMessageId: text("external_message_id"),
     error: text("error"),
+    /** The process sending it now (fencing: another owner's result is refused), until `lease_until`. */
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
   },
   (t) => [
     // Claiming a post is inserting this row: a second claim of the same fire fails.
@@ -187,8 +190,20 @@ export const questionsDelivered = sqliteTable(
   (t) => [
     index("questions_delivered_member").on(t.memberId, t.questionId),
     index("questions_delivered_cohort").on(t.cohortId, t.deliveredAt),
+    // One daily question per cohort and fire, whichever sender chose it first.
+    uniqueIndex("questions_delivered_daily_once")
+      .on(t.cohortId, t.deliveredAt)
+      .where(sql`${t.memberId} IS NULL`),
   ],
 );
+
+/** Which process sends each platform's posts: one at a time, while it renews its lease. */
+export const senders = sqliteTable("senders", {
+  platform: text("platform", { enum: ["terminal", "discord", "slack"] }).primaryKey(),
+  owner: text("owner").notNull(),
+  leaseUntil: integer("lease_until", { mode: "timestamp_ms" }).notNull(),
+  takenAt: integer("taken_at", { mode: "timestamp_ms" }).notNull(),
+});
 
 export const answers = sqliteTable(
   "answers",

@@ -12,6 +12,7 @@ import { reviewStore } from "./review-store.js";
 import { toCohort, toMember, toSpace } from "./rows.js";
 import { scheduleStore } from "./schedule-store.js";
 import { cohorts, members, schedules, spaces, trackMemberships } from "./schema.js";
+import { senderStore } from "./sender-store.js";
 
 // better-sqlite3 is synchronous; the async signatures keep the store swappable for PostgreSQL.
 function identityStore(db: Db): IdentityStore {
@@ -249,6 +250,7 @@ export function createStore(db: Db): Store {
     tracks: trackStore(db),
     schedules: scheduleStore(db),
     posts: postStore(db),
+    senders: senderStore(db),
     answers: answerStore(db),
     reviews: reviewStore(db),
     deliveries: deliveryStore(db),

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type Database from "better-sqlite3";
 import type { Store } from "../core/ports.js";
 import { onDiskBytes, openDatabase } from "../db/client.js";
@@ -13,6 +15,11 @@ export interface StoreDatabase {
   probe: DatabaseProbe;
   /** Where it is, safe to log: a file path, or a PostgreSQL host, port and database without credentials. */
   where: string;
+  /**
+   * Who this process is to the others on the database, for sending rights and post leases: on
+   * PostgreSQL each run of each process is its own; a SQLite file has one process, the same after a restart.
+   */
+  owner: string;
   /** The SQLite connection (daily backups); absent on PostgreSQL, whose backups are its own. */
   sqlite?: Database.Database;
   /** Bytes on disk for the metric; undefined when the database does not say. */
@@ -32,6 +39,7 @@ export async function openStoreDatabase(config: {
       store: createPostgresStore(postgres),
       probe: postgresProbe(postgres.pool),
       where: describePostgresUrl(config.databaseUrl),
+      owner: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
       bytes: () => undefined,
       close: () => postgres.close(),
     };
@@ -42,6 +50,7 @@ export async function openStoreDatabase(config: {
     store: createStore(sqlite.db),
     probe: sqliteProbe(sqlite.sqlite),
     where: config.databasePath,
+    owner: "local",
     sqlite: sqlite.sqlite,
     bytes: () => onDiskBytes(config.databasePath),
     close: async () => sqlite.close(),

@@ -13,15 +13,20 @@ describe("Prometheus metrics", () => {
     expect(text).toContain('quorum_command_duration_seconds_count{command="answer"} 3');
   });
 
-  it("given gradings and posts, reports grading time per engine and posts per outcome", async () => {
+  it("given gradings, posts and a sending right taken and lost, reports grading time per engine, posts per outcome and which platforms this process sends", async () => {
     const prom = createPrometheusMetrics({ queueDepth: () => 0, databaseBytes: () => 0 });
     prom.metrics.challengeGraded("postgres", "pass", 0.02);
     prom.metrics.postFinished("discord", "sent");
     prom.metrics.postFinished("slack", "skipped");
+    prom.metrics.sendingChanged("slack", true);
+    prom.metrics.sendingChanged("discord", true);
+    prom.metrics.sendingChanged("discord", false);
     const text = await prom.render();
     expect(text).toContain('quorum_grading_duration_seconds_count{engine="postgres",verdict="pass"} 1');
     expect(text).toContain('quorum_posts_total{platform="discord",outcome="sent"} 1');
     expect(text).toContain('quorum_posts_total{platform="slack",outcome="skipped"} 1');
+    expect(text).toContain('quorum_sending{platform="slack"} 1');
+    expect(text).toContain('quorum_sending{platform="discord"} 0');
   });
 
   it("given a scrape, reads queue depth and database size at that moment", async () => {

@@ -64,6 +64,12 @@ export function createPrometheusMetrics(sources: MetricsSources): PrometheusMetr
     labelNames: ["platform", "outcome"] as const,
     registers: [registry],
   });
+  const sending = new Gauge({
+    name: "quorum_sending",
+    help: "1 on the process that sends the platform's scheduled posts now, 0 on the others.",
+    labelNames: ["platform"] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: "quorum_outbound_queue_depth",
     help: "Posts and notices waiting in, or being sent by, the outbound queue.",
@@ -93,6 +99,9 @@ export function createPrometheusMetrics(sources: MetricsSources): PrometheusMetr
       },
       postFinished(platform, outcome) {
         posts.inc({ platform, outcome });
+      },
+      sendingChanged(platform, now) {
+        sending.set({ platform }, now ? 1 : 0);
       },
     },
     sandboxQueueWait(engine, seconds) {

@@ -13,7 +13,14 @@ export interface Timer {
  * One timer for every schedule: it sleeps until the earliest due fire or retry,
  * ticks the scheduler, and sleeps again. A schedule change wakes it early.
  */
-export function startTimer(scheduler: Scheduler, clock: Clock, logger: Logger): Timer {
+export function startTimer(
+  scheduler: Scheduler,
+  clock: Clock,
+  logger: Logger,
+  /** The longest sleep: sending rights are renewed at least this often. */
+  maxSleepMs = MAX_SLEEP_MS,
+): Timer {
+  const longest = Math.min(maxSleepMs, MAX_SLEEP_MS);
   let handle: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -29,11 +36,11 @@ export function startTimer(scheduler: Scheduler, clock: Clock, logger: Logger): 
     try {
       await scheduler.tick();
       const next = await scheduler.nextWakeAt();
-      const delay = next ? next.getTime() - clock.now().getTime() : MAX_SLEEP_MS;
-      arm(Math.max(0, Math.min(delay, MAX_SLEEP_MS)));
+      const delay = next ? next.getTime() - clock.now().getTime() : longest;
+      arm(Math.max(0, Math.min(delay, longest)));
     } catch (error) {
       logger.error({ err: error }, "scheduler tick failed");
-      arm(MAX_SLEEP_MS);
+      arm(longest);
     }
   }
 

@@ -28,6 +28,7 @@ import {
   wrapUpPost,
 } from "./post-content.js";
 import { planSchedule } from "./schedule-planner.js";
+import { SendingRights } from "./sending-rights.js";
 
 export interface SchedulerOptions {
   store: Store;
@@ -47,6 +48,11 @@ export interface SchedulerOptions {
   afterClaim?: (posts: Post[]) => void;
   /** Counts posts sent, given up and skipped. */
   metrics?: Metrics;
+  /**
+   * Who this process is among those sharing the database, and how long its sending rights and post
+   * leases last (default: the one process of a SQLite file, 30 s).
+   */
+  sending?: { owner: string; leaseMs: number };
 }
 
 export interface TickReport {
@@ -63,20 +69,43 @@ export const DAILY_QUESTION_OPEN_MS = 24 * 3_600_000;
 const MAX_ATTEMPTS = 6;
 /** Schedules planned and claimed per transaction: small enough that a batch holds the event loop for a few ms. */
 const DEFAULT_BATCH_SIZE = 100;
+/** A SQLite file has one process: it is the owner of every right, before and after a restart. */
+const ONE_PROCESS = { owner: "local", leaseMs: 30_000 };
 
 /**
  * Turns due schedules into posts, exactly once each: a fire is claimed in the database
  * (a unique row) before it is sent and marked sent after; a restart sends what was
- * claimed and not sent, and catches up on what was missed.
+ * claimed and not sent, and catches up on what was missed. Any process may plan; only the
+ * holder of a platform's sending right sends its posts, each under a lease that fences the others.
  */
 export class Scheduler {
   private readonly sending = new Set<number>();
+  private readonly rights: SendingRights;
   private readonly cohortTails = new Map<number, Promise<void>>();
   private chain: Promise<unknown> = Promise.resolve();
   private wakeListener: (() => void) | undefined;
   private announcements = 0;
 
-  constructor(private readonly options: SchedulerOptions) {}
+  constructor(private readonly options: SchedulerOptions) {
+    const { store, clock, logger, metrics } = options;
+    this.rights = new SendingRights({
+      senders: store.senders,
+      clock,
+      logger,
+      ...(metrics ? { metrics } : {}),
+      ...(options.sending ?? ONE_PROCESS),
+    });
+  }
+
+  /** How often ticks must come, at the least, to keep this process's sending rights. */
+  get renewEveryMs(): number {
+    return this.rights.renewEveryMs;
+  }
+
+  /** Shutdown, once sends in flight have finished: another process takes over this one's posts at once. */
+  release(): Promise<void> {
+    return this.rights.release();
+  }
 
   /** Called when schedules change, so a timer can re-check its next wake-up. */
   onWake(listener: () => void): void {
@@ -111,7 +140,9 @@ export class Scheduler {
       { cohortId: cohort.id, week, kind: "manual", dueAt: now },
       now,
     );
-    if (post) this.enqueue(post, platform);
+    // The process sending that platform's posts sends it; if none does, this one may take the right.
+    if (post && this.rights.holds(platform)) this.enqueue(post, platform);
+    else if (post) this.wake();
     return post;
   }
 
@@ -142,6 +173,7 @@ export class Scheduler {
     const report: TickReport = { claimed: 0, missed: 0, retried: 0 };
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const seen = new Set<number>();
+    await this.rights.renew(Object.keys(this.options.outboxes) as Platform[]);
     for (let batch = 0; ; batch++) {
       // Between batches the event loop answers commands and sends what is already claimed.
       if (batch > 0) await this.options.yieldToEvents?.();
@@ -163,7 +195,8 @@ export class Scheduler {
       );
       if (post) report.claimed++;
     }
-    for (const target of await store.posts.pending(now, batchSize)) {
+    // Posts claimed by any process, retries now due, and those a stopped sender left, for the platforms this one sends.
+    for (const target of await store.posts.lease(this.rights.lease(), batchSize)) {
       if (this.sending.has(target.post.id)) continue;
       report.retried++;
       this.enqueue(target.post, target.platform);
@@ -204,7 +237,10 @@ export class Scheduler {
       }
     }
     this.options.afterClaim?.(claimed);
-    for (const post of claimed) this.enqueue(post, platforms.get(post.cohortId) ?? "terminal");
+    for (const post of claimed) {
+      const platform = platforms.get(post.cohortId) ?? "terminal";
+      if (this.rights.holds(platform)) this.enqueue(post, platform);
+    }
   }
 
   private enqueue({ id, cohortId }: Pick<Post, "id" | "cohortId">, platform: Platform): void {
@@ -287,24 +323,18 @@ export class Scheduler {
 
   private async send(postId: number): Promise<void> {
     const { store, clock, logger } = this.options;
-    const target = await store.posts.target(postId);
-    if (target?.post.status !== "claimed") return;
+    const { owner } = this.rights;
+    // The fence: sent only while still claimed and this process's to send.
+    const target = await store.posts.hold(postId, this.rights.lease());
+    if (!target) return;
     const { post, cohort, platform } = target;
     const outbox = this.options.outboxes[platform];
-    if (!outbox) {
-      // This process does not run that platform's adapter; another run will send it.
-      await store.posts.markRetry(
-        post.id,
-        post.attempts,
-        new Date(clock.now().getTime() + 300_000),
-        `no ${platform} adapter running`,
-      );
-      return;
-    }
+    if (!outbox) return;
     const message = await this.message(target);
     if (!message) {
       await store.posts.markFailed(
         post.id,
+        owner,
         post.attempts,
         "nothing to post (no unused question for this week)",
       );
@@ -324,7 +354,14 @@ export class Scheduler {
     );
     const at = clock.now();
     if (outcome.ok) {
-      await store.posts.markSent(post.id, at, outcome.messageId);
+      if (!(await store.posts.markSent(post.id, owner, at, outcome.messageId))) {
+        // Only a sender stopped for longer than its lease gets here; the nonce spares the channel a copy where the platform keeps one.
+        logger.warn(
+          { cohort: cohort.name, post: post.id },
+          "post sent after its lease passed to another process",
+        );
+        return;
+      }
       this.options.metrics?.postFinished(platform, "sent");
       logger.info({ cohort: cohort.name, kind: post.kind, week: post.week, post: post.id }, "post sent");
       return;
@@ -339,7 +376,7 @@ export class Scheduler {
       return;
     }
     const retryAt = new Date(at.getTime() + retryDelayMs(attempts, outcome.retryAfterMs));
-    await store.posts.markRetry(post.id, attempts, retryAt, outcome.detail);
+    if (!(await store.posts.markRetry(post.id, owner, attempts, retryAt, outcome.detail))) return;
     logger.warn(
       { cohort: cohort.name, post: post.id, attempts, retryAt: retryAt.toISOString() },
       "post failed; will retry",
@@ -352,7 +389,8 @@ export class Scheduler {
     const { store, clock, logger } = this.options;
     const { post, cohort, platform, spaceExternalId } = target;
     const at = clock.now();
-    await store.posts.markFailed(post.id, post.attempts, reason);
+    // A post whose lease passed to another process is theirs to give up, pause and tell about.
+    if (!(await store.posts.markFailed(post.id, this.rights.owner, post.attempts, reason))) return;
     this.options.metrics?.postFinished(platform, "failed");
     if (pauseCohort) await store.posts.pauseCohort(cohort.id, at);
     logger.warn({ cohort: cohort.name, post: post.id, reason, paused: pauseCohort }, "post given up");

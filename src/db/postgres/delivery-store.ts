@@ -1,6 +1,6 @@
 import type { Pool } from "pg";
 import type { CohortDelivery, DeliveryStore } from "../../core/ports.js";
-import { type Conn, row, rows, transaction } from "./tx.js";
+import { type Conn, row, rows } from "./tx.js";
 
 interface DeliveryRow {
   id: number;
@@ -48,34 +48,28 @@ export function deliveryStore(pool: Pool): DeliveryStore {
       return atInstant(pool, cohortId, "delivered_at", deliveredAt);
     },
     async create(delivery) {
-      return transaction(pool, async (conn) => {
-        // Two processes sending one fire's daily question queue on the cohort's row and keep the first
-        // choice (SQLite has one sender and no such race); NO KEY leaves answers' foreign-key checks free.
-        await conn.query({
-          name: "deliveries-lock-cohort",
-          text: "SELECT 1 FROM cohorts WHERE id = $1 FOR NO KEY UPDATE",
-          values: [delivery.cohortId],
-        });
-        const chosen = await atInstant(conn, delivery.cohortId, "delivered_at", delivery.deliveredAt);
-        if (chosen) return chosen;
-        const made = await row<DeliveryRow>(
-          conn,
-          `INSERT INTO questions_delivered AS q (space_id, cohort_id, question_id, week, delivered_at, closes_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           RETURNING ${DELIVERY_FIELDS}`,
-          [
-            delivery.spaceId,
-            delivery.cohortId,
-            delivery.questionId,
-            delivery.week,
-            delivery.deliveredAt,
-            delivery.closesAt,
-          ],
-          "deliveries-create",
-        );
-        if (!made) throw new Error("the daily question was not stored");
-        return toDelivery(made);
-      });
+      // Of two senders choosing one fire's question, the unique index keeps the first; both get that one.
+      const made = await row<DeliveryRow>(
+        pool,
+        `INSERT INTO questions_delivered AS q (space_id, cohort_id, question_id, week, delivered_at, closes_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (cohort_id, delivered_at) WHERE member_id IS NULL DO NOTHING
+         RETURNING ${DELIVERY_FIELDS}`,
+        [
+          delivery.spaceId,
+          delivery.cohortId,
+          delivery.questionId,
+          delivery.week,
+          delivery.deliveredAt,
+          delivery.closesAt,
+        ],
+        "deliveries-create",
+      );
+      const chosen = made
+        ? toDelivery(made)
+        : await atInstant(pool, delivery.cohortId, "delivered_at", delivery.deliveredAt);
+      if (!chosen) throw new Error("the daily question was not stored");
+      return chosen;
     },
     async usedByCohort(cohortId) {
       const found = await rows<{ questionId: string }>(

@@ -70,47 +70,82 @@ export function postStore(pool: Pool): PostStore {
       );
       return inserted && claimedPost(inserted.id, claim);
     },
-    async pending(now, limit) {
+    async lease({ owner, now, until }, limit) {
+      // Locked rows are skipped, not waited on: a post another transaction is leasing is theirs.
+      const leased = await rows<{ id: number }>(
+        pool,
+        `WITH due AS (
+           SELECT p.id FROM posts p
+           JOIN cohorts c ON c.id = p.cohort_id
+           JOIN spaces sp ON sp.id = c.space_id
+           JOIN senders s ON s.platform = sp.platform AND s.owner = $1 AND s.lease_until > $2
+           WHERE p.status = 'claimed' AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= $2)
+             AND (p.lease_owner IS NULL OR p.lease_owner = $1 OR p.lease_until <= $2)
+           ORDER BY p.due_at, p.id
+           LIMIT $4
+           FOR UPDATE OF p SKIP LOCKED)
+         UPDATE posts p SET lease_owner = $1, lease_until = $3 FROM due WHERE p.id = due.id
+         RETURNING p.id`,
+        [owner, now, until, limit],
+        "posts-lease",
+      );
+      if (leased.length === 0) return [];
       const found = await rows<TargetRow>(
         pool,
-        `${TARGETS}
-         WHERE p.status = 'claimed' AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= $1)
-         ORDER BY p.due_at, p.id
-         LIMIT $2`,
-        [now, limit],
-        "posts-pending",
+        `${TARGETS} WHERE p.id = ANY($1::int[]) ORDER BY p.due_at, p.id`,
+        [leased.map((r) => r.id)],
+        "posts-leased",
       );
       return found.map(targetOf);
     },
-    async target(postId) {
+    async hold(postId, { owner, now, until }) {
+      // Two senders holding one post queue on its row; the second finds it leased and gets nothing.
+      const held = await row<{ id: number }>(
+        pool,
+        `UPDATE posts p SET lease_owner = $2, lease_until = $4
+         WHERE p.id = $1 AND p.status = 'claimed'
+           AND (p.lease_owner IS NULL OR p.lease_owner = $2 OR p.lease_until <= $3)
+           AND EXISTS (SELECT 1 FROM cohorts c
+             JOIN spaces sp ON sp.id = c.space_id
+             JOIN senders s ON s.platform = sp.platform AND s.owner = $2 AND s.lease_until > $3
+             WHERE c.id = p.cohort_id)
+         RETURNING p.id`,
+        [postId, owner, now, until],
+        "posts-hold",
+      );
+      if (!held) return undefined;
       const found = await row<TargetRow>(pool, `${TARGETS} WHERE p.id = $1`, [postId], "posts-target");
       return found && targetOf(found);
     },
-    async markSent(id, at, externalMessageId) {
-      // A post that went out is recorded sent, whatever another sender concluded about it meanwhile.
-      await pool.query({
+    async markSent(id, owner, at, externalMessageId) {
+      // Fenced: a sender whose lease passed to another process records nothing.
+      const done = await pool.query({
         name: "posts-mark-sent",
         text: `UPDATE posts SET status = 'sent', sent_at = $1, external_message_id = $2, next_attempt_at = NULL,
                  error = NULL
-               WHERE id = $3`,
-        values: [at, externalMessageId, id],
+               WHERE id = $3 AND status = 'claimed' AND lease_owner = $4`,
+        values: [at, externalMessageId, id, owner],
       });
+      return (done.rowCount ?? 0) > 0;
     },
-    async markRetry(id, attempts, nextAttemptAt, error) {
-      // Only a post still claimed: another process's late failure never turns a sent post back.
-      await pool.query({
+    async markRetry(id, owner, attempts, nextAttemptAt, error) {
+      // A post waiting for its retry is free: whichever process sends by then takes it.
+      const done = await pool.query({
         name: "posts-mark-retry",
-        text: "UPDATE posts SET attempts = $1, next_attempt_at = $2, error = $3 WHERE id = $4 AND status = 'claimed'",
-        values: [attempts, nextAttemptAt, error, id],
+        text: `UPDATE posts SET attempts = $1, next_attempt_at = $2, error = $3, lease_owner = NULL, lease_until = NULL
+               WHERE id = $4 AND status = 'claimed' AND lease_owner = $5`,
+        values: [attempts, nextAttemptAt, error, id, owner],
       });
+      return (done.rowCount ?? 0) > 0;
     },
-    async markFailed(id, attempts, error) {
-      await pool.query({
+    async markFailed(id, owner, attempts, error) {
+      const done = await pool.query({
         name: "posts-mark-failed",
         text: `UPDATE posts SET status = 'failed', attempts = $1, next_attempt_at = NULL, error = $2
-               WHERE id = $3 AND status = 'claimed'`,
-        values: [attempts, error, id],
+               WHERE id = $3 AND status = 'claimed' AND lease_owner = $4`,
+        values: [attempts, error, id, owner],
       });
+      return (done.rowCount ?? 0) > 0;
     },
     async forCohort(cohortId) {
       const found = await rows<Post>(

@@ -166,6 +166,9 @@ export const posts = pgTable(
     sentAt: instant("sent_at"),
     externalMessageId: text("external_message_id"),
     error: text("error"),
+    /** The process sending it now (fencing: another owner's result is refused), until `lease_until`. */
+    leaseOwner: text("lease_owner"),
+    leaseUntil: instant("lease_until"),
   },
   (t) => [
     // Claiming a post is inserting this row: a second claim of the same fire fails.
@@ -194,8 +197,20 @@ export const questionsDelivered = pgTable(
   (t) => [
     index("questions_delivered_member").on(t.memberId, t.questionId),
     index("questions_delivered_cohort").on(t.cohortId, t.deliveredAt),
+    // One daily question per cohort and fire, whichever sender chose it first.
+    uniqueIndex("questions_delivered_daily_once")
+      .on(t.cohortId, t.deliveredAt)
+      .where(sql`${t.memberId} IS NULL`),
   ],
 );
+
+/** Which process sends each platform's posts: one at a time, while it renews its lease. */
+export const senders = pgTable("senders", {
+  platform: text("platform", { enum: ["terminal", "discord", "slack"] }).primaryKey(),
+  owner: text("owner").notNull(),
+  leaseUntil: instant("lease_until").notNull(),
+  takenAt: instant("taken_at").notNull(),
+});
 
 export const answers = pgTable(
   "answers",

@@ -7,6 +7,7 @@ import { postStore } from "./post-store.js";
 import { progressStore } from "./progress-store.js";
 import { reviewStore } from "./review-store.js";
 import { scheduleStore } from "./schedule-store.js";
+import { senderStore } from "./sender-store.js";
 
 /** The core's store on PostgreSQL: the same ports and meanings as createStore on SQLite. */
 export function createPostgresStore({ db, pool }: Pick<OpenPostgres, "db" | "pool">): Store {
@@ -19,6 +20,7 @@ export function createPostgresStore({ db, pool }: Pick<OpenPostgres, "db" | "poo
     reviews: reviewStore(pool),
     schedules: scheduleStore(db, pool),
     posts: postStore(pool),
+    senders: senderStore(pool),
     deliveries: deliveryStore(pool),
   };
 }

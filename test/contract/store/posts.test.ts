@@ -16,6 +16,8 @@ const at = new Date("2026-03-02T09:00:20Z");
 const later = new Date("2026-03-02T09:01:00Z");
 /** Fires up to this late are still sent, as CATCH_UP_HOURS says. */
 const catchUpMs = 30 * 86_400_000;
+/** The lease of the process "one" from `now`. */
+const sender = (now: Date) => ({ owner: "one", now, until: new Date(now.getTime() + 30_000) });
 
 describeStores("posts", (open) => {
   it("given a plan, claims its posts once, moves the schedule on, and hands each post over as stored", async () => {
@@ -28,10 +30,13 @@ describeStores("posts", (open) => {
     expect(stored).toMatchObject([{ week: 1, kind: "module", status: "claimed", attempts: 0 }]);
     expect((await scheduleOf(store, cohort.id, "module")).nextFireAt).toEqual(plan.nextFireAt);
 
-    const target = await store.posts.target(stored[0]?.id ?? 0);
-    expect(target).toEqual({ post: stored[0], cohort, platform: "terminal", spaceExternalId: "local" });
-    expect(await store.posts.target(-1)).toBeUndefined();
-    expect(await store.posts.pending(at, 10)).toEqual([target]);
+    // Handed over only to the process holding the platform's sending right.
+    expect(await store.posts.lease(sender(at), 10)).toEqual([]);
+    expect(await store.senders.take("terminal", sender(at))).toBe(true);
+    const target = { post: stored[0], cohort, platform: "terminal", spaceExternalId: "local" };
+    expect(await store.posts.lease(sender(at), 10)).toEqual([target]);
+    expect(await store.posts.hold(stored[0]?.id ?? 0, sender(at))).toEqual(target);
+    expect(await store.posts.hold(-1, sender(at))).toBeUndefined();
     // The same fire again (another process, a replay): nothing new is claimed.
     expect(
       await store.posts.claim({ cohortId: cohort.id, week: 1, kind: "module", dueAt: monday }, at),
@@ -53,24 +58,30 @@ describeStores("posts", (open) => {
       at,
     );
     const [module, sideReminder] = await store.posts.forCohort(cohort.id);
+    const id = { module: module?.id ?? 0, sideReminder: sideReminder?.id ?? 0 };
     expect(await store.posts.nextAttemptAt()).toBeUndefined();
-    await store.posts.markRetry(module?.id ?? 0, 1, later, "503");
-    expect((await store.posts.pending(at, 10)).map((t) => t.post.id)).toEqual([sideReminder?.id]);
+    await store.senders.take("terminal", sender(at));
+    expect(await store.posts.lease(sender(at), 10)).toHaveLength(2);
+    expect(await store.posts.markRetry(id.module, "one", 1, later, "503")).toBe(true);
+    expect((await store.posts.lease(sender(at), 10)).map((t) => t.post.id)).toEqual([id.sideReminder]);
     expect(await store.posts.nextAttemptAt()).toEqual(later);
-    expect((await store.posts.pending(later, 10)).map((t) => t.post)).toMatchObject([
-      { id: module?.id, attempts: 1, nextAttemptAt: later, error: "503" },
-      { id: sideReminder?.id, attempts: 0, nextAttemptAt: null },
+    await store.senders.take("terminal", sender(later));
+    expect((await store.posts.lease(sender(later), 10)).map((t) => t.post)).toMatchObject([
+      { id: id.module, attempts: 1, nextAttemptAt: later, error: "503" },
+      { id: id.sideReminder, attempts: 0, nextAttemptAt: null },
     ]);
-    expect((await store.posts.pending(later, 1)).map((t) => t.post.id)).toEqual([module?.id]);
+    expect((await store.posts.lease(sender(later), 1)).map((t) => t.post.id)).toEqual([id.module]);
 
-    await store.posts.markFailed(sideReminder?.id ?? 0, 1, "gone");
-    await store.posts.markSent(module?.id ?? 0, later, "m-1");
+    expect(await store.posts.markFailed(id.sideReminder, "one", 1, "gone")).toBe(true);
+    expect(await store.posts.markSent(id.module, "one", later, "m-1")).toBe(true);
     expect(await store.posts.forCohort(cohort.id)).toMatchObject([
-      { id: module?.id, status: "sent", sentAt: later, nextAttemptAt: null, error: null },
-      { id: sideReminder?.id, status: "failed", attempts: 1, nextAttemptAt: null, error: "gone" },
+      { id: id.module, status: "sent", sentAt: later, nextAttemptAt: null, error: null },
+      { id: id.sideReminder, status: "failed", attempts: 1, nextAttemptAt: null, error: "gone" },
     ]);
-    expect(await store.posts.pending(later, 10)).toEqual([]);
+    expect(await store.posts.lease(sender(later), 10)).toEqual([]);
     expect(await store.posts.nextAttemptAt()).toBeUndefined();
+    // Marked once, a post is marked for good.
+    expect(await store.posts.markRetry(id.module, "one", 2, later, "late")).toBe(false);
   });
 
   it("given missed fires and the wrap-up, records the missed as skipped and completes the cohort", async () => {

@@ -171,6 +171,20 @@ describe("the fake Discord, driven by a real discord.js client", () => {
     await expect(missing).rejects.toMatchObject({ status: 404, code: 10003 });
   });
 
+  it("given a nonce the bot asks to enforce, answers a repeat with the first message and makes no second", async () => {
+    const { fake, client } = await connect();
+    const channel = await client.channels.fetch(firstChannel(fake));
+    if (!channel?.isSendable()) throw new Error("general is a text channel");
+
+    const first = await channel.send({ content: "Week 2", nonce: "quorum-post-7#0", enforceNonce: true });
+    const again = await channel.send({ content: "Week 2", nonce: "quorum-post-7#0", enforceNonce: true });
+    // Without enforce_nonce, Discord keeps no such promise.
+    const unenforced = await channel.send({ content: "Week 2", nonce: "quorum-post-7#0" });
+
+    expect(again.id).toBe(first.id);
+    expect(fake.messagesIn(channel.id).map((m) => m.id)).toEqual([first.id, unenforced.id]);
+  });
+
   it("lets the bot show a modal and hands back what the person typed, in the modal's own layout", async () => {
     const { fake } = await connect();
     onInteraction = async (interaction) => {

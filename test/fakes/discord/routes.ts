@@ -123,7 +123,11 @@ export const routes: Route[] = [
         return discordError(403, 50007, "Cannot send messages to this user");
       }
       if (!channel.botCanSend) return discordError(403, 50001, "Missing Access");
-      const message = world.post(channel.id, (context.body ?? {}) as MessageBody, context.files);
+      const body = (context.body ?? {}) as MessageBody;
+      // Discord answers a repeated nonce with the message it already made, when asked to enforce it.
+      const repeated = body.enforce_nonce === true ? world.withNonce(channel.id, body.nonce) : undefined;
+      if (repeated) return ok(apiMessage(world, repeated, attachments(context)));
+      const message = world.post(channel.id, body, context.files);
       return ok(apiMessage(world, message, attachments(context)));
     },
   },

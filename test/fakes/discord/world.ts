@@ -48,6 +48,9 @@ export function fakeGuild(overrides: Partial<FakeGuild> = {}): FakeGuild {
   };
 }
 
+/** How long Discord remembers a nonce it was asked to enforce ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
+
 const everyday =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
@@ -247,6 +250,17 @@ export class World {
     };
     this.messages.set(message.id, message);
     return message;
+  }
+
+  /** The bot's message in this channel carrying `nonce`, made within the last few minutes. */
+  withNonce(channelId: string, nonce: unknown): StoredMessage | undefined {
+    if (typeof nonce !== "string" && typeof nonce !== "number") return undefined;
+    const since = Date.now() - NONCE_WINDOW_MS;
+    for (const message of this.messages.values()) {
+      if (message.channelId !== channelId || message.body.nonce !== nonce) continue;
+      if (Date.parse(message.createdAt) >= since) return message;
+    }
+    return undefined;
   }
 
   /** Applies an edit: given fields replace the old ones; `attachments` lists the files to keep. */

@@ -218,7 +218,11 @@ export interface PostStore {
    * right the owner holds (see SenderStore): free posts, the owner's own, and those whose lease ran out.
    */
   lease(lease: PostLease, limit: number): Promise<PostTarget[]>;
-  /** The fence before a send: renews the owner's lease on a claimed post, as `lease` would take it; undefined when it is not theirs to send. */
+  /**
+   * The fence before a send: renews the owner's lease on a claimed post, as `lease` would take it.
+   * Undefined when it is not theirs to send, or not yet: an older post of its cohort, never tried,
+   * goes first (last week's board before the new module, whichever process claimed which).
+   */
   hold(postId: number, lease: PostLease): Promise<PostTarget | undefined>;
   /** Each mark holds only while the post is claimed and leased by `owner`: false when it was refused. */
   markSent(id: number, owner: string, at: Date, externalMessageId: string | null): Promise<boolean>;

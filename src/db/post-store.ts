@@ -216,7 +216,10 @@ function prepare(sqlite: Database.Database) {
          AND EXISTS (SELECT 1 FROM cohorts c
            JOIN spaces sp ON sp.id = c.space_id
            JOIN senders s ON s.platform = sp.platform AND s.owner = @owner AND s.lease_until > @now
-           WHERE c.id = posts.cohort_id)`,
+           WHERE c.id = posts.cohort_id)
+         AND NOT EXISTS (SELECT 1 FROM posts o
+           WHERE o.cohort_id = posts.cohort_id AND o.status = 'claimed' AND o.attempts = 0
+             AND (o.due_at, o.id) < (posts.due_at, posts.id))`,
     ),
     // Fenced: a sender whose lease passed to another process records nothing.
     markSent: sqlite.prepare<[number, string | null, number, string]>(

@@ -326,7 +326,11 @@ export class Scheduler {
     const { owner } = this.rights;
     // The fence: sent only while still claimed and this process's to send.
     const target = await store.posts.hold(postId, this.rights.lease());
-    if (!target) return;
+    if (!target) {
+      // Another's to send, or behind an older post of its cohort: the next tick leases them in order.
+      this.wake();
+      return;
+    }
     const { post, cohort, platform } = target;
     const outbox = this.options.outboxes[platform];
     if (!outbox) return;

@@ -109,6 +109,9 @@ export function postStore(pool: Pool): PostStore {
              JOIN spaces sp ON sp.id = c.space_id
              JOIN senders s ON s.platform = sp.platform AND s.owner = $2 AND s.lease_until > $3
              WHERE c.id = p.cohort_id)
+           AND NOT EXISTS (SELECT 1 FROM posts o
+             WHERE o.cohort_id = p.cohort_id AND o.status = 'claimed' AND o.attempts = 0
+               AND (o.due_at, o.id) < (p.due_at, p.id))
          RETURNING p.id`,
         [postId, owner, now, until],
         "posts-hold",

@@ -105,6 +105,28 @@ describeStores("sending", (open) => {
     expect(await opened.store.posts.markSent(post.id, "one", at(41), "m-2")).toBe(false);
   });
 
+  it("given an older post of the cohort never tried, a younger one is held only once the older has been sent or tried", async () => {
+    const { store } = await open();
+    const [older, younger, youngest] = await claimedPosts(store, 3);
+    if (!older || !younger || !youngest) throw new Error("no posts");
+    const other = await cohortNamed(store, "autumn");
+    const elsewhere = await store.posts.claim(
+      { cohortId: other.id, week: 1, kind: "manual", dueAt: at(9) },
+      monday,
+    );
+    await store.senders.take("terminal", leaseOf("one", at(10)));
+    expect(await store.posts.hold(younger.id, leaseOf("one", at(10)))).toBeUndefined();
+    // Another cohort's posts keep their own order.
+    expect(await store.posts.hold(elsewhere?.id ?? 0, leaseOf("one", at(10)))).toBeDefined();
+    expect(await store.posts.hold(older.id, leaseOf("one", at(10)))).toBeDefined();
+    expect(await store.posts.markRetry(older.id, "one", 1, at(60), "503")).toBe(true);
+    // Tried and waiting for its retry, the older one no longer holds the others back.
+    expect(await store.posts.hold(younger.id, leaseOf("one", at(11)))).toBeDefined();
+    expect(await store.posts.hold(youngest.id, leaseOf("one", at(11)))).toBeUndefined();
+    expect(await store.posts.markSent(younger.id, "one", at(11), "m-1")).toBe(true);
+    expect(await store.posts.hold(youngest.id, leaseOf("one", at(12)))).toBeDefined();
+  });
+
   it("given a sender that releases on shutdown, another takes its right and its posts at once", async () => {
     const { store } = await open();
     const [post] = await claimedPosts(store, 1);

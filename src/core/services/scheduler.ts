@@ -1,12 +1,11 @@
 import type { Clock } from "../clock.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Logger } from "../logger.js";
-import { type Message, withPicturesDrawn } from "../messages.js";
+import type { Message } from "../messages.js";
 import type { Metrics } from "../metrics.js";
 import type {
   ChatOutbox,
   Cohort,
-  CohortDelivery,
   DueSchedule,
   PictureRenderer,
   Platform,
@@ -17,16 +16,9 @@ import type {
 } from "../ports.js";
 import { retryDelayMs } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
-import { boardMessage } from "./leaderboard.js";
 import type { OutboundQueue } from "./outbound.js";
-import {
-  dailyQuestionPost,
-  dailyResultsPost,
-  modulePost,
-  postKindLabel,
-  reminderPost,
-  wrapUpPost,
-} from "./post-content.js";
+import { postKindLabel } from "./post-content.js";
+import { postMessage } from "./post-message.js";
 import { planSchedule } from "./schedule-planner.js";
 import { SendingRights } from "./sending-rights.js";
 
@@ -63,8 +55,6 @@ export interface TickReport {
 
 const settled = Promise.resolve();
 
-/** How long a daily question stays open before its results are posted. */
-export const DAILY_QUESTION_OPEN_MS = 24 * 3_600_000;
 /** Sends that fail this many times in a row are given up and the moderator is told. */
 const MAX_ATTEMPTS = 6;
 /** Schedules planned and claimed per transaction: small enough that a batch holds the event loop for a few ms. */
@@ -267,60 +257,6 @@ export class Scheduler {
     });
   }
 
-  /** The daily question for this post: chosen once (a retry reuses it) from the cohort's week, never repeated. */
-  private async dailyQuestion(target: PostTarget): Promise<CohortDelivery | undefined> {
-    const { store, curriculum } = this.options;
-    const { post, cohort } = target;
-    const existing = await store.deliveries.forCohortAt(cohort.id, post.dueAt);
-    if (existing) return existing;
-    const used = await store.deliveries.usedByCohort(cohort.id);
-    const fresh = curriculum.bank.items.filter((item) => !used.has(item.id) && item.week <= post.week);
-    const pick = fresh.find((item) => item.week === post.week) ?? fresh.sort((a, b) => b.week - a.week)[0];
-    if (!pick) return undefined;
-    return store.deliveries.create({
-      spaceId: cohort.spaceId,
-      cohortId: cohort.id,
-      questionId: pick.id,
-      week: pick.week,
-      deliveredAt: post.dueAt,
-      closesAt: new Date(post.dueAt.getTime() + DAILY_QUESTION_OPEN_MS),
-    });
-  }
-
-  private async message(target: PostTarget): Promise<Message | undefined> {
-    const { curriculum, store } = this.options;
-    const { post, cohort } = target;
-    switch (post.kind) {
-      case "module":
-      case "manual":
-        return modulePost(curriculum, cohort, post.week);
-      case "reminder":
-        return reminderPost(curriculum, cohort, post.week);
-      case "wrap-up": {
-        const summary = await store.cohorts.summary(cohort.id);
-        return wrapUpPost(cohort, summary, (id) => curriculum.tracks.find((t) => t.id === id)?.name ?? id);
-      }
-      case "daily-question": {
-        const delivery = await this.dailyQuestion(target);
-        const item = delivery && curriculum.bank.items.find((i) => i.id === delivery.questionId);
-        return item && delivery ? dailyQuestionPost(item, cohort, delivery.closesAt) : undefined;
-      }
-      case "leaderboard": {
-        // Nobody waits on a scheduled post, so it goes out with its picture drawn.
-        const message = await withPicturesDrawn(
-          await boardMessage(this.options, cohort, { kind: "week", week: post.week }, undefined),
-        );
-        return { ...message, title: `Week ${post.week} is over · ${cohort.name}'s board` };
-      }
-      case "daily-results": {
-        // The question that closed at this post's due time.
-        const delivery = await store.deliveries.closedAt(cohort.id, post.dueAt);
-        const item = delivery && curriculum.bank.items.find((i) => i.id === delivery.questionId);
-        return item && delivery ? dailyResultsPost(item, await store.deliveries.tally(delivery)) : undefined;
-      }
-    }
-  }
-
   private async send(postId: number): Promise<void> {
     const { store, clock, logger } = this.options;
     const { owner } = this.rights;
@@ -334,7 +270,7 @@ export class Scheduler {
     const { post, cohort, platform } = target;
     const outbox = this.options.outboxes[platform];
     if (!outbox) return;
-    const message = await this.message(target);
+    const message = await postMessage(this.options, target);
     if (!message) {
       await store.posts.markFailed(
         post.id,

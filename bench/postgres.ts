@@ -18,7 +18,9 @@ import {
   type TestPostgres,
 } from "../test/postgres/embedded-server.js";
 import { commandCore, storeCore } from "./core.js";
+import { answersIn, freshAnswers } from "./fresh-answers.js";
 import { type BenchOptions, measure } from "./measure.js";
+import { answerThroughput, printThroughput } from "./processes.js";
 import {
   BOARDS,
   boardName,
@@ -38,12 +40,14 @@ const SIZES = {
     answers: 500_000,
     requests: 2_000,
     answerRounds: { batches: 7, perBatch: 200, warmup: 50 },
+    processes: { answers: 2_000, warmup: 80, inFlight: 8, timeoutMs: 300_000 },
   },
   quick: {
     members: 2_000,
     answers: 20_000,
     requests: 200,
     answerRounds: { batches: 5, perBatch: 40, warmup: 20 },
+    processes: { answers: 240, warmup: 24, inFlight: 8, timeoutMs: 60_000 },
   },
 };
 
@@ -102,6 +106,7 @@ async function progressBeside(server: TestPostgres, curriculum: Curriculum, quic
         });
       }
       // Both start from the same rows, so the same fresh (member, item) pairs are fresh on both.
+      const pgPairs = freshAnswers(curriculum, generated, answersIn(sizes.answerRounds));
       const sqliteAnswer = await measureAnswers(
         commandCore(sqlite, curriculum, fixedClock(NOW)),
         generated,
@@ -111,6 +116,16 @@ async function progressBeside(server: TestPostgres, curriculum: Curriculum, quic
         storeCore(pgStore, curriculum, fixedClock(NOW)),
         generated,
         sizes.answerRounds,
+        pgPairs,
+      );
+      // Bot processes of their own on the same database, answering pairs still fresh after the above.
+      const throughput = await answerThroughput(
+        postgres.pool,
+        url,
+        pgPairs,
+        curriculum,
+        NOW,
+        sizes.processes,
       );
 
       const full = `${quick ? `quick run: the full run has ${thousands(SIZES.full.members)} learners, ${thousands(SIZES.full.answers)} answers; ` : ""}`;
@@ -139,6 +154,7 @@ async function progressBeside(server: TestPostgres, curriculum: Curriculum, quic
         line(`${name} p50`, s.p50, p.p50);
         line(`${name} p99`, s.p99, p.p99);
       }
+      printThroughput(throughput);
     } finally {
       await postgres.close();
       sqlite.close();

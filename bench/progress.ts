@@ -20,6 +20,7 @@ import {
 import { defaultCurriculumDir } from "../src/paths.js";
 import { seededRandom } from "../test/seeded-random.js";
 import { benchLearner, commandCore } from "./core.js";
+import { answersIn, type FreshAnswers, freshAnswers } from "./fresh-answers.js";
 import { recordGoal } from "./goals.js";
 import { type BenchOptions, measure } from "./measure.js";
 
@@ -455,26 +456,9 @@ export async function measureAnswers(
   core: Core,
   generated: Generated,
   rounds = { batches: 7, perBatch: 200, warmup: 50 },
+  pairs: FreshAnswers = freshAnswers(core.curriculum, generated, answersIn(rounds)),
 ): Promise<{ perOpMs: number; opsPerSecond: number }> {
-  const needed = rounds.warmup + rounds.batches * rounds.perBatch;
-  const items = core.curriculum.bank.items;
-  const random = seededRandom(needed);
-  const nextOffset = new Map<number, number>();
-  const lines: { memberId: number; line: string }[] = [];
-  while (lines.length < needed) {
-    const memberId = 1 + Math.floor(random() * generated.members);
-    const answered = generated.counts[memberId - 1] ?? 0;
-    const first = generated.firstItem[memberId - 1] ?? 0;
-    // Items the learner has not answered yet follow the ones they have, in the same wrapping order.
-    for (let k = nextOffset.get(memberId) ?? answered; k < items.length; k++) {
-      const item = items[(first + k) % items.length];
-      if (item?.kind !== "single") continue;
-      nextOffset.set(memberId, k + 1);
-      const wrong = item.choices.find((c) => c.id !== item.answer)?.id ?? item.answer;
-      lines.push({ memberId, line: `/answer ${item.id} ${lines.length % 2 === 0 ? item.answer : wrong}` });
-      break;
-    }
-  }
+  const lines = pairs.take(answersIn(rounds));
   let next = 0;
   return measure(async () => {
     const pair = lines[next++];

@@ -251,6 +251,12 @@ export interface SenderStore {
   release(owner: string): Promise<void>;
 }
 
+/** Platform requests already taken by any process, remembered until a replay of them would be refused anyway. */
+export interface RequestStore {
+  /** True the first time `key` is offered (or once `forgetAfter` of its last offer has passed); false for a repeat. */
+  firstTime(key: string, at: Date, forgetAfter: Date): Promise<boolean>;
+}
+
 export interface TrackStore {
   current(memberId: number): Promise<TrackMembership | undefined>;
   /** Ends the current membership, if any, and starts the new one, in one transaction. */
@@ -443,6 +449,7 @@ export interface Store {
   schedules: ScheduleStore;
   posts: PostStore;
   senders: SenderStore;
+  requests: RequestStore;
   answers: AnswerStore;
   reviews: ReviewStore;
   deliveries: DeliveryStore;

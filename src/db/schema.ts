@@ -386,3 +386,9 @@ export const reviews = sqliteTable(
     index("reviews_member_due").on(t.memberId, t.dueAt),
   ],
 );
+
+/** Platform requests already taken by some process (a Slack request's signature), until a replay would be refused anyway. */
+export const seenRequests = sqliteTable("seen_requests", {
+  key: text("key").primaryKey(),
+  forgetAfter: integer("forget_after", { mode: "timestamp_ms" }).notNull(),
+});

@@ -8,6 +8,7 @@ import type { Db } from "./client.js";
 import { deliveryStore } from "./delivery-store.js";
 import { postStore } from "./post-store.js";
 import { progressStore } from "./progress-store.js";
+import { requestStore } from "./request-store.js";
 import { reviewStore } from "./review-store.js";
 import { toCohort, toMember, toSpace } from "./rows.js";
 import { scheduleStore } from "./schedule-store.js";
@@ -251,6 +252,7 @@ export function createStore(db: Db): Store {
     schedules: scheduleStore(db),
     posts: postStore(db),
     senders: senderStore(db),
+    requests: requestStore(db),
     answers: answerStore(db),
     reviews: reviewStore(db),
     deliveries: deliveryStore(db),

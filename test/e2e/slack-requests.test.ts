@@ -23,7 +23,10 @@ function tableRows(databasePath: string): Record<string, number> {
   const sqlite = new Database(databasePath, { readonly: true });
   try {
     const tables = sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      // Not seen_requests: every signed request a process takes is remembered there, to refuse its replays.
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'seen_requests'",
+      )
       .all() as { name: string }[];
     return Object.fromEntries(
       tables.map(({ name }) => [

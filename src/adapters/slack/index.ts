@@ -107,6 +107,8 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
           signingSecret: options.signingSecret ?? "",
           logger: options.logger,
           port: options.port,
+          firstTime: (signature, forgetAfterMs) =>
+            core.store.requests.firstTime(`slack:${signature}`, new Date(), new Date(forgetAfterMs)),
         });
         options.logger.info({ port: portOf(server), path: EVENTS_PATH }, "slack listening (HTTP mode)");
       } else {

@@ -82,12 +82,15 @@ async function front(limits: ReceiverLimits = receiverLimits, budget?: BodyBudge
       res.writeHead(200).end("bolt");
     },
   };
+  // The request store, as one process sees it: each signature taken once.
+  const taken = new Set<string>();
   const server = guardedServer(
     slackFront({
       receiver,
       signingSecret: secret,
       logger: silentLogger,
       limits,
+      firstTime: async (signature) => !taken.has(signature) && Boolean(taken.add(signature)),
       ...(budget ? { budget } : {}),
     }),
     {

@@ -11,7 +11,6 @@ import type { HTTPReceiver } from "@slack/bolt";
 import type { Logger } from "../../core/logger.js";
 import { answer, guardedServer, listenOn, pathOf } from "../../runtime/http-guard.js";
 import { BodyBudget, readBody } from "./request-body.js";
-import { SeenSignatures } from "./seen-signatures.js";
 
 /** Slack's own advice: a request more than five minutes from now, either way, may be a replay. */
 export const TIMESTAMP_WINDOW_SECONDS = 300;
@@ -86,6 +85,11 @@ export interface FrontOptions {
   now?: () => number;
   /** Shared with a test that watches how much is held. */
   budget?: BodyBudget;
+  /**
+   * Whether a request's signature is offered for the first time by any process (the core's request
+   * store), remembered until `forgetAfterMs`, when the timestamp check turns a replay away by itself.
+   */
+  firstTime(signature: string, forgetAfterMs: number): Promise<boolean>;
 }
 
 /** The request handler in front of Bolt. */
@@ -95,7 +99,6 @@ export function slackFront(
   const limits = options.limits ?? receiverLimits;
   const now = options.now ?? Date.now;
   const budget = options.budget ?? new BodyBudget(limits.unverifiedBytes);
-  const seen = new SeenSignatures(TIMESTAMP_WINDOW_SECONDS * 1000);
   const refuse = (res: ServerResponse, status: number, text: string) =>
     answer(res, status, text, { connection: "close" });
 
@@ -132,7 +135,17 @@ export function slackFront(
       return;
     }
     const retry = normaliseRetry(req);
-    if (!seen.firstTime(signature, seconds * 1000, now()) && !retry) {
+    // A replay reaching this or another process behind the same load balancer runs nothing.
+    const forgetAfterMs = seconds * 1000 + TIMESTAMP_WINDOW_SECONDS * 1000;
+    let first: boolean;
+    try {
+      first = await options.firstTime(signature, forgetAfterMs);
+    } catch (error) {
+      options.logger.error({ err: error }, "slack request not checked for replay");
+      answer(res, 503, "cannot take requests right now; try again");
+      return;
+    }
+    if (!first && !retry) {
       options.logger.info({}, "slack replay skipped");
       res.writeHead(200).end();
       return;

@@ -164,6 +164,21 @@ export class Scheduler {
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const seen = new Set<number>();
     await this.rights.renew(Object.keys(this.options.outboxes) as Platform[]);
+    // A daily question that has closed gets its results post, claimed like any other.
+    for (const delivery of await store.deliveries.closedWithoutResults(now, batchSize)) {
+      const post = await store.posts.claim(
+        { cohortId: delivery.cohortId, week: delivery.week, kind: "daily-results", dueAt: delivery.closesAt },
+        now,
+      );
+      if (post) report.claimed++;
+    }
+    // Posts claimed earlier by any process, retries now due, and those a stopped sender left, for the
+    // platforms this one sends: queued before this tick's claims, so each cohort's go out in due order.
+    for (const target of await store.posts.lease(this.rights.lease(), batchSize)) {
+      if (this.sending.has(target.post.id)) continue;
+      report.retried++;
+      this.enqueue(target.post, target.platform);
+    }
     for (let batch = 0; ; batch++) {
       // Between batches the event loop answers commands and sends what is already claimed.
       if (batch > 0) await this.options.yieldToEvents?.();
@@ -176,20 +191,6 @@ export class Scheduler {
       // A short read was the last of what is due.
       if (due.length === 0 || read.length < batchSize) break;
       for (const item of due) seen.add(item.schedule.id);
-    }
-    // A daily question that has closed gets its results post, claimed like any other.
-    for (const delivery of await store.deliveries.closedWithoutResults(now, batchSize)) {
-      const post = await store.posts.claim(
-        { cohortId: delivery.cohortId, week: delivery.week, kind: "daily-results", dueAt: delivery.closesAt },
-        now,
-      );
-      if (post) report.claimed++;
-    }
-    // Posts claimed by any process, retries now due, and those a stopped sender left, for the platforms this one sends.
-    for (const target of await store.posts.lease(this.rights.lease(), batchSize)) {
-      if (this.sending.has(target.post.id)) continue;
-      report.retried++;
-      this.enqueue(target.post, target.platform);
     }
     return report;
   }
@@ -227,7 +228,9 @@ export class Scheduler {
       }
     }
     this.options.afterClaim?.(claimed);
-    for (const post of claimed) {
+    // Due order within each cohort (a daily question at 08:00 before the 09:00 module), whichever schedule claimed it.
+    const inDueOrder = [...claimed].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+    for (const post of inDueOrder) {
       const platform = platforms.get(post.cohortId) ?? "terminal";
       if (this.rights.holds(platform)) this.enqueue(post, platform);
     }

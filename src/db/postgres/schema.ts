@@ -395,3 +395,9 @@ export const reviews = pgTable(
     index("reviews_member_due").on(t.memberId, t.dueAt),
   ],
 );
+
+/** Platform requests already taken by some process (a Slack request's signature), until a replay would be refused anyway. */
+export const seenRequests = pgTable("seen_requests", {
+  key: text("key").primaryKey(),
+  forgetAfter: instant("forget_after").notNull(),
+});

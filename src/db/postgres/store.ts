@@ -5,6 +5,7 @@ import { deliveryStore } from "./delivery-store.js";
 import { cohortStore, identityStore, trackStore } from "./people-store.js";
 import { postStore } from "./post-store.js";
 import { progressStore } from "./progress-store.js";
+import { requestStore } from "./request-store.js";
 import { reviewStore } from "./review-store.js";
 import { scheduleStore } from "./schedule-store.js";
 import { senderStore } from "./sender-store.js";
@@ -21,6 +22,7 @@ export function createPostgresStore({ db, pool }: Pick<OpenPostgres, "db" | "poo
     schedules: scheduleStore(db, pool),
     posts: postStore(pool),
     senders: senderStore(pool),
+    requests: requestStore(pool),
     deliveries: deliveryStore(pool),
   };
 }

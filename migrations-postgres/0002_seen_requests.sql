@@ -1,0 +1,4 @@
+CREATE TABLE "seen_requests" (
+	"key" text PRIMARY KEY NOT NULL,
+	"forget_after" timestamp with time zone NOT NULL
+);

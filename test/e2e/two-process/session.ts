@@ -13,7 +13,8 @@ import type { FakeSlack, FakeSlackUser, SlackSender } from "../../fakes/slack/in
 import { blockAction, slashCommand } from "../../fakes/slack/payloads.js";
 import { realCurriculum } from "../../helpers.js";
 import { seededRandom } from "../../seeded-random.js";
-import { ask, type ChatLines } from "./harness.js";
+import { ask } from "./slack-pair.js";
+import type { ChatLines } from "./terminal-pair.js";
 
 /** Every bot of a run starts its clock here: Wednesday of the cohort's week 1, mid-morning UTC. */
 export const CLOCK_START = "2026-03-04T10:00:00Z";

@@ -9,14 +9,7 @@ import { blockAction, slashCommand } from "../../fakes/slack/payloads.js";
 import { realCurriculum } from "../../helpers.js";
 import { postgresDatabase, type TestDatabase } from "../../postgres/database.js";
 import { answerButtons, buttonsIn, type SlackBot, slackMember, startSlackBot } from "../slack-bot.js";
-import {
-  ask,
-  auditAnswers,
-  expectAggregatesEqualRebuild,
-  startTwoSlackBots,
-  type TwoSlackBots,
-  withDatabase,
-} from "./harness.js";
+import { auditAnswers, expectAggregatesEqualRebuild, withDatabase } from "./database-checks.js";
 import {
   CHALLENGE,
   CLOCK_START,
@@ -31,6 +24,7 @@ import {
   sessionPlan,
   storedKinds,
 } from "./session.js";
+import { ask, startTwoSlackBots, type TwoSlackBots } from "./slack-pair.js";
 
 const plan = sessionPlan();
 /** The burst and the single-process run start processes and play the whole session: on a busy machine, slow. */

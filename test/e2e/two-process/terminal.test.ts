@@ -7,13 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresDatabase, type TestDatabase } from "../../postgres/database.js";
-import {
-  auditAnswers,
-  expectAggregatesEqualRebuild,
-  startTwoTerminalBots,
-  type TwoTerminalBots,
-  terminalBot,
-} from "./harness.js";
+import { auditAnswers, expectAggregatesEqualRebuild } from "./database-checks.js";
 import {
   CLOCK_START,
   playTerminalAnswers,
@@ -25,6 +19,7 @@ import {
   sessionPlan,
   storedKinds,
 } from "./session.js";
+import { startTwoTerminalBots, type TwoTerminalBots, terminalBot } from "./terminal-pair.js";
 
 const plan = sessionPlan();
 /** The burst and the single-process run start processes and play the whole session: on a busy machine, slow. */

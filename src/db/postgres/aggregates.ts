@@ -12,15 +12,27 @@ export interface Place {
   trackId: string | null;
 }
 
-/** The member's cohort and current track, with the member row locked until the transaction ends. */
+/**
+ * The member's cohort and current track, with the member row locked until the transaction ends.
+ * Locked first, read after in a statement of its own: under READ COMMITTED a statement that waited
+ * for the lock sees the member row as the mover left it but the track rows as they were before it,
+ * so an answer waiting behind /track leave would still count on the track it left.
+ */
 export async function lockPlace(conn: Conn, memberId: number): Promise<Place> {
+  const locked = await row(
+    conn,
+    "SELECT id FROM members WHERE id = $1 FOR UPDATE",
+    [memberId],
+    "aggregates-lock",
+  );
+  if (!locked) throw new Error(`member ${memberId} does not exist`);
   const place = await row<Place>(
     conn,
     `SELECT m.cohort_id AS "cohortId", t.track_id AS "trackId" FROM members m
      LEFT JOIN track_memberships t ON t.member_id = m.id AND t.left_at IS NULL
-     WHERE m.id = $1 FOR UPDATE OF m`,
+     WHERE m.id = $1`,
     [memberId],
-    "aggregates-lock-place",
+    "aggregates-place",
   );
   if (!place) throw new Error(`member ${memberId} does not exist`);
   return place;

@@ -3,7 +3,9 @@ import { afterAll, afterEach, describe } from "vitest";
 import type { Store } from "../../../src/core/ports.js";
 import { openDatabase } from "../../../src/db/client.js";
 import { openPostgres } from "../../../src/db/postgres/client.js";
+import { rebuildPostgresAggregates } from "../../../src/db/postgres/rebuild.js";
 import { createPostgresStore } from "../../../src/db/postgres/store.js";
+import { rebuildAggregates } from "../../../src/db/rebuild.js";
 import { createStore } from "../../../src/db/store.js";
 import { tempDatabase } from "../../helpers.js";
 import { postgresDatabase, type TestDatabase } from "../../postgres/database.js";
@@ -19,6 +21,10 @@ export interface OpenStore {
   another(): Promise<Store>;
   /** Rows of a read-only statement written in SQL both engines read the same; for checks only. */
   query<T>(statement: string): Promise<T[]>;
+  /** Runs a statement that changes rows, to leave tables as the store never would (drift to repair). */
+  write(statement: string): Promise<void>;
+  /** Derives the aggregates from the ledger again, in small chunks, as `npm run db:rebuild` does. */
+  rebuild(): Promise<void>;
 }
 
 async function openSqlite(): Promise<OpenStore> {
@@ -33,6 +39,12 @@ async function openSqlite(): Promise<OpenStore> {
     },
     async query<T>(statement: string) {
       return database.sqlite.prepare(statement).all() as T[];
+    },
+    async write(statement: string) {
+      database.sqlite.prepare(statement).run();
+    },
+    async rebuild() {
+      await rebuildAggregates(database.db, { chunkSize: 3, restRatio: 0 });
     },
   };
 }
@@ -61,6 +73,12 @@ async function openPostgresStore(): Promise<OpenStore> {
     },
     async query<T>(statement: string) {
       return (await first.pool.query(statement)).rows as T[];
+    },
+    async write(statement: string) {
+      await first.pool.query(statement);
+    },
+    async rebuild() {
+      await rebuildPostgresAggregates(first.pool, { chunkSize: 3, restRatio: 0 });
     },
   };
 }

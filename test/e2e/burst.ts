@@ -67,11 +67,11 @@ const CHUNK = 3;
 const DAY_MS = 86_400_000;
 
 /** Quiz items answered by one letter or true/false, so a wrong choice is easy to make. */
-function answerableItems(): QuizItem[] {
+export function answerableItems(): QuizItem[] {
   return realCurriculum().bank.items.filter((item) => item.kind === "single" || item.kind === "true-false");
 }
 
-function choiceFor(item: QuizItem, right: boolean): string {
+export function choiceFor(item: QuizItem, right: boolean): string {
   if (item.kind === "true-false") return String(right ? item.answer : !item.answer);
   if (item.kind !== "single") throw new Error(`${item.id} is not answered by one choice`);
   if (right) return item.answer;

@@ -3,6 +3,7 @@ import pg from "pg";
 import { expect } from "vitest";
 import { openPostgres } from "../../../src/db/postgres/client.js";
 import { rebuildPostgresAggregates } from "../../../src/db/postgres/rebuild.js";
+import { type AggregateSnapshot, aggregateTables } from "../../aggregate-snapshot.js";
 
 /** Runs `work` with one connection to the database, closed after. */
 export async function withDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -78,22 +79,12 @@ export async function auditAnswers(url: string, platform = "slack"): Promise<Ans
   });
 }
 
-/** Each aggregate table with the order that makes its rows comparable. */
-const aggregateOrder = {
-  board_entries: "cohort_id, board, member_id",
-  board_counts: "cohort_id, board, points",
-  board_day_counts: "cohort_id, board, points, day",
-  streaks: "member_id, unit",
-  activity_days: "member_id, day",
-  question_stats: "cohort_id, question_id",
-} as const;
-
-type AggregateRows = Record<keyof typeof aggregateOrder, unknown[]>;
+type AggregateRows = AggregateSnapshot;
 
 /** The aggregates as they are stored, each table in its order. */
 async function storedAggregates(client: pg.Client): Promise<AggregateRows> {
-  const read = async (table: keyof typeof aggregateOrder) =>
-    (await client.query(`SELECT * FROM ${table} ORDER BY ${aggregateOrder[table]}`)).rows;
+  const read = async (table: keyof typeof aggregateTables) =>
+    (await client.query(`SELECT * FROM ${table} ORDER BY ${aggregateTables[table]}`)).rows;
   return {
     board_entries: await read("board_entries"),
     board_counts: await read("board_counts"),

@@ -7,12 +7,14 @@
  * On Slack (`playSlackSession`) the chains run at once through the balancer, with the replays and
  * doubles sent to both processes at once; or one after the other on a single bot.
  */
+
 import type { QuizItem } from "../../../src/core/curriculum/bank.js";
 import { basePoints, FIRST_TRY_BONUS } from "../../../src/core/rules/scoring.js";
 import type { FakeSlack, FakeSlackUser, SlackSender } from "../../fakes/slack/index.js";
 import { blockAction, slashCommand } from "../../fakes/slack/payloads.js";
 import { realCurriculum } from "../../helpers.js";
 import { seededRandom } from "../../seeded-random.js";
+import { answerableItems, choiceFor } from "../burst.js";
 import { ask } from "./slack-pair.js";
 import type { ChatLines } from "./terminal-pair.js";
 
@@ -61,19 +63,6 @@ const ANSWERS_PER_LEARNER = 5;
 /** A SQLite challenge: graded in-process by each bot's sandbox, cheap next to the others. */
 export const CHALLENGE = "store-customer-order-counts";
 
-function answerable(): QuizItem[] {
-  return realCurriculum().bank.items.filter((item) => item.kind === "single" || item.kind === "true-false");
-}
-
-function choiceFor(item: QuizItem, right: boolean): string {
-  if (item.kind === "true-false") return String(right ? item.answer : !item.answer);
-  if (item.kind !== "single") throw new Error(`${item.id} is not answered by one choice`);
-  if (right) return item.answer;
-  const wrong = item.choices.find((choice) => choice.id !== item.answer);
-  if (!wrong) throw new Error(`${item.id} has no wrong choice`);
-  return wrong.id;
-}
-
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
 
 function challengeQueries(): { right: string; wrong: string; difficulty: keyof typeof basePoints } {
@@ -87,7 +76,7 @@ function challengeQueries(): { right: string; wrong: string; difficulty: keyof t
 /** The plan drawn from one seed. */
 function drawPlan(seed: number): PlannedLearner[] {
   const random = seededRandom(seed);
-  const pool = answerable();
+  const pool = answerableItems();
   // A seeded shuffle, then each learner is dealt items of their own.
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

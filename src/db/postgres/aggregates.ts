@@ -163,20 +163,8 @@ export async function readStreaks(conn: Conn, memberId: number): Promise<Map<Str
 /** Everything one new ledger entry changes; call it in the entry's transaction, the member's row locked. */
 export async function applyLedgerEntry(conn: Conn, facts: LedgerFacts): Promise<void> {
   const at = facts.at.getTime();
-  if (facts.cohortId !== null) {
-    const counts = new CountChanges();
-    for (const board of boardsOf(facts)) {
-      await addToBoard(conn, counts, facts.cohortId, board, facts.memberId, facts.points, at);
-    }
-    await counts.write(conn);
-    await conn.query({
-      name: "aggregates-question-stat",
-      text: `INSERT INTO question_stats (cohort_id, question_id, attempts, correct) VALUES ($1, $2, 1, $3)
-             ON CONFLICT (cohort_id, question_id) DO UPDATE
-             SET attempts = question_stats.attempts + 1, correct = question_stats.correct + excluded.correct`,
-      values: [facts.cohortId, facts.questionId, facts.correct ? 1 : 0],
-    });
-  }
+  // The learner's own rows first; rows every learner of the cohort writes (board counts, a question's
+  // tally) last, so their locks are held from the last statements to the commit, not the whole answer.
   await conn.query({
     name: "aggregates-activity",
     text: `INSERT INTO activity_days (member_id, day, activities) VALUES ($1, $2, 1)
@@ -193,6 +181,19 @@ export async function applyLedgerEntry(conn: Conn, facts: LedgerFacts): Promise<
       values: [facts.memberId, unit, state.current, state.longest, state.lastUnit, state.freezes],
     });
   }
+  if (facts.cohortId === null) return;
+  const counts = new CountChanges();
+  for (const board of boardsOf(facts)) {
+    await addToBoard(conn, counts, facts.cohortId, board, facts.memberId, facts.points, at);
+  }
+  await counts.write(conn);
+  await conn.query({
+    name: "aggregates-question-stat",
+    text: `INSERT INTO question_stats (cohort_id, question_id, attempts, correct) VALUES ($1, $2, 1, $3)
+           ON CONFLICT (cohort_id, question_id) DO UPDATE
+           SET attempts = question_stats.attempts + 1, correct = question_stats.correct + excluded.correct`,
+    values: [facts.cohortId, facts.questionId, facts.correct ? 1 : 0],
+  });
 }
 
 /**

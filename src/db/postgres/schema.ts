@@ -174,6 +174,10 @@ export const posts = pgTable(
     // Claiming a post is inserting this row: a second claim of the same fire fails.
     uniqueIndex("posts_cohort_kind_due").on(t.cohortId, t.kind, t.dueAt),
     index("posts_status_next_attempt").on(t.status, t.nextAttemptAt),
+    // Posts waiting for their first send, by cohort in due order: the fence that keeps a cohort's order.
+    index("posts_cohort_untried")
+      .on(t.cohortId, t.dueAt, t.id)
+      .where(sql`${t.status} = 'claimed' AND ${t.attempts} = 0`),
   ],
 );
 

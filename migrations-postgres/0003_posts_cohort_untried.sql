@@ -1,0 +1,1 @@
+CREATE INDEX "posts_cohort_untried" ON "posts" USING btree ("cohort_id","due_at","id") WHERE "posts"."status" = 'claimed' AND "posts"."attempts" = 0;

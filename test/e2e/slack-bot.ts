@@ -24,8 +24,8 @@ import {
 import { realCurriculum } from "../helpers.js";
 import { type Run, RunningBot, startBot } from "./bot.js";
 
-const botToken = "xoxb-fake-slack-token-for-tests";
-const signingSecret = "fake-slack-signing-secret-for-tests";
+export const botToken = "xoxb-fake-slack-token-for-tests";
+export const signingSecret = "fake-slack-signing-secret-for-tests";
 
 /** The line the bot logs once its HTTP endpoint is bound; it carries the port. */
 const LISTENING = "slack listening (HTTP mode)";
@@ -71,7 +71,7 @@ export interface Reply {
 }
 
 /** The port from the bot's "listening" line, once there is one; undefined before. */
-function boundPort(log: string): number | undefined {
+export function boundPort(log: string): number | undefined {
   for (const line of log.split("\n")) {
     if (!line.includes(LISTENING)) continue;
     const { port } = JSON.parse(line) as { port?: unknown };

@@ -28,25 +28,9 @@ import {
   startFakeSlack,
 } from "../../fakes/slack/index.js";
 import { RunningBot, startBot } from "../bot.js";
-import { blocksText } from "../slack-bot.js";
+import { blocksText, botToken, boundPort, signingSecret } from "../slack-bot.js";
 import { type Balancer, startBalancer } from "./balancer.js";
 import { type BotName, BotProcess, folderFor, startBoth, stopRunning } from "./bot-process.js";
-
-// The same as slack-bot.ts's, so a single-process run (startSlackBot) signs alike.
-export const botToken = "xoxb-fake-slack-token-for-tests";
-export const signingSecret = "fake-slack-signing-secret-for-tests";
-/** The line the bot logs once its HTTP endpoint is bound; it carries the port. */
-const LISTENING = "slack listening (HTTP mode)";
-
-/** The port from the bot's "listening" line, once there is one; undefined before. */
-function boundPort(log: string): number | undefined {
-  for (const line of log.split("\n")) {
-    if (!line.includes(LISTENING)) continue;
-    const { port } = JSON.parse(line) as { port?: unknown };
-    if (typeof port === "number") return port;
-  }
-  return undefined;
-}
 
 export interface TwoSlackBotsOptions {
   /** The shared database, e.g. postgresDatabase().url. */

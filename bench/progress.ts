@@ -157,7 +157,7 @@ function writeAnswersAndLedger(sqlite: Database.Database, cohort: { id: number; 
   const indexes = sqlite
     .prepare(
       `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-       AND name IN ('answers_scored_once', 'answers_member_created', 'points_ledger_member')`,
+       AND name IN ('answers_scored_once', 'answers_member_question', 'points_ledger_member')`,
     )
     .all() as { name: string; sql: string }[];
   for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);

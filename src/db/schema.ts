@@ -231,7 +231,8 @@ export const answers = sqliteTable(
   (t) => [
     uniqueIndex("answers_scored_once").on(t.memberId, t.questionId).where(sql`${t.scored} = 1`),
     uniqueIndex("answers_event_key").on(t.eventKey),
-    index("answers_member_created").on(t.memberId, t.createdAt),
+    // Covers the answer path's "earlier attempts at this question" read: no row is fetched.
+    index("answers_member_question").on(t.memberId, t.questionId, t.createdAt, t.correct),
   ],
 );
 
@@ -265,7 +266,8 @@ export const pointsLedger = sqliteTable(
   },
   (t) => [
     // With the rowid inside, this also reads a member's entries in the order they were written.
-    index("points_ledger_member").on(t.memberId),
+    // In id order per member, and covering the member's total of points.
+    index("points_ledger_member").on(t.memberId, t.id, t.points),
     index("points_ledger_cohort").on(t.cohortId, t.createdAt),
   ],
 );

@@ -37,7 +37,7 @@ interface TableShape {
 }
 
 // SQLite's indexes end with the rowid unnamed; where a reader relies on that order, PostgreSQL's name it.
-const rowidNamed: Record<string, string[]> = { points_ledger_member: ["id"] };
+const rowidNamed: Record<string, string[]> = {};
 
 /** A table's meaning: column names and JavaScript types, keys, indexes, foreign keys and checks. */
 function describeTable(config: TableShape, render: (expression: SQL) => string, dialect: "sqlite" | "pg") {

@@ -238,7 +238,8 @@ export const answers = pgTable(
   (t) => [
     uniqueIndex("answers_scored_once").on(t.memberId, t.questionId).where(sql`${t.scored}`),
     uniqueIndex("answers_event_key").on(t.eventKey),
-    index("answers_member_created").on(t.memberId, t.createdAt),
+    // Covers the answer path's "earlier attempts at this question" read: no row is fetched.
+    index("answers_member_question").on(t.memberId, t.questionId, t.createdAt, t.correct),
   ],
 );
 
@@ -272,7 +273,8 @@ export const pointsLedger = pgTable(
   },
   (t) => [
     // PostgreSQL indexes hold no rowid, so the id is named: this reads a member's entries in the order written.
-    index("points_ledger_member").on(t.memberId, t.id),
+    // In id order per member, and covering the member's total of points.
+    index("points_ledger_member").on(t.memberId, t.id, t.points),
     index("points_ledger_cohort").on(t.cohortId, t.createdAt),
   ],
 );

@@ -9,7 +9,6 @@ import { renderMessage as discordRender } from "../src/adapters/discord/render/m
 import { createSlackAdapter } from "../src/adapters/slack/index.js";
 import { renderBlocks } from "../src/adapters/slack/render/blocks.js";
 import { renderMessage as terminalRender } from "../src/adapters/terminal/render/text.js";
-import { fixedClock } from "../src/core/clock.js";
 import { commands } from "../src/core/commands/index.js";
 import { handleText } from "../src/core/dispatch.js";
 import { silentLogger } from "../src/core/logger.js";
@@ -19,6 +18,7 @@ import { openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { fakeUser, memberPermissions, startFakeDiscord } from "../test/fakes/discord/index.js";
 import { slackSender, startFakeSlack } from "../test/fakes/slack/index.js";
+import { fixedClock } from "../test/fixed-clock.js";
 import { benchLearner, commandCore } from "./core.js";
 import { type BenchOptions, measure, printTable, type Row } from "./measure.js";
 

@@ -8,11 +8,11 @@
  * each run. Any failure goes to standard error with a non-zero exit.
  */
 import { createInterface } from "node:readline";
-import { fixedClock } from "../src/core/clock.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import { type Core, handleText } from "../src/core/dispatch.js";
 import { openPostgres } from "../src/db/postgres/client.js";
 import { createPostgresStore } from "../src/db/postgres/store.js";
+import { fixedClock } from "../test/fixed-clock.js";
 import { benchLearner, storeCore } from "./core.js";
 import type { AnswerLine } from "./fresh-answers.js";
 

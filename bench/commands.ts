@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fixedClock } from "../src/core/clock.js";
 import { handleText } from "../src/core/dispatch.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { fixedClock } from "../test/fixed-clock.js";
 import { benchLearner, commandCore } from "./core.js";
 import { type BenchOptions, measure, printTable, type Row } from "./measure.js";
 

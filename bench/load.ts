@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type Database from "better-sqlite3";
 import { replyTo } from "../src/adapters/terminal/chat.js";
-import { fixedClock } from "../src/core/clock.js";
 import type { QuizItem } from "../src/core/curriculum/bank.js";
 import type { Core } from "../src/core/dispatch.js";
 import type { Message } from "../src/core/messages.js";
@@ -14,6 +13,7 @@ import { loadCurriculum } from "../src/curriculum/load.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { aggregateTables, keptAndRebuiltAggregates } from "../test/aggregate-snapshot.js";
+import { fixedClock } from "../test/fixed-clock.js";
 import { commandCore } from "./core.js";
 import { recordGoal } from "./goals.js";
 

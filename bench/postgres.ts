@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { fixedClock } from "../src/core/clock.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { openDatabase } from "../src/db/client.js";
@@ -12,6 +11,7 @@ import { openPostgres } from "../src/db/postgres/client.js";
 import { createPostgresStore } from "../src/db/postgres/store.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { fixedClock } from "../test/fixed-clock.js";
 import {
   startTestPostgres,
   stopOrphanedServers,

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type Database from "better-sqlite3";
-import { fixedClock } from "../src/core/clock.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import { type Core, handleText } from "../src/core/dispatch.js";
 import type { Board, Store } from "../src/core/ports.js";
@@ -18,6 +17,7 @@ import {
   rebuildAggregatesAtOnce,
 } from "../src/db/rebuild.js";
 import { defaultCurriculumDir } from "../src/paths.js";
+import { fixedClock } from "../test/fixed-clock.js";
 import { seededRandom } from "../test/seeded-random.js";
 import { benchLearner, commandCore } from "./core.js";
 import { answersIn, type FreshAnswers, freshAnswers } from "./fresh-answers.js";

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { fixedClock } from "../src/core/clock.js";
 import { commands } from "../src/core/commands/index.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import { type Core, handleText } from "../src/core/dispatch.js";
@@ -17,6 +16,7 @@ import { openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";
+import { fixedClock } from "../test/fixed-clock.js";
 import { printGoals, recordGoal } from "./goals.js";
 import { type BenchOptions, printTable } from "./measure.js";
 

@@ -1,5 +1,5 @@
-import Database from "better-sqlite3";
 import { loadConfig } from "./config.js";
+import { sqliteFileHealthy } from "./db/health.js";
 
 // The container's health check. With the HTTP listener on, the bot's own /readyz decides (database,
 // migrations, adapters connected); without it, the database must open intact and migrated.
@@ -13,14 +13,7 @@ async function ready(): Promise<boolean> {
     const res = await fetch(`http://${host}:${http.port}/readyz`, { signal: AbortSignal.timeout(4_000) });
     return res.status === 200;
   }
-  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
-  try {
-    const check = sqlite.pragma("quick_check", { simple: true });
-    const migrated = sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
-    return check === "ok" && migrated.n > 0;
-  } finally {
-    sqlite.close();
-  }
+  return sqliteFileHealthy(databasePath);
 }
 
 ready().then(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { type Clock, fixedClock } from "../src/core/clock.js";
+import type { Clock } from "../src/core/clock.js";
 import { commands } from "../src/core/commands/index.js";
 import type { Bank } from "../src/core/curriculum/bank.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
@@ -20,6 +20,7 @@ import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";
 import { closeSandboxes, createSandboxes } from "../src/sandbox/index.js";
+import { fixedClock } from "./fixed-clock.js";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -88,7 +88,10 @@ async function handle(
   }
 }
 
-/** The text form every text platform shares: the terminal line, Slack's `/quorum …`; `eventKey` as for invoke. */
+/**
+ * A command typed as text: the terminal line, Slack's `/quorum …`, and the command lines that Discord's and
+ * Slack's buttons and forms carry back; `eventKey` as for invoke.
+ */
 export async function handleText(
   core: Core,
   actor: Actor,

@@ -13,10 +13,3 @@ export interface Metrics {
   /** Whether this process now sends the platform's scheduled posts (one process at a time does). */
   sendingChanged(platform: Platform, sending: boolean): void;
 }
-
-export const noMetrics: Metrics = {
-  commandHandled() {},
-  challengeGraded() {},
-  postFinished() {},
-  sendingChanged() {},
-};

@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** The hash of the curriculum's files and of the loader, or undefined when one cannot be read. */
-export function curriculumKey(dir: string): string | undefined {
+function curriculumKey(dir: string): string | undefined {
   try {
     const hash = createHash("sha256");
     for (const file of filesUnder(dir)) {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { realCurriculum } from "../../test/helpers.js";
+import { parseSeedTopics } from "../../test/seed-topics.js";
 import { appRoot } from "../paths.js";
-import { parseSeedTopics } from "./seed.js";
 
 // The roadmap the curriculum teaches; a copy is kept in test/fixtures for clones without ../shared.
 const shared = join(appRoot, "..", "shared", "seed", "000_48bb180e8ebe7bba.txt");

@@ -62,7 +62,7 @@ const DAILY_NAME = /^quorum-\d{8}-\d{6}\.db$/;
 const ALL_PAGES = 0x7fff_ffff;
 
 /** `YYYYMMDD-HHMMSS` in UTC: sorts like time, and is safe in file names on every system. */
-export function utcStamp(at: Date): string {
+function utcStamp(at: Date): string {
   const iso = at.toISOString();
   return `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
 }

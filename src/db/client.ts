@@ -7,6 +7,9 @@ import { migrationsDir } from "../paths.js";
 import { flushGroupCommit } from "./group-commit.js";
 import * as schema from "./schema.js";
 
+/** A SQLite connection, for the code outside src/db that holds one (backups, readiness) without importing the driver. */
+export type SqliteConnection = Database.Database;
+
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface OpenDatabase {

@@ -12,7 +12,7 @@ export interface PictureLimits {
   idleMs: number;
 }
 
-export function defaultPictureLimits(): PictureLimits {
+function defaultPictureLimits(): PictureLimits {
   return { threads: Math.max(1, Math.min(2, availableParallelism() - 1)), queue: 16, idleMs: 30_000 };
 }
 

@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import type Database from "better-sqlite3";
 import type { Logger } from "../core/logger.js";
 import { type BackupReport, backupDatabase, backupFileName, pruneBackups } from "../db/backup.js";
+import type { SqliteConnection } from "../db/client.js";
 
 export interface DailyBackupOptions {
   /** The bot's own connection, or the database file to open for each backup. */
-  source: Database.Database | string;
+  source: SqliteConnection | string;
   /** Where backups are written as quorum-YYYYMMDD-HHMMSS.db. */
   dir: string;
   /** UTC time of day, HH:MM. */

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type Database from "better-sqlite3";
 import type { Store } from "../core/ports.js";
-import { onDiskBytes, openDatabase } from "../db/client.js";
+import { onDiskBytes, openDatabase, type SqliteConnection } from "../db/client.js";
 import { describePostgresUrl, openPostgres } from "../db/postgres/client.js";
 import { createPostgresStore } from "../db/postgres/store.js";
 import { createStore } from "../db/store.js";
@@ -21,7 +20,7 @@ export interface StoreDatabase {
    */
   owner: string;
   /** The SQLite connection (daily backups); absent on PostgreSQL, whose backups are its own. */
-  sqlite?: Database.Database;
+  sqlite?: SqliteConnection;
   /** Bytes on disk for the metric; undefined when the database does not say. */
   bytes(): number | undefined;
   close(): Promise<void>;

@@ -79,7 +79,7 @@ function censor(name: string, value: unknown): string {
  * Errors are left to `serializeError`. Done here rather than with pino's `redact` paths: those reach
  * only the depths listed, and wildcard paths for these names three deep cost about 50 µs a line, this 1.
  */
-export function redactFields(value: unknown, depth = 0): unknown {
+function redactFields(value: unknown, depth = 0): unknown {
   if (depth > REDACT_DEPTH || value === null || typeof value !== "object" || value instanceof Error) {
     return value;
   }
@@ -113,7 +113,7 @@ function clipStack(stack: string): string {
  * Object-valued fields are left out: platform clients keep the request they sent on their errors
  * (discord.js `requestBody`, axios `config` with its headers and body).
  */
-export function serializeError(
+function serializeError(
   error: unknown,
   depth = 0,
   scrub: (text: string) => string = (text) => text,

@@ -1,5 +1,7 @@
-import type Database from "better-sqlite3";
-import type pg from "pg";
+import type { SqliteConnection } from "../db/client.js";
+import { pingSqlite } from "../db/health.js";
+import type { PgPool } from "../db/postgres/client.js";
+import { pingPostgres } from "../db/postgres/health.js";
 import { comparePostgresSchema } from "../db/postgres/schema-version.js";
 import {
   compareSchema,
@@ -36,14 +38,14 @@ function schemaCheck(verdict: SchemaVerdict): Check {
   return { ok: true, detail: `${verdict.applied} applied` };
 }
 
-export function sqliteProbe(sqlite: Database.Database): DatabaseProbe {
+export function sqliteProbe(sqlite: SqliteConnection): DatabaseProbe {
   // The shipped migrations cannot change while the process runs: read and hashed once.
   const known = shippedMigrations();
   return {
     async ping() {
       if (!sqlite.open) return { ok: false, detail: "closed" };
       try {
-        sqlite.prepare("SELECT 1").get();
+        pingSqlite(sqlite);
         return { ok: true };
       } catch (error) {
         return failed(error);
@@ -56,7 +58,7 @@ export function sqliteProbe(sqlite: Database.Database): DatabaseProbe {
   };
 }
 
-export function postgresProbe(pool: pg.Pool): DatabaseProbe {
+export function postgresProbe(pool: PgPool): DatabaseProbe {
   const known: KnownMigration[] = shippedMigrations(postgresMigrationsDir);
   // A server that stops answering must turn /readyz red, not hang the probe.
   const inTime = <T>(work: Promise<T>) =>
@@ -69,7 +71,7 @@ export function postgresProbe(pool: pg.Pool): DatabaseProbe {
   return {
     async ping() {
       try {
-        await inTime(pool.query("SELECT 1"));
+        await inTime(pingPostgres(pool));
         return { ok: true };
       } catch (error) {
         return failed(error);

@@ -2,7 +2,7 @@ import { type Client, DiscordAPIError, type Guild, type Role } from "discord.js"
 import type { TrackRoleOutcome, TrackRoles } from "../../core/ports.js";
 
 /** Track roles are named so the bot can tell them from the server's own roles. */
-export const TRACK_ROLE_PREFIX = "Track · ";
+const TRACK_ROLE_PREFIX = "Track · ";
 
 const FORBIDDEN = new Set([50001, 50013]);
 

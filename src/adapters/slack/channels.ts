@@ -16,7 +16,7 @@ const NAME_PAGES = 10;
  * another workspace's conversation. chat.postMessage takes a user id as "their DM", so the id alone
  * is not enough. Throws what conversations.info threw when Slack did not answer the question.
  */
-export async function inspectChannel(client: WebClient, target: ChannelTarget): Promise<ChannelCheck> {
+async function inspectChannel(client: WebClient, target: ChannelTarget): Promise<ChannelCheck> {
   const id = target.channelExternalId;
   if (PERSON_OR_DM.test(id)) {
     return { ok: false, reason: "not-a-channel", detail: "a person or a direct message, not a channel" };

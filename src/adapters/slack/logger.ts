@@ -9,7 +9,7 @@ import { clip, describeText } from "../../runtime/logger-text.js";
 const bodyLine = /^(http request body:|http request result:)/;
 
 /** A Bolt line as it is logged: bodies as their length and hash, anything else cut if long. */
-export function slackLogLine(parts: readonly unknown[]): string {
+function slackLogLine(parts: readonly unknown[]): string {
   const line = parts.map((p) => (typeof p === "string" ? p : String(p))).join(" ");
   if (line.startsWith("{")) return `event body: ${describeText(line)}`;
   const label = bodyLine.exec(line)?.[0];

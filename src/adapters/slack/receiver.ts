@@ -45,7 +45,7 @@ function signatureOf(request: Pick<IncomingMessage, "headers">): string | undefi
 }
 
 /** Slack's v0 signature over `v0:<timestamp>:<body>`, compared in constant time. */
-export function signatureMatches(secret: string, seconds: number, body: Buffer, signature: string): boolean {
+function signatureMatches(secret: string, seconds: number, body: Buffer, signature: string): boolean {
   const digest = createHmac("sha256", secret).update(`v0:${seconds}:`).update(body).digest("hex");
   return timingSafeEqual(Buffer.from(`v0=${digest}`), Buffer.from(signature));
 }

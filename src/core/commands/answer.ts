@@ -79,7 +79,6 @@ export const answer = {
       return {
         text: `You already answered ${item.id}${earlier}; quiz questions count once.`,
         footer: "/quiz gives you the next one",
-        visibility: "private",
       };
     }
     if (!marked.value.correct) {
@@ -92,7 +91,6 @@ export const answer = {
       return success(`Right! +${recorded.points} points${quick} (${total} in all).`, {
         sections: why,
         footer: "Next: /quiz",
-        visibility: "private",
       });
     }
     return {
@@ -100,7 +98,6 @@ export const answer = {
       text: `Not quite: the answer is ${describeAnswer(item)}.`,
       sections: why,
       footer: "It comes back tomorrow in /review. Next: /quiz",
-      visibility: "private",
     };
   },
 } satisfies Command<typeof input>;

@@ -55,7 +55,6 @@ export const challenge = {
         },
       ],
       footer: `Submit ${language} with /submit ${found.id} <query>${found.ordered ? " · row order counts" : ""}`,
-      visibility: "private",
     };
   },
 } satisfies Command<typeof input>;

@@ -36,7 +36,6 @@ function explain(command: AnyCommand): Message {
       ...(args.length ? [{ heading: "Arguments", text: args.join("\n") }] : []),
       { heading: "Examples", text: command.examples.map((e) => `\`${e}\``).join("\n") },
     ],
-    visibility: "private",
   };
 }
 
@@ -60,7 +59,6 @@ export const help = {
       return {
         title: `/${name}`,
         text: family.map((c) => `\`${usage(c)}\` — ${c.summary}`).join("\n"),
-        visibility: "private",
       };
     }
     const sections: Section[] = groups.map(({ id, heading }) => ({
@@ -78,7 +76,6 @@ export const help = {
         "and keeps your role track and your cohort's progress.",
       sections,
       footer: "Details and examples: /help <command>, e.g. /help week",
-      visibility: "private",
     };
   },
 } satisfies Command<typeof input>;

@@ -55,7 +55,6 @@ export const quiz = {
           week < TOTAL_WEEKS
             ? `Try /quiz ${week + 1}, or /challenge list for hands-on tasks`
             : "Try /challenge list",
-        visibility: "private",
       };
     }
     await ctx.store.answers.deliver(space.id, member.id, next.id, week, ctx.clock.now());

@@ -50,7 +50,6 @@ export const review = {
             ? `Nothing to review right now. Your next review is due ${formatInZone(next.dueAt, zone)}.`
             : "Nothing to review: questions you miss in /quiz come back here.",
           footer: "/quiz gives you a new question",
-          visibility: "private",
         };
       }
       const message = quizMessage(item, `Review · week ${item.week} · ${item.id}`);
@@ -89,7 +88,6 @@ export const review = {
       return {
         text: `Your answer to ${item.id} was already counted.`,
         footer: "/review for the next one",
-        visibility: "private",
       };
     }
     const next = afterReview(entry, marked.value.correct, now);
@@ -99,7 +97,6 @@ export const review = {
       return success(`Right, and learnt: ${item.id} leaves your reviews.`, {
         sections: why,
         footer: "/review for the next one",
-        visibility: "private",
       });
     }
     await ctx.store.reviews.save(member.id, { questionId: item.id, ...next }, now);
@@ -108,7 +105,6 @@ export const review = {
       return success(`Right! It comes back ${when} to make sure it sticks.`, {
         sections: why,
         footer: "/review for the next one",
-        visibility: "private",
       });
     }
     return {
@@ -116,7 +112,6 @@ export const review = {
       text: `Not quite: the answer is ${describeAnswer(item)}. It comes back ${when}.`,
       sections: why,
       footer: "/review for the next one",
-      visibility: "private",
     };
   },
 } satisfies Command<typeof input>;

@@ -28,8 +28,6 @@ export const schedulePostNow = {
     const week = progress.state === "running" ? progress.week : 1;
     const post = await ctx.scheduler.postNow(cohort, ctx.actor.platform, week);
     if (!post) return problem("That post is already on its way.", "Try again in a moment.");
-    return success(`Posting week ${week}'s module to #${cohort.channelExternalId} now.`, {
-      visibility: "private",
-    });
+    return success(`Posting week ${week}'s module to #${cohort.channelExternalId} now.`);
   },
 } satisfies Command<typeof input>;

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { type Message, problem } from "../messages.js";
 import type { Cohort, Identity, Schedule } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
-import { type CohortProgress, nextFire, progressAt } from "../rules/schedule.js";
+import { type CohortProgress, progressAt } from "../rules/schedule.js";
 import { canonicalTimeZone, resolveTimeZone } from "../rules/time.js";
 import { parseWhen, type When } from "../rules/when.js";
-import { formatInZone, startOfLocalDay } from "../rules/zoned.js";
+import { startOfLocalDay } from "../rules/zoned.js";
 import { defaultModuleSchedule, timelineOf } from "../services/timeline.js";
 import { argHints, restOfLine } from "./args.js";
 import type { CommandContext } from "./command.js";
@@ -44,7 +44,7 @@ export async function callerCohort(ctx: CommandContext): Promise<Result<CohortCo
 }
 
 /** `/schedule set mon 09:00 Europe/Berlin` in text form: the zone is the last word, when it is one. */
-export function splitTrailingZone(text: string): { when: string; zone: string | undefined } {
+function splitTrailingZone(text: string): { when: string; zone: string | undefined } {
   const words = text.trim().split(/\s+/);
   const last = words.at(-1) ?? "";
   const looksLikeZone = /^[A-Za-z][\w+-]*\/[\w+/-]+$/.test(last) || canonicalTimeZone(last) !== undefined;
@@ -73,11 +73,6 @@ export function anchorFrom(cohort: Cohort, now: Date): Date {
 
 export function weekOf(progress: CohortProgress): number {
   return progress.state === "running" ? progress.week : progress.state === "finished" ? 21 : 0;
-}
-
-export function describeNext(cron: string, timezone: string, after: Date): string {
-  const next = nextFire(cron, timezone, after);
-  return next ? formatInZone(next, timezone) : "never (the expression has no future date)";
 }
 
 /** The `when` and `[tz]` arguments shared by /schedule set and /schedule remind. */

@@ -26,7 +26,7 @@ interface TopicAccuracy {
   correct: number;
 }
 
-export function topicAccuracy(curriculum: Curriculum, tallies: QuestionTally[]): TopicAccuracy[] {
+function topicAccuracy(curriculum: Curriculum, tallies: QuestionTally[]): TopicAccuracy[] {
   const topicsOf = new Map<string, readonly string[]>();
   for (const item of [...curriculum.bank.items, ...curriculum.bank.challenges])
     topicsOf.set(item.id, item.topics);
@@ -154,7 +154,6 @@ export const stats = {
       footer: args.export
         ? "The CSV holds every member's progress."
         : "Every member's progress as a file: /stats csv",
-      visibility: "private",
     };
     if (args.export === "csv") {
       const csv = progressCsv(await ctx.store.progress.report(cohort.id), unit, today);

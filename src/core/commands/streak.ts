@@ -20,7 +20,7 @@ const input = z.object({
     .register(argHints, { refers: "user" }),
 });
 
-export const HEATMAP_WEEKS = 12;
+const HEATMAP_WEEKS = 12;
 const shades = ["·", "░", "▒", "▓", "█"];
 const shadeOf = (n: number) => shades[activityLevel(n)] ?? " ";
 
@@ -85,7 +85,6 @@ export const streak = {
     if (!found || !space) {
       return {
         text: "No streak yet: answer a /quiz question or /submit a challenge to start one.",
-        visibility: "private",
       };
     }
     const member = found;

@@ -65,20 +65,18 @@ export const submit = {
       },
     );
     if (!recorded.stored) {
-      return { text: "That submission was already counted.", visibility: "private" };
+      return { text: "That submission was already counted." };
     }
     const { before } = recorded;
     const firstTry = before.attempts === 0;
     if (passed) {
       if (!recorded.scored) {
-        return success("Correct again. You had already solved this one, so no new points.", {
-          visibility: "private",
-        });
+        return success("Correct again. You had already solved this one, so no new points.");
       }
       const total = await ctx.store.answers.totalPoints(identity.member.id);
       return success(
         `Solved! +${recorded.points} points${firstTry ? " (with the first-try bonus)" : ""}, ${total} in all.`,
-        { sections: [{ heading: "Why it works", text: found.explanation }], visibility: "private" },
+        { sections: [{ heading: "Why it works", text: found.explanation }] },
       );
     }
     const failures = before.attempts + 1;
@@ -92,7 +90,6 @@ export const submit = {
       footer: before.solved
         ? "You solved this one before."
         : `Attempt ${failures}. Retries are free; the first success scores.`,
-      visibility: "private",
     };
   },
 } satisfies Command<typeof input>;

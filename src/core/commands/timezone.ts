@@ -38,14 +38,11 @@ export const timezone = {
       return {
         text: `Your days follow **${current}**${own ? "" : " (your cohort's zone)"}: it is ${formatInZone(now, current)} there.`,
         footer: "Set your own with /timezone <zone>, e.g. /timezone America/Chicago",
-        visibility: "private",
       };
     }
     if (followCohort.has(zone.toLowerCase())) {
       if (learner.identity) await ctx.store.identities.setTimezone(learner.identity.member.id, null);
-      return success(`Your days follow your cohort's zone again: **${cohortZone}**.`, {
-        visibility: "private",
-      });
+      return success(`Your days follow your cohort's zone again: **${cohortZone}**.`);
     }
     const resolved = zoneOrProblem(zone, "/timezone Europe/Berlin");
     if (!resolved.ok) return resolved.error;
@@ -58,7 +55,7 @@ export const timezone = {
         : " Today's date differs there; days already counted stay as they were.";
     return success(
       `Your days now follow **${resolved.value}** (${formatInZone(now, resolved.value)} there).${shift}`,
-      { footer: "Back to the cohort's zone: /timezone cohort", visibility: "private" },
+      { footer: "Back to the cohort's zone: /timezone cohort" },
     );
   },
 } satisfies Command<typeof input>;

@@ -39,7 +39,6 @@ export const trackShow = {
     if (!track) {
       return {
         text: "You haven't joined a track yet. See them with /track list, then e.g. /track join dba.",
-        visibility: "private",
       };
     }
     const topics = allTopics(ctx.curriculum);

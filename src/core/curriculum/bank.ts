@@ -89,7 +89,7 @@ export const DatasetSpec = z.strictObject({
 });
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
 
-export const WrongAnswer = z.strictObject({
+const WrongAnswer = z.strictObject({
   query: text(1, 8000),
   /** Why it is wrong: what the grader should catch. */
   why: text(10, 400),

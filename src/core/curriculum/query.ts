@@ -1,11 +1,7 @@
-import type { Curriculum, LaneId, LaneModule, Phase, Topic, Track, Week } from "./schema.js";
+import type { Curriculum, LaneId, LaneModule, Topic, Track, Week } from "./schema.js";
 
 export function findWeek(curriculum: Curriculum, n: number): Week | undefined {
   return curriculum.weeks.find((week) => week.week === n);
-}
-
-export function phaseOf(curriculum: Curriculum, week: number): Phase | undefined {
-  return curriculum.roadmap.phases.find((phase) => week >= phase.weeks[0] && week <= phase.weeks[1]);
 }
 
 const normalise = (text: string) =>

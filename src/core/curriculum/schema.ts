@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Bank } from "./bank.js";
 
 /** Lanes a week can have: one shared lane, or the two parallel lanes of weeks 5–12. */
-export const laneIds = ["core", "postgres", "nosql"] as const;
+const laneIds = ["core", "postgres", "nosql"] as const;
 export const LaneId = z.enum(laneIds);
 export type LaneId = z.infer<typeof LaneId>;
 
@@ -60,7 +60,7 @@ export const LaneModule = z.strictObject({
 });
 export type LaneModule = z.infer<typeof LaneModule>;
 
-export const phaseIds = ["foundation", "databases", "system-design"] as const;
+const phaseIds = ["foundation", "databases", "system-design"] as const;
 export const PhaseId = z.enum(phaseIds);
 export type PhaseId = z.infer<typeof PhaseId>;
 
@@ -86,7 +86,7 @@ export const Week = z
   });
 export type Week = z.infer<typeof Week>;
 
-export const Phase = z.strictObject({
+const Phase = z.strictObject({
   id: PhaseId,
   title: prose(3, 80),
   goal: prose(10, 300),
@@ -135,8 +135,8 @@ export const Track = z.strictObject({
 });
 export type Track = z.infer<typeof Track>;
 
-export const projectLevels = ["beginner", "intermediate", "advanced"] as const;
-export const Project = z.strictObject({
+const projectLevels = ["beginner", "intermediate", "advanced"] as const;
+const Project = z.strictObject({
   id,
   level: z.enum(projectLevels),
   /** The seed's name for it, e.g. "Normalized database design". */

@@ -37,7 +37,7 @@ export function alignColumnsByName(expected: ResultSet, actual: ResultSet): Resu
 }
 
 /** How a row is shown in feedback: (Bo, 120.5, NULL). */
-export function showRow(row: readonly Cell[]): string {
+function showRow(row: readonly Cell[]): string {
   return `(${row.map((cell) => (cell === null ? "NULL" : String(cell))).join(", ")})`;
 }
 

@@ -14,7 +14,7 @@ export interface HeatmapChart {
   counts: ReadonlyMap<string, number>;
 }
 
-export const MAX_HEATMAP_WEEKS = 53;
+const MAX_HEATMAP_WEEKS = 53;
 
 const PAD = 20;
 const TITLE_SIZE = 18;

@@ -19,8 +19,8 @@ export interface LeaderboardChart {
   caller?: LeaderboardRow;
 }
 
-export const LEADERBOARD_WIDTH = 800;
-export const MAX_LEADERBOARD_ROWS = 10;
+const LEADERBOARD_WIDTH = 800;
+const MAX_LEADERBOARD_ROWS = 10;
 
 const PAD = 24;
 const TITLE_SIZE = 22;
@@ -33,7 +33,7 @@ const RANK_RIGHT = PAD + 56;
 const NAME_X = RANK_RIGHT + 12;
 export const NAME_MAX_WIDTH = 200;
 /** Where every bar starts: past the widest name, so a name can never run into its bar. */
-export const BAR_X = NAME_X + NAME_MAX_WIDTH + 12;
+const BAR_X = NAME_X + NAME_MAX_WIDTH + 12;
 const POINTS_RIGHT = LEADERBOARD_WIDTH - PAD;
 const POINTS_COLUMN = 110;
 /** The top score's bar width; every other bar is its share of this. */

@@ -1,6 +1,6 @@
 /** Shared pieces of the pictures: safe text, a width estimate for DejaVu Sans, and the palette. */
 
-export const FONT_FAMILY = "DejaVu Sans";
+const FONT_FAMILY = "DejaVu Sans";
 
 /** One dark card for every picture: it reads well in Discord's and Slack's dark and light themes. */
 export const palette = {

@@ -8,10 +8,10 @@ export interface ReviewState {
 }
 
 const DAY_MS = 86_400_000;
-export const STARTING_EASE = 2.5;
+const STARTING_EASE = 2.5;
 const MIN_EASE = 1.3;
 /** After this many right reviews in a row the item is learnt and leaves the reviews. */
-export const LEARNT_AFTER = 4;
+const LEARNT_AFTER = 4;
 
 /** A freshly missed item comes back the next day. */
 export function firstReview(now: Date): ReviewState {

@@ -19,7 +19,7 @@ export const emptyStreak: StreakState = Object.freeze({ current: 0, longest: 0, 
 
 export const MAX_FREEZES = 2;
 /** A freeze is earned each time the running streak reaches a multiple of this many units. */
-export const UNITS_PER_FREEZE = 7;
+const UNITS_PER_FREEZE = 7;
 
 export const milestones: Record<StreakUnit, readonly number[]> = Object.freeze({
   day: Object.freeze([7, 30, 100]),

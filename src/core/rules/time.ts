@@ -27,7 +27,7 @@ function allZones(): string[] {
 }
 
 /** Up to `limit` real zone names closest to what was typed: same city first, then by spelling. */
-export function suggestTimeZones(input: string, limit = 3): string[] {
+function suggestTimeZones(input: string, limit = 3): string[] {
   const wanted = input.toLowerCase().replace(/[\s-]+/g, "_");
   const scored = allZones().map((zone) => {
     const lower = zone.toLowerCase();

@@ -23,7 +23,7 @@ export interface GraderOptions {
 }
 
 /** What the learner reads when their query did not produce a result. */
-export function explainFailure(reason: FailureReason, message: string, limits: Limits): string {
+function explainFailure(reason: FailureReason, message: string, limits: Limits): string {
   switch (reason) {
     case "syntax":
     case "runtime":

@@ -16,10 +16,10 @@ export interface BoardDeps {
   gate?: WorkGate;
 }
 
-export const TOP = 10;
+const TOP = 10;
 const medals = ["🥇", "🥈", "🥉"];
 
-export function boardTitle(curriculum: Curriculum, board: Board): string {
+function boardTitle(curriculum: Curriculum, board: Board): string {
   switch (board.kind) {
     case "all":
       return "All time";

@@ -4,6 +4,9 @@ import pg from "pg";
 import { postgresMigrationsDir } from "../../paths.js";
 import * as schema from "./schema.js";
 
+/** A connection pool, for the code outside src/db that holds one (readiness) without importing the driver. */
+export type PgPool = pg.Pool;
+
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 export interface OpenPostgres {

@@ -25,7 +25,7 @@ export interface PostgresRebuildOptions extends Pick<RebuildOptions, "chunkSize"
 
 const MAX = Number.MAX_SAFE_INTEGER;
 /** Held for the whole rebuild, by the session that runs it: one rebuild per database at a time. */
-export const rebuildLockKey = migrationLockKey + 1;
+const rebuildLockKey = migrationLockKey + 1;
 // Deadlock, serialization failure and lock timeout: the transaction did nothing; it is run again.
 const RETRYABLE = new Set(["40P01", "40001", "55P03"]);
 const MAX_RUNS = 20;

@@ -25,7 +25,7 @@ export interface UnitOptions {
 /** Shown when a message has nothing else, since Slack refuses an empty one. */
 export const emptyReply = "Done.";
 
-export const toneEmoji: Record<Tone, string> = { info: "", success: "✅", warning: "⚠️", error: "❌" };
+const toneEmoji: Record<Tone, string> = { info: "", success: "✅", warning: "⚠️", error: "❌" };
 
 const barCells = 12;
 

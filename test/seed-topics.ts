@@ -1,4 +1,4 @@
-import type { LaneId } from "../core/curriculum/schema.js";
+import type { LaneId } from "../src/core/curriculum/schema.js";
 
 export interface SeedTopic {
   /** The block's weeks, e.g. [1, 2] for "Week 1-2". */

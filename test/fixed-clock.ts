@@ -1,0 +1,12 @@
+import type { Clock } from "../src/core/clock.js";
+
+/** A clock for tests and benches: it reads `at` until `set` moves it. */
+export function fixedClock(at: Date | string): Clock & { set(at: Date | string): void } {
+  let current = new Date(at);
+  return {
+    now: () => new Date(current),
+    set(next) {
+      current = new Date(next);
+    },
+  };
+}

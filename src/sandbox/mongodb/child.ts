@@ -6,19 +6,18 @@
  * breach.
  */
 
+import { notLoaded } from "../kit/datasets.js";
+import type { Outcome } from "../kit/outcome.js";
 import { serveEngine } from "../pool/child-runtime.js";
-import {
-  AttemptState,
-  describe,
-  execute,
-  isWrite,
-  RuntimeError,
-  shape,
-  validate,
-  writeMethods,
-} from "./execute.js";
-import { parseProgram, QueryError, type Statement } from "./parse.js";
-import type { Doc, EngineReply, EngineRequest, RunMessage, WorkerOutcome } from "./protocol.js";
+import { shape } from "./cells.js";
+import { execute } from "./execute.js";
+import { describe } from "./explain.js";
+import { RuntimeError } from "./operators.js";
+import { parseProgram, type Statement } from "./parse.js";
+import { isWrite, validate, writeMethods } from "./pipeline.js";
+import type { Doc, EngineReply, EngineRequest, RunMessage } from "./protocol.js";
+import { QueryError } from "./query-error.js";
+import { AttemptState } from "./state.js";
 
 // Defence in depth against prototype pollution: nothing may add to or change the shared prototypes.
 for (const proto of [Object.prototype, Array.prototype, Function.prototype]) Object.freeze(proto);
@@ -31,7 +30,7 @@ function firstLine(message: string): string {
   return cleaned.length > 300 ? `${cleaned.slice(0, 299)}…` : cleaned || "Unknown error";
 }
 
-function failure(err: unknown): WorkerOutcome {
+function failure(err: unknown): Outcome {
   if (err instanceof QueryError) return { ok: false, reason: err.reason, message: firstLine(err.message) };
   if (err instanceof RuntimeError) return { ok: false, reason: "runtime", message: firstLine(err.message) };
   if (err instanceof RangeError && /call stack/i.test(err.message)) {
@@ -45,11 +44,9 @@ function failure(err: unknown): WorkerOutcome {
   return { ok: false, reason: "runtime", message: firstLine(message) };
 }
 
-function run(msg: RunMessage): WorkerOutcome {
+function run(msg: RunMessage): Outcome {
   const base = datasets.get(msg.datasetId);
-  if (base === undefined) {
-    return { ok: false, reason: "unavailable", message: `Dataset ${msg.datasetId} is not loaded` };
-  }
+  if (base === undefined) return notLoaded();
   try {
     const query = parseProgram(msg.query);
     const check = msg.check === null ? [] : parseProgram(msg.check);

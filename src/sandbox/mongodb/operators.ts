@@ -33,7 +33,7 @@ import type {
   QueryOperator,
   WindowOperator,
 } from "mingo/types";
-import { QueryError } from "./parse.js";
+import { QueryError } from "./query-error.js";
 
 /** An engine-side failure (not a problem with the text): reported as "runtime". */
 export class RuntimeError extends Error {}

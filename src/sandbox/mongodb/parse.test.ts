@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { maxNesting, parseProgram, QueryError } from "./parse.js";
+import { parseProgram } from "./parse.js";
+import { maxNesting, QueryError } from "./query-error.js";
 
 function refusal(text: string): { reason: string; message: string } {
   try {

@@ -1,7 +1,5 @@
 /** The requests the MongoDB sandbox sends its engine children (child.ts), and their answers. */
-import type { Cell, FailureReason, ResultSet } from "../../core/sandbox.js";
-
-export type { Cell };
+import type { Outcome } from "../kit/outcome.js";
 
 export type Doc = Record<string, unknown>;
 
@@ -24,8 +22,4 @@ export type EngineRequest =
   | { type: "load"; datasetId: string; collections: Collections; evict: string[] }
   | RunMessage;
 
-export type WorkerOutcome =
-  | { ok: true; result: ResultSet; plan: string[] | null; truncated: boolean }
-  | { ok: false; reason: FailureReason; message: string };
-
-export type EngineReply = { type: "loaded" } | { type: "done"; outcome: WorkerOutcome };
+export type EngineReply = { type: "loaded" } | { type: "done"; outcome: Outcome };

@@ -7,10 +7,15 @@ import { OpType } from "mingo/core";
 import type { Options } from "mingo/types";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FailureReason } from "../../core/sandbox.js";
-import { AttemptState, execute, isWrite, shape, validate } from "./execute.js";
+import type { Outcome as WorkerOutcome } from "../kit/outcome.js";
+import { shape } from "./cells.js";
+import { execute } from "./execute.js";
 import { safeContext } from "./operators.js";
-import { parseProgram, QueryError, type Statement } from "./parse.js";
-import type { Doc, WorkerOutcome } from "./protocol.js";
+import { parseProgram, type Statement } from "./parse.js";
+import { isWrite, validate } from "./pipeline.js";
+import type { Doc } from "./protocol.js";
+import { QueryError } from "./query-error.js";
+import { AttemptState } from "./state.js";
 
 const collections = (): Map<string, Doc[]> =>
   new Map([

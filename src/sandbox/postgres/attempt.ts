@@ -13,9 +13,10 @@
  *   checked to be back where they were, and the file system outside the data directory too.
  */
 import type { Cell } from "../../core/sandbox.js";
+import type { Outcome as AttemptOutcome } from "../kit/outcome.js";
 import { parserOverrides, toCell } from "./cells.js";
 import type { FileGuard } from "./files.js";
-import type { AttemptOutcome, EngineReply, EngineRequest } from "./protocol.js";
+import type { EngineReply, EngineRequest } from "./protocol.js";
 import {
   describe,
   Fatal,

@@ -5,6 +5,7 @@
  * `\x…` hex, json/jsonb and arrays as canonical JSON strings (object keys sorted).
  */
 import type { Cell } from "../../core/sandbox.js";
+import { canonicalJson, toCell as plainCell } from "../kit/cells.js";
 
 export const OID = {
   bool: 16,
@@ -33,50 +34,20 @@ export function isoTimestamp(text: string, withZone: boolean): string {
   return `${local}${zone[0]}${zh}:${zm.padStart(2, "0")}`;
 }
 
+/** An int8 as a number when safe, else its exact digits. */
 export function parseBigint(text: string): number | string {
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : text;
 }
 
-/** A JSON value with object keys sorted, recursively. */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
-  }
-  return value;
-}
-
-/** Values JSON can carry: non-finite numbers become strings, bigints numbers (or strings), bytes hex. */
-function jsonSafe(value: unknown): unknown {
-  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString("hex")}`;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
-    return out;
-  }
-  return value;
-}
-
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(jsonSafe(value))) ?? "null";
-}
-
-/** A parsed value (from PGlite's type parsers, with the overrides in `parserOverrides`) as a cell. */
+/**
+ * A parsed value (from PGlite's type parsers, with the overrides in `parserOverrides`) as a cell:
+ * json and jsonb always as canonical JSON (a JSON string stays quoted), the rest as kit/cells.ts says.
+ */
 export function toCell(value: unknown, typeId: number): Cell {
   if (value === null || value === undefined) return null;
   if (typeId === OID.json || typeId === OID.jsonb) return canonicalJson(value);
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
-  if (value instanceof Uint8Array || value instanceof Date) return jsonSafe(value) as Cell;
-  return canonicalJson(value);
+  return plainCell(value);
 }
 
 /**

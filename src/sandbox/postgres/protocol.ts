@@ -1,5 +1,5 @@
 /** The requests the PostgreSQL sandbox sends its engine children (child.ts), and their answers. */
-import type { Cell, FailureReason } from "../../core/sandbox.js";
+import type { Outcome } from "../kit/outcome.js";
 
 /** The first message of every child. */
 export interface EngineInit {
@@ -34,12 +34,8 @@ export type EngineRequest =
       maxResultBytes: number;
     };
 
-export type AttemptOutcome =
-  | { ok: true; result: { columns: string[]; rows: Cell[][] }; truncated: boolean; plan: string[] | null }
-  | { ok: false; reason: FailureReason; message: string };
-
 export type EngineReply =
   | { type: "loaded"; ok: true }
   | { type: "loaded"; ok: false; message: string; fatal: boolean }
   /** `fatal` is set when the engine may be damaged or its state changed: the child is replaced. */
-  | { type: "result"; outcome: AttemptOutcome; fatal: string | null };
+  | { type: "result"; outcome: Outcome; fatal: string | null };

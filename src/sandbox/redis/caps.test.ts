@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FailureReason } from "../../core/sandbox.js";
-import {
-  type AttemptOutcome,
-  buildSnapshot,
-  runAttempt,
-  type ScriptLimits,
-  scriptLimits,
-} from "./interpreter.js";
+import type { Outcome as AttemptOutcome } from "../kit/outcome.js";
+import { buildSnapshot, runAttempt, type ScriptLimits, scriptLimits } from "./interpreter.js";
 import { emptySnapshot, MAX_VALUE_BYTES, type Snapshot, Store } from "./store.js";
 
 const MiB = 1024 * 1024;

@@ -3,6 +3,7 @@
  * (built once, or adopted from the parent) and runs attempts on copies of it. It touches no file and
  * no network; the pool kills it on a timeout or a memory breach and starts another.
  */
+import { notLoaded } from "../kit/datasets.js";
 import { serveEngine } from "../pool/child-runtime.js";
 import { buildSnapshot, runAttempt } from "./interpreter.js";
 import type { EngineReply, EngineRequest } from "./protocol.js";
@@ -22,10 +23,7 @@ function handle(message: EngineRequest): EngineReply {
       return { kind: "loaded" };
     case "run": {
       const base = bases.get(message.datasetId);
-      if (!base) {
-        const outcome = { ok: false, reason: "unavailable", message: "the dataset is not loaded" } as const;
-        return { kind: "done", outcome };
-      }
+      if (!base) return { kind: "done", outcome: notLoaded() };
       // Copy-on-access: every value the attempt reaches is deep-copied first; the base never changes.
       const store = new Store(base, message.memoryBytes);
       return { kind: "done", outcome: runAttempt(store, message.attempt, message.limits) };

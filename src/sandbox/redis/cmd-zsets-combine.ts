@@ -123,32 +123,17 @@ const INTER =
   "O(N*K)+O(M*log(M)) worst case with N the smallest input, K the number of inputs, M the result size";
 const DIFF = "O(L + (N-K)log(N)) worst case, L the total number of input elements, N the result size";
 
-export const zsetCombineCommands: Command[] = [
-  command("zunion", -3, "read", UNION, (s, a) => combine(s, a, "union", "zunion", null), numKeys(0)),
-  command("zinter", -3, "read", INTER, (s, a) => combine(s, a, "inter", "zinter", null), numKeys(0)),
-  command("zdiff", -3, "read", DIFF, (s, a) => combine(s, a, "diff", "zdiff", null), numKeys(0)),
+const complexity: Record<Op, string> = { union: UNION, inter: INTER, diff: DIFF };
+
+/** ZUNION, ZINTER, ZDIFF (read, `numkeys key…`) and their …STORE forms (write, `dest numkeys key…`). */
+export const zsetCombineCommands: Command[] = (["union", "inter", "diff"] as const).flatMap((op) => [
+  command(`z${op}`, -3, "read", complexity[op], (s, a) => combine(s, a, op, `z${op}`, null), numKeys(0)),
   command(
-    "zunionstore",
+    `z${op}store`,
     -4,
     "write",
-    UNION,
-    (s, a) => combine(s, a, "union", "zunionstore", at(a, 0)),
+    complexity[op],
+    (s, a) => combine(s, a, op, `z${op}store`, at(a, 0)),
     (a) => [at(a, 0), ...numKeys(1)(a)],
   ),
-  command(
-    "zinterstore",
-    -4,
-    "write",
-    INTER,
-    (s, a) => combine(s, a, "inter", "zinterstore", at(a, 0)),
-    (a) => [at(a, 0), ...numKeys(1)(a)],
-  ),
-  command(
-    "zdiffstore",
-    -4,
-    "write",
-    DIFF,
-    (s, a) => combine(s, a, "diff", "zdiffstore", at(a, 0)),
-    (a) => [at(a, 0), ...numKeys(1)(a)],
-  ),
-];
+]);

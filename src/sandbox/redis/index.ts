@@ -21,26 +21,12 @@
  * (store.ts), and refuses growth past `limits.memoryMb` before allocating (reason "memory"); the
  * child's V8 heap, RLIMIT_DATA and the pool's watchdog on resident memory back it up.
  */
-import {
-  type Dataset,
-  defaultLimits,
-  type Limits,
-  type RunOutcome,
-  type RunRequest,
-  type Sandbox,
-} from "../../core/sandbox.js";
-import {
-  deathOutcome,
-  type Failure,
-  fail,
-  type Outcome,
-  onLane,
-  preflight,
-  saneLimits,
-  timed,
-} from "../kit.js";
+import type { Dataset, Limits, Sandbox } from "../../core/sandbox.js";
+import { ChildDatasets, DatasetCache, datasetFailure, setupDeath } from "../kit/datasets.js";
+import { engineSandbox } from "../kit/engine-sandbox.js";
+import { answerOutcome, type Failure, outOfTurn, type Result } from "../kit/outcome.js";
 import { processLimits } from "../pool/limits.js";
-import { type ChildHandle, type Lane, SandboxPool } from "../pool/pool.js";
+import type { ChildHandle, SandboxPool } from "../pool/pool.js";
 import { scriptLimits } from "./interpreter.js";
 import type { EngineReply } from "./protocol.js";
 import type { Snapshot } from "./store.js";
@@ -64,27 +50,17 @@ export interface RedisSandboxOptions {
 
 const MiB = 1024 * 1024;
 
-type Built = { ok: true; snapshot: Snapshot } | Failure;
-
 export function createRedisSandbox(options: RedisSandboxOptions = {}): Sandbox {
   const setupTimeMs = options.setupTimeMs ?? 30_000;
-  const ownPool = options.pool === undefined;
-  const pool = options.pool ?? new SandboxPool();
-  const lane: Lane = pool.lane({
-    engine: "redis",
-    size: Math.max(1, options.workers ?? 2),
-    queueCapacity: options.queueCapacity ?? 64,
-    startTimeoutMs: options.startTimeoutMs ?? 20_000,
-    limits: (memoryMb) => {
-      const limits = processLimits("redis", memoryMb);
-      return options.workerHeapMb === undefined ? limits : { ...limits, heapMb: options.workerHeapMb };
-    },
-  });
-  /** Dataset id → its built snapshot (or why it failed), shared by every child. */
-  const datasets = new Map<string, Promise<Built>>();
-  let closed = false;
+  /** Dataset id → its built snapshot, shared by every child. */
+  const datasets = new DatasetCache<Snapshot>();
+  const held = new ChildDatasets();
 
-  function build(child: ChildHandle<EngineReply>, dataset: Dataset, limits: Limits): Promise<Built> {
+  function build(
+    child: ChildHandle<EngineReply>,
+    dataset: Dataset,
+    limits: Limits,
+  ): Promise<Result<Snapshot>> {
     options.onDatasetBuild?.(dataset.id);
     const message = {
       kind: "build",
@@ -92,12 +68,13 @@ export function createRedisSandbox(options: RedisSandboxOptions = {}): Sandbox {
       setup: dataset.setup,
       memoryBytes: limits.memoryMb * MiB,
     };
-    return child.request(message, setupTimeMs).then((answer): Built => {
-      if (!answer.ok)
-        return fail("unavailable", `the setup failed: ${deathOutcome(answer.death, limits).message}`);
-      if (answer.body.kind !== "built") return fail("unavailable", "the Redis sandbox answered out of turn");
-      if (answer.body.outcome.ok) child.held.set(dataset.id, true);
-      return answer.body.outcome;
+    return child.request(message, setupTimeMs).then((answer): Result<Snapshot> => {
+      if (!answer.ok) return setupDeath(dataset.id, answer.death, limits);
+      if (answer.body.kind !== "built") return outOfTurn();
+      const built = answer.body.outcome;
+      if (!built.ok) return datasetFailure(dataset.id, built.message);
+      held.hold(child, dataset.id);
+      return { ok: true, value: built.snapshot };
     });
   }
 
@@ -107,73 +84,52 @@ export function createRedisSandbox(options: RedisSandboxOptions = {}): Sandbox {
     dataset: Dataset,
     limits: Limits,
   ): Promise<Failure | null> {
-    if (child.held.has(dataset.id)) return null;
-    let pending = datasets.get(dataset.id);
-    if (!pending) {
-      pending = build(child, dataset, limits);
-      datasets.set(dataset.id, pending);
-    }
-    const built = await pending;
-    if (!built.ok) {
-      if (datasets.get(dataset.id) === pending) datasets.delete(dataset.id);
-      return fail("unavailable", `dataset "${dataset.id}" could not be built: ${built.message}`);
-    }
-    if (child.held.has(dataset.id)) return null;
+    if (held.has(child, dataset.id)) return null;
+    const built = await datasets.get(dataset.id, () => build(child, dataset, limits));
+    if (!built.ok) return built;
+    if (held.has(child, dataset.id)) return null;
     const answer = await child.request(
-      { kind: "load", datasetId: dataset.id, snapshot: built.snapshot },
+      { kind: "load", datasetId: dataset.id, snapshot: built.value },
       setupTimeMs,
     );
     if (!answer.ok || answer.body.kind !== "loaded")
-      return fail("unavailable", `dataset "${dataset.id}" could not be loaded into an engine`);
-    child.held.set(dataset.id, true);
+      return datasetFailure(dataset.id, "it could not be loaded into an engine");
+    held.hold(child, dataset.id);
     return null;
   }
 
-  async function onChild(
-    child: ChildHandle<EngineReply>,
-    request: RunRequest,
-    limits: Limits,
-  ): Promise<Outcome> {
-    const notReady = await ensureDataset(child, request.dataset, limits);
-    if (notReady) return notReady;
-    const answer = await child.request(
-      {
-        kind: "run",
-        datasetId: request.dataset.id,
-        attempt: {
-          query: request.query,
-          check: request.check,
-          allowWrites: request.allowWrites,
-          planQuery: request.planQuery,
-        },
-        limits: { ...scriptLimits, maxRows: limits.maxRows },
-        memoryBytes: limits.memoryMb * MiB,
-      },
-      limits.timeMs,
-    );
-    if (!answer.ok) return deathOutcome(answer.death, limits);
-    return answer.body.kind === "done"
-      ? answer.body.outcome
-      : fail("unavailable", "the Redis sandbox answered out of turn");
-  }
-
-  async function attempt(request: RunRequest, limits: Limits): Promise<Outcome> {
-    if (closed) return fail("unavailable", "the Redis sandbox is closed");
-    const refused = preflight("redis", request, limits);
-    if (refused) return refused;
-    return onLane<EngineReply>(lane, request, limits, (child) => onChild(child, request, limits));
-  }
-
-  return {
+  return engineSandbox<EngineReply>({
     engine: "redis",
-    run(request: RunRequest, given: Limits): Promise<RunOutcome> {
-      return timed(() => attempt(request, saneLimits(given, defaultLimits)));
+    pool: options.pool,
+    lane: {
+      size: options.workers,
+      queueCapacity: options.queueCapacity,
+      startTimeoutMs: options.startTimeoutMs ?? 20_000,
+      limits: (memoryMb) => {
+        const limits = processLimits("redis", memoryMb);
+        return options.workerHeapMb === undefined ? limits : { ...limits, heapMb: options.workerHeapMb };
+      },
     },
-    async close() {
-      closed = true;
-      await lane.close();
-      if (ownPool) await pool.close();
-      datasets.clear();
+    attempt: async (child, request, limits) => {
+      const notReady = await ensureDataset(child, request.dataset, limits);
+      if (notReady) return notReady;
+      const answer = await child.request(
+        {
+          kind: "run",
+          datasetId: request.dataset.id,
+          attempt: {
+            query: request.query,
+            check: request.check,
+            allowWrites: request.allowWrites,
+            planQuery: request.planQuery,
+          },
+          limits: { ...scriptLimits, maxRows: limits.maxRows },
+          memoryBytes: limits.memoryMb * MiB,
+        },
+        limits.timeMs,
+      );
+      return answerOutcome(answer, limits, (reply) => (reply.kind === "done" ? reply.outcome : undefined));
     },
-  };
+    onClose: () => datasets.clear(),
+  });
 }

@@ -3,7 +3,8 @@
  * so it is testable on its own. The attempt stops at the first error reply, which is
  * reported with its line number; otherwise the result is the last command's reply.
  */
-import type { FailureReason, ResultSet } from "../../core/sandbox.js";
+import { type Failure, fail, type Outcome } from "../kit/outcome.js";
+import { emptyText } from "../kit/preflight.js";
 import { blockedReason, commands, transactionCommands } from "./commands.js";
 import { type Line, parseScript, ScriptTooLarge } from "./parse.js";
 import {
@@ -54,13 +55,6 @@ export interface Attempt {
   planQuery?: string | undefined;
 }
 
-export type Failure = { ok: false; reason: FailureReason; message: string };
-export type AttemptOutcome =
-  | { ok: true; result: ResultSet; plan: string[] | null; truncated: boolean }
-  | Failure;
-
-const fail = (reason: FailureReason, message: string): Failure => ({ ok: false, reason, message });
-
 /** Parse and vet a script before anything runs: syntax, size, blocked commands, writes. */
 function prepare(text: string, label: string, allowWrites: boolean, limits: ScriptLimits): Line[] | Failure {
   let parsed: ReturnType<typeof parseScript>;
@@ -71,7 +65,7 @@ function prepare(text: string, label: string, allowWrites: boolean, limits: Scri
     throw error;
   }
   if (!parsed.ok) return fail("syntax", `${label} line ${parsed.line}: ${parsed.message}`);
-  if (parsed.lines.length === 0) return fail("syntax", `${label} is empty: write one Redis command per line`);
+  if (parsed.lines.length === 0) return emptyText(label);
   for (const { line, argv } of parsed.lines) {
     const name = decode(argv[0] ?? "");
     const blocked = blockedReason(name);
@@ -240,7 +234,7 @@ function failure(error: unknown, label: string): Failure {
  * One attempt on `store` (already a private copy): the query, then the check on the same
  * state; the result is the check's last reply when there is a check, else the query's.
  */
-export function runAttempt(store: Store, attempt: Attempt, limits: ScriptLimits): AttemptOutcome {
+export function runAttempt(store: Store, attempt: Attempt, limits: ScriptLimits): Outcome {
   const query = prepare(attempt.query, "query", attempt.allowWrites, limits);
   if (!Array.isArray(query)) return query;
   const check =

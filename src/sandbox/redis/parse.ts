@@ -18,6 +18,19 @@ const SPACE = new Set([" ", "\t", "\n", "\v", "\f", "\r"]);
 const HEX = /^[0-9a-fA-F]{2}$/;
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", a: "\x07" };
 
+/**
+ * The escape at `p` inside a quoted argument, as [the text it stands for, the characters it
+ * takes], or null when the character at `p` is not an escape in this kind of quote.
+ */
+function escapeAt(s: string, p: number, quote: '"' | "'"): [string, number] | null {
+  if (s.charAt(p) !== "\\") return null;
+  const next = s.charAt(p + 1);
+  if (quote === "'") return next === "'" ? ["'", 2] : null;
+  if (next === "x" && HEX.test(s.slice(p + 2, p + 4)))
+    return [String.fromCharCode(Number.parseInt(s.slice(p + 2, p + 4), 16)), 4];
+  return next === "" ? null : [ESCAPES[next] ?? next, 2];
+}
+
 /** One line's arguments, or null for unbalanced quotes ("Invalid argument(s)" in redis-cli). */
 export function splitArgs(bytes: string): string[] | null {
   const nul = bytes.indexOf("\0");
@@ -28,50 +41,34 @@ export function splitArgs(bytes: string): string[] | null {
     while (p < s.length && SPACE.has(s.charAt(p))) p++;
     if (p >= s.length) return out;
     let current = "";
-    let inq = false;
-    let insq = false;
-    let done = false;
-    while (!done) {
+    let quote: '"' | "'" | null = null;
+    for (;;) {
       const c = s.charAt(p); // "" past the end, like C's NUL
-      const next = s.charAt(p + 1);
-      if (inq) {
-        if (c === "\\" && next === "x" && HEX.test(s.slice(p + 2, p + 4))) {
-          current += String.fromCharCode(Number.parseInt(s.slice(p + 2, p + 4), 16));
-          p += 3;
-        } else if (c === "\\" && next !== "") {
-          p++;
-          current += ESCAPES[next] ?? next;
-        } else if (c === '"') {
-          if (next !== "" && !SPACE.has(next)) return null;
-          done = true;
-        } else if (c === "") {
-          return null;
-        } else {
-          current += c;
+      if (quote !== null) {
+        const escaped = escapeAt(s, p, quote);
+        if (escaped !== null) {
+          current += escaped[0];
+          p += escaped[1];
+          continue;
         }
-      } else if (insq) {
-        if (c === "\\" && next === "'") {
+        // A closing quote must end the argument; the line's end inside quotes is unbalanced.
+        if (c === "") return null;
+        if (c === quote) {
           p++;
-          current += "'";
-        } else if (c === "'") {
-          if (next !== "" && !SPACE.has(next)) return null;
-          done = true;
-        } else if (c === "") {
-          return null;
-        } else {
-          current += c;
+          if (p < s.length && !SPACE.has(s.charAt(p))) return null;
+          break;
         }
+        current += c;
       } else if (c === "" || SPACE.has(c)) {
-        done = true;
-      } else if (c === '"') {
-        inq = true;
-      } else if (c === "'") {
-        insq = true;
+        break;
+      } else if (c === '"' || c === "'") {
+        quote = c;
       } else {
         current += c;
       }
-      if (p < s.length) p++;
+      p++;
     }
+    if (p < s.length) p++;
     out.push(current);
   }
 }

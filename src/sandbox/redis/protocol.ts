@@ -1,5 +1,6 @@
 /** The requests the Redis sandbox sends its engine children (child.ts), and their answers. */
-import type { Attempt, AttemptOutcome, Failure, ScriptLimits } from "./interpreter.js";
+import type { Failure, Outcome } from "../kit/outcome.js";
+import type { Attempt, ScriptLimits } from "./interpreter.js";
 import type { Snapshot } from "./store.js";
 
 export type EngineRequest =
@@ -12,4 +13,4 @@ export type EngineRequest =
 export type EngineReply =
   | { kind: "built"; outcome: { ok: true; snapshot: Snapshot } | Failure }
   | { kind: "loaded" }
-  | { kind: "done"; outcome: AttemptOutcome };
+  | { kind: "done"; outcome: Outcome };

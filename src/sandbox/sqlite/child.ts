@@ -3,8 +3,10 @@
  * holds the datasets it was sent and runs each attempt on a private in-memory copy. A better-sqlite3
  * call cannot be interrupted: the pool SIGKILLs this process on a timeout or a memory breach.
  */
+import { notLoaded } from "../kit/datasets.js";
 import { serveEngine } from "../pool/child-runtime.js";
-import { buildDataset, runAttempt, shortMessage } from "./execute.js";
+import { shortMessage } from "./errors.js";
+import { buildDataset, runAttempt } from "./execute.js";
 import type { EngineReply, EngineRequest } from "./protocol.js";
 
 /** Datasets this child holds, by id (the parent tracks which and sends bytes only when missing). */
@@ -23,12 +25,10 @@ function handle(request: EngineRequest): EngineReply {
       return { type: "built", ok: false, message: shortMessage(error) };
     }
   }
-  if (request.resetCache) datasets.clear();
+  for (const id of request.evict ?? []) datasets.delete(id);
   if (request.bytes) datasets.set(request.datasetId, asBuffer(request.bytes));
   const bytes = datasets.get(request.datasetId);
-  const outcome = bytes
-    ? runAttempt(bytes, request.job)
-    : ({ ok: false, reason: "unavailable", message: "The dataset was not loaded." } as const);
+  const outcome = bytes ? runAttempt(bytes, request.job) : notLoaded();
   return { type: "ran", outcome };
 }
 

@@ -4,8 +4,12 @@
  */
 
 import Database from "better-sqlite3";
-import type { Cell, FailureReason } from "../../core/sandbox.js";
-import type { AttemptOutcome, RunJob } from "./protocol.js";
+import type { Cell } from "../../core/sandbox.js";
+import type { Outcome } from "../kit/outcome.js";
+import { emptyText } from "../kit/preflight.js";
+import { cellSize, resultTooLarge, toCell } from "./cells.js";
+import { AttemptError, classify, shortMessage } from "./errors.js";
+import type { RunJob } from "./protocol.js";
 import { blockedReason, splitStatements, startsWithExplain } from "./sql-text.js";
 
 /** Builds a dataset from its (trusted) setup script and returns the database as bytes. */
@@ -21,15 +25,6 @@ export function buildDataset(setup: string): Buffer {
   }
 }
 
-class AttemptError extends Error {
-  constructor(
-    readonly reason: FailureReason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface Collected {
   columns: string[];
   rows: Cell[][];
@@ -37,7 +32,7 @@ interface Collected {
 }
 
 /** Runs `job` on a private copy of `bytes`; the copy is closed (and gone) when this returns. */
-export function runAttempt(bytes: Buffer, job: RunJob): AttemptOutcome {
+export function runAttempt(bytes: Buffer, job: RunJob): Outcome {
   let db: Database.Database | undefined;
   try {
     for (const text of job.check === undefined ? [job.query] : [job.query, job.check]) {
@@ -51,7 +46,7 @@ export function runAttempt(bytes: Buffer, job: RunJob): AttemptOutcome {
     if (!job.allowWrites) db.pragma("query_only = ON");
 
     const statements = splitStatements(job.query);
-    if (statements.length === 0) throw new AttemptError("syntax", "The query is empty.");
+    if (statements.length === 0) throw new AttemptError("syntax", emptyText().message);
     let last: Collected | null = null;
     if (!job.allowWrites) {
       if (statements.length > 1) {
@@ -107,7 +102,7 @@ function runStatement(db: Database.Database, sql: string, job: RunJob): Collecte
       for (const value of raw) {
         const cell = toCell(value, budget);
         budget -= cellSize(cell);
-        if (budget < 0) throw tooLarge(job.maxResultBytes);
+        if (budget < 0) throw resultTooLarge(job.maxResultBytes);
         row.push(cell);
       }
       rows.push(row);
@@ -135,81 +130,4 @@ function explain(db: Database.Database, sql: string): string[] {
     plan.push(`${"  ".repeat(d)}${row.detail}`);
   }
   return plan;
-}
-
-const tooLarge = (limit: number): AttemptError =>
-  new AttemptError("too-large", `The result is larger than ${Math.round(limit / 1024)} KiB.`);
-
-/** A value from SQLite as a Cell: bigints as numbers when safe, blobs as upper-case hex. */
-function toCell(value: unknown, budget: number): Cell {
-  if (value === null || typeof value === "string") return value;
-  if (typeof value === "bigint") {
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(value)
-      : value.toString();
-  }
-  if (typeof value === "number") {
-    if (Number.isFinite(value)) return value;
-    if (Number.isNaN(value)) return null;
-    return value > 0 ? "Inf" : "-Inf"; // as SQLite spells them in text
-  }
-  if (Buffer.isBuffer(value)) {
-    if (value.length * 2 > budget) throw new AttemptError("too-large", "The result is too large.");
-    return value.toString("hex").toUpperCase();
-  }
-  return String(value);
-}
-
-const cellSize = (cell: Cell): number => (typeof cell === "string" ? cell.length : 8);
-
-/** SQLite's messages that mean "too big" rather than "wrong". */
-const tooLargePatterns = [
-  /expression tree is too large/i,
-  /parser stack overflow/i,
-  /recursion limit/i,
-  /too many (terms|columns|arguments|sql variables|attached)/i,
-  /string or blob too big/i,
-  /statement too long/i,
-];
-const syntaxPatterns = [/syntax error/i, /incomplete input/i, /unrecognized token/i];
-
-/** Maps a thrown error to a reason and a short, path-free message. */
-export function classify(error: unknown): { reason: FailureReason; message: string } {
-  if (error instanceof AttemptError) return { reason: error.reason, message: error.message };
-  const message = shortMessage(error);
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
-  if (code.startsWith("SQLITE_READONLY") || /readonly database/i.test(message)) {
-    return { reason: "read-only", message: `This task is read-only; writes are not allowed (${message}).` };
-  }
-  if (code === "SQLITE_NOMEM" || /out of memory/i.test(message)) {
-    return { reason: "memory", message: "The query ran out of memory." };
-  }
-  if (code === "SQLITE_TOOBIG" || tooLargePatterns.some((p) => p.test(message))) {
-    return { reason: "too-large", message };
-  }
-  if (code === "SQLITE_AUTH" || /not authorized/i.test(message)) return { reason: "blocked", message };
-  if (error instanceof RangeError) {
-    if (/more than one statement/i.test(message)) {
-      return { reason: "blocked", message: "Only one statement is allowed in this task." };
-    }
-    if (/no statements/i.test(message)) return { reason: "syntax", message: "The query is empty." };
-    if (/invalid string length|allocation failed|invalid array length/i.test(message)) {
-      return { reason: "memory", message: "The result does not fit in memory." };
-    }
-  }
-  if (syntaxPatterns.some((p) => p.test(message))) return { reason: "syntax", message };
-  return { reason: "runtime", message };
-}
-
-/** The first line of an error's message, without host paths, at most 300 characters. */
-export function shortMessage(error: unknown): string {
-  const raw = error instanceof Error ? error.message : String(error);
-  let line = raw.split("\n", 1)[0] ?? "";
-  for (const root of hostRoots()) line = line.split(root).join("<path>");
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line || "Unknown error.";
-}
-
-function hostRoots(): string[] {
-  const roots = [process.cwd(), process.env.HOME];
-  return roots.filter((r): r is string => typeof r === "string" && r.length > 1);
 }

@@ -1,11 +1,5 @@
 /** The requests the SQLite sandbox sends its engine children (child.ts), and their answers. */
-
-import type { FailureReason, ResultSet } from "../../core/sandbox.js";
-
-/** What one attempt came to inside the child; the parent adds `elapsedMs`. */
-export type AttemptOutcome =
-  | { ok: true; result: ResultSet; plan: string[] | null; truncated: boolean }
-  | { ok: false; reason: FailureReason; message: string };
+import type { Outcome } from "../kit/outcome.js";
 
 export interface RunJob {
   query: string;
@@ -24,12 +18,12 @@ export type EngineRequest =
       datasetId: string;
       /** The serialized dataset, sent only when this child does not hold it yet. */
       bytes?: Uint8Array;
-      /** Drop every cached dataset first (the parent keeps the child's cache bounded). */
-      resetCache?: boolean;
+      /** Datasets to drop first (the parent keeps the child's cache within its budget). */
+      evict?: string[];
       job: RunJob;
     };
 
 export type EngineReply =
   | { type: "built"; ok: true; bytes: Uint8Array }
   | { type: "built"; ok: false; message: string }
-  | { type: "ran"; outcome: AttemptOutcome };
+  | { type: "ran"; outcome: Outcome };

@@ -204,7 +204,7 @@ describe("sqlite sandbox: explain and errors", () => {
     ["SELECT * FROM nope", "runtime", "no such table: nope"],
     ["SELECT nope FROM emp", "runtime", "no such column: nope"],
     ["SELECT abs(-9223372036854775808)", "runtime", "integer overflow"],
-    ["-- nothing but a comment", "syntax", "The query is empty."],
+    ["-- nothing but a comment", "syntax", "the query is empty"],
     ["SELECT 1; SELECT 2", "blocked", "Only one statement is allowed in this task."],
   ])("given %j, answers %s with the engine's message", async (query, reason, message) => {
     const outcome = await read(query);

@@ -9,10 +9,10 @@ import { renderMessage as discordRender } from "../src/adapters/discord/render/m
 import { createSlackAdapter } from "../src/adapters/slack/index.js";
 import { renderBlocks } from "../src/adapters/slack/render/blocks.js";
 import { renderMessage as terminalRender } from "../src/adapters/terminal/render/text.js";
-import { commands } from "../src/core/commands/index.js";
+import { commands } from "../src/core/commands/registry.js";
 import { handleText } from "../src/core/dispatch.js";
-import { silentLogger } from "../src/core/logger.js";
 import type { Message } from "../src/core/messages.js";
+import { silentLogger } from "../src/core/ports/logger.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { openDatabase } from "../src/db/client.js";
 import { defaultCurriculumDir } from "../src/paths.js";

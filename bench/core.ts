@@ -1,9 +1,10 @@
-import type { Clock } from "../src/core/clock.js";
-import { commands } from "../src/core/commands/index.js";
+import { commands } from "../src/core/commands/registry.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import type { Core } from "../src/core/dispatch.js";
-import { silentLogger } from "../src/core/logger.js";
-import type { Actor, Store } from "../src/core/ports.js";
+import type { Clock } from "../src/core/ports/clock.js";
+import type { Actor } from "../src/core/ports/identity.js";
+import { silentLogger } from "../src/core/ports/logger.js";
+import type { Store } from "../src/core/ports/store.js";
 import type { OpenDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";

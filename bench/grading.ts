@@ -1,7 +1,7 @@
 import type { Challenge } from "../src/core/curriculum/bank.js";
-import { silentLogger } from "../src/core/logger.js";
+import { Grader } from "../src/core/grading/grader.js";
+import { silentLogger } from "../src/core/ports/logger.js";
 import { defaultLimits, type Engine, engines, type Sandbox } from "../src/core/sandbox.js";
-import { Grader } from "../src/core/services/grader.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { closeSandboxes, createSandboxes } from "../src/sandbox/index.js";

@@ -7,7 +7,7 @@ import { replyTo } from "../src/adapters/terminal/chat.js";
 import type { QuizItem } from "../src/core/curriculum/bank.js";
 import type { Core } from "../src/core/dispatch.js";
 import type { Message } from "../src/core/messages.js";
-import type { CommandOutcome, Metrics } from "../src/core/metrics.js";
+import type { CommandOutcome, Metrics } from "../src/core/ports/metrics.js";
 import { WorkGate } from "../src/core/work-gate.js";
 import { loadCurriculum } from "../src/curriculum/load.js";
 import { type OpenDatabase, openDatabase } from "../src/db/client.js";

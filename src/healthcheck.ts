@@ -1,4 +1,4 @@
-import { loadConfig } from "./config.js";
+import { loadConfig } from "./config/load.js";
 import { sqliteFileHealthy } from "./db/health.js";
 
 // The container's health check. With the HTTP listener on, the bot's own /readyz decides (database,

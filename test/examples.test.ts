@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { argSpecs } from "../src/core/commands/args.js";
-import { commands } from "../src/core/commands/index.js";
 import { parseLine } from "../src/core/commands/parse.js";
+import { commands } from "../src/core/commands/registry.js";
 import { realCurriculum } from "./helpers.js";
 
 describe("the examples /help shows", () => {

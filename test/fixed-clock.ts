@@ -1,4 +1,4 @@
-import type { Clock } from "../src/core/clock.js";
+import type { Clock } from "../src/core/ports/clock.js";
 
 /** A clock for tests and benches: it reads `at` until `set` moves it. */
 export function fixedClock(at: Date | string): Clock & { set(at: Date | string): void } {

@@ -4,7 +4,7 @@ import type { AnyCommand } from "../src/core/commands/command.js";
 import { parseLine } from "../src/core/commands/parse.js";
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import type { Message } from "../src/core/messages.js";
-import type { Actor, Platform } from "../src/core/ports.js";
+import type { Actor, Platform } from "../src/core/ports/identity.js";
 
 /**
  * Hostile input for property tests of every adapter: strings that have broken chat bots before

@@ -51,7 +51,7 @@ beforeAll(() => {
   writeFileSync(coreTopProbe, probe('import { readiness } from "../runtime/readiness.js";'));
   writeFileSync(
     join(adapterProbe, "allowed.ts"),
-    'import { Client } from "discord.js";\nimport { commands } from "../../core/commands/index.js";\n\nexport const used = [Client, commands];\n',
+    'import { Client } from "discord.js";\nimport { commands } from "../../core/commands/registry.js";\n\nexport const used = [Client, commands];\n',
   );
   const sql =
     'import Database from "better-sqlite3";\nimport { eq } from "drizzle-orm";\nimport pg from "pg";\n\nexport const used = [Database, eq, pg];\n';

@@ -1,7 +1,7 @@
 import type { Curriculum } from "../src/core/curriculum/schema.js";
 import { handleText } from "../src/core/dispatch.js";
 import type { Message } from "../src/core/messages.js";
-import type { Cohort } from "../src/core/ports.js";
+import type { Cohort } from "../src/core/ports/cohorts.js";
 import { TOTAL_WEEKS } from "../src/core/rules/schedule.js";
 import {
   dailyQuestionPost,
@@ -9,7 +9,7 @@ import {
   modulePost,
   reminderPost,
   wrapUpPost,
-} from "../src/core/services/post-content.js";
+} from "../src/core/schedules/post-content.js";
 import { quizMessage } from "../src/core/services/question-message.js";
 import { actor, realCurriculum, testCore } from "./helpers.js";
 

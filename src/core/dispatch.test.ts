@@ -3,7 +3,7 @@ import { z } from "zod";
 import { actor, tableCounts, testCore } from "../../test/helpers.js";
 import type { AnyCommand } from "./commands/command.js";
 import { drainingReply, handleText, invoke } from "./dispatch.js";
-import type { CommandOutcome, Metrics } from "./metrics.js";
+import type { CommandOutcome, Metrics } from "./ports/metrics.js";
 import { WorkGate } from "./work-gate.js";
 
 function recordingMetrics() {

@@ -3,8 +3,8 @@ import { argSpecs, usage } from "./commands/args.js";
 import type { AnyCommand, CommandContext } from "./commands/command.js";
 import { type ParsedLine, parseLine } from "./commands/parse.js";
 import { type Message, problem } from "./messages.js";
-import type { CommandOutcome } from "./metrics.js";
-import type { Actor } from "./ports.js";
+import type { Actor } from "./ports/identity.js";
+import type { CommandOutcome } from "./ports/metrics.js";
 
 /** Everything a command may use except who is asking and which event asks; built once in main. */
 export type Core = Omit<CommandContext, "actor" | "eventKey">;

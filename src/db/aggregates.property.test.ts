@@ -4,8 +4,9 @@ import { aggregateSnapshot } from "../../test/aggregate-snapshot.js";
 import { actor, realCurriculum, type TestCore, testCore } from "../../test/helpers.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
-import type { Actor, Board } from "../core/ports.js";
-import { type AnswerInput, recordAnswer } from "../core/services/activity.js";
+import type { Actor } from "../core/ports/identity.js";
+import type { Board } from "../core/ports/progress.js";
+import { type AnswerInput, recordAnswer } from "../core/services/record-answer.js";
 import { rebuildAggregates, rebuildAggregatesAtOnce } from "./rebuild.js";
 
 // The aggregates are kept incrementally in each answer's transaction and moved on cohort and track

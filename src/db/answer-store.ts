@@ -6,7 +6,7 @@ import type {
   AttemptFacts,
   AttemptSummary,
   RecordedAttempt,
-} from "../core/ports.js";
+} from "../core/ports/answers.js";
 import { applyLedgerEntry, placeOf, readStreak } from "./aggregates.js";
 import type { Db } from "./client.js";
 import { groupCommitFor } from "./group-commit.js";

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { formatConfigError, loadConfig } from "../config.js";
+import { formatConfigError, loadConfig } from "../config/load.js";
 import { backupDatabase, backupFileName, checkBackup, formatBytes } from "./backup.js";
 import { POSTGRES_BACKUPS } from "./postgres/own-backups.js";
 

@@ -1,4 +1,4 @@
-import type { Board } from "../core/ports.js";
+import type { Board } from "../core/ports/progress.js";
 
 // How the aggregates beside the ledger are keyed and moved: shared by the SQLite and PostgreSQL stores
 // and by the rebuild, so every writer files a learner's points the same way.

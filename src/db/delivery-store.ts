@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, gte, isNull, lte, notExists, sql } from "drizzle-orm";
-import type { CohortDelivery, DeliveryStore } from "../core/ports.js";
+import type { CohortDelivery, DeliveryStore } from "../core/ports/deliveries.js";
 import type { Db } from "./client.js";
 import { preparedOnce } from "./rows.js";
 import { answers, members, posts, questionsDelivered } from "./schema.js";

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { asc, eq, min } from "drizzle-orm";
-import type { Platform, Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../core/ports.js";
+import type { Platform } from "../core/ports/identity.js";
+import type { Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../core/ports/posts.js";
 import type { Db } from "./client.js";
 import { COHORT_COLUMNS, type CohortTuple, cohortAt, preparedOnce, toPost } from "./rows.js";
 import { posts } from "./schema.js";

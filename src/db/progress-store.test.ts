@@ -3,9 +3,13 @@ import { actor, type TestCore, tableCounts, tempDatabase, testCore } from "../..
 import { seededRandom } from "../../test/seeded-random.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
-import type { Actor, Attempt, Board, Cohort, Member, Store } from "../core/ports.js";
-import { decideAttempt, recordAnswer } from "../core/services/activity.js";
-import { defaultModuleSchedule } from "../core/services/timeline.js";
+import type { Attempt } from "../core/ports/answers.js";
+import type { Cohort } from "../core/ports/cohorts.js";
+import type { Actor, Member } from "../core/ports/identity.js";
+import type { Board } from "../core/ports/progress.js";
+import type { Store } from "../core/ports/store.js";
+import { defaultModuleSchedule } from "../core/schedules/timeline.js";
+import { decideAttempt, recordAnswer } from "../core/services/record-answer.js";
 import type { OpenDatabase } from "./client.js";
 import { rebuildAggregatesAtOnce } from "./rebuild.js";
 import { createStore } from "./store.js";

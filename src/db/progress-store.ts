@@ -1,5 +1,5 @@
 import { and, asc, between, count, desc, eq, gt, gte, isNull, like, lt, sql, sum } from "drizzle-orm";
-import type { Board, ProgressRow, ProgressStore, Standing } from "../core/ports.js";
+import type { Board, ProgressRow, ProgressStore, Standing } from "../core/ports/progress.js";
 import { emptyStreak, type StreakState, type StreakUnit } from "../core/rules/streak.js";
 import { boardKey, DAY_MS, dayOf } from "./board-rules.js";
 import type { Db } from "./client.js";

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { formatConfigError, loadConfig } from "../config.js";
+import { formatConfigError, loadConfig } from "../config/load.js";
 import { openDatabase } from "./client.js";
 import { describePostgresUrl, openPostgres } from "./postgres/client.js";
 import { rebuildPostgresAggregates } from "./postgres/rebuild.js";

@@ -4,7 +4,7 @@ import { actor, realCurriculum, type TestCore, testCore } from "../../test/helpe
 import { seededRandom } from "../../test/seeded-random.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
-import { recordAnswer } from "../core/services/activity.js";
+import { recordAnswer } from "../core/services/record-answer.js";
 import { openDatabase } from "./client.js";
 import { type RebuildProgress, rebuildAggregates, rebuildAggregatesAtOnce } from "./rebuild.js";
 

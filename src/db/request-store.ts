@@ -1,4 +1,4 @@
-import type { RequestStore } from "../core/ports.js";
+import type { RequestStore } from "../core/ports/requests.js";
 import type { Db } from "./client.js";
 import { preparedOnce } from "./rows.js";
 

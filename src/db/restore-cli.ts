@@ -1,4 +1,4 @@
-import { formatConfigError, loadConfig } from "../config.js";
+import { formatConfigError, loadConfig } from "../config/load.js";
 import { restoreDatabase } from "./backup.js";
 import { POSTGRES_BACKUPS } from "./postgres/own-backups.js";
 

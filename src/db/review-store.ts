@@ -1,5 +1,5 @@
 import { and, asc, eq, lte, sql } from "drizzle-orm";
-import type { ReviewEntry, ReviewStore } from "../core/ports.js";
+import type { ReviewEntry, ReviewStore } from "../core/ports/reviews.js";
 import type { Db } from "./client.js";
 import { reviews } from "./schema.js";
 

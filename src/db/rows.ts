@@ -1,4 +1,7 @@
-import type { Cohort, Member, Post, Schedule, Space } from "../core/ports.js";
+import type { Cohort } from "../core/ports/cohorts.js";
+import type { Member, Space } from "../core/ports/identity.js";
+import type { Post } from "../core/ports/posts.js";
+import type { Schedule } from "../core/ports/schedules.js";
 import { cappedName } from "../core/text.js";
 import type { cohorts, members, posts, schedules, spaces } from "./schema.js";
 

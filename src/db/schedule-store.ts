@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { and, eq, isNull, min, sql } from "drizzle-orm";
-import type { Platform, Schedule, ScheduleKind, ScheduleStore } from "../core/ports.js";
+import type { Platform } from "../core/ports/identity.js";
+import type { Schedule, ScheduleKind, ScheduleStore } from "../core/ports/schedules.js";
 import type { Db } from "./client.js";
 import { COHORT_COLUMNS, type CohortTuple, cohortAt, groupSkips, preparedOnce, toSchedule } from "./rows.js";
 import { scheduleSkips, schedules } from "./schema.js";

@@ -1,4 +1,4 @@
-import type { SenderStore } from "../core/ports.js";
+import type { SenderStore } from "../core/ports/posts.js";
 import type { Db } from "./client.js";
 import { preparedOnce } from "./rows.js";
 

@@ -1,5 +1,8 @@
 import { and, count, eq, isNull, or, sql } from "drizzle-orm";
-import type { Actor, CohortStore, Identity, IdentityStore, Store, TrackStore } from "../core/ports.js";
+import type { CohortStore } from "../core/ports/cohorts.js";
+import type { Actor, Identity, IdentityStore } from "../core/ports/identity.js";
+import type { Store } from "../core/ports/store.js";
+import type { TrackStore } from "../core/ports/tracks.js";
 import { err, ok } from "../core/result.js";
 import { cappedName } from "../core/text.js";
 import { placeOnBoards } from "./aggregates.js";

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import type { PictureOutcome, PictureRenderer } from "../core/ports.js";
+import type { PictureOutcome, PictureRenderer } from "../core/ports/pictures.js";
 
 /** How many pictures are drawn at once, and how many more may wait; past that a reply goes without. */
 export interface PictureLimits {

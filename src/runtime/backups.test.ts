@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDatabase, tempDir } from "../../test/helpers.js";
-import type { Logger } from "../core/logger.js";
+import type { Logger } from "../core/ports/logger.js";
 import { backupFileName, checkBackup } from "../db/backup.js";
 import { nextBackupAt, startDailyBackups } from "./backups.js";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Logger } from "../core/logger.js";
+import type { Logger } from "../core/ports/logger.js";
 import { type BackupReport, backupDatabase, backupFileName, pruneBackups } from "../db/backup.js";
 import type { SqliteConnection } from "../db/client.js";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Store } from "../core/ports.js";
+import type { Store } from "../core/ports/store.js";
 import { onDiskBytes, openDatabase, type SqliteConnection } from "../db/client.js";
 import { describePostgresUrl, openPostgres } from "../db/postgres/client.js";
 import { createPostgresStore } from "../db/postgres/store.js";

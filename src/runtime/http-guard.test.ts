@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Logger } from "../core/logger.js";
+import type { Logger } from "../core/ports/logger.js";
 import {
   guardedServer,
   type ListenerLimits,

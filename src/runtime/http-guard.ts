@@ -4,7 +4,7 @@
  * process with it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Logger } from "../core/logger.js";
+import type { Logger } from "../core/ports/logger.js";
 
 export interface ListenerLimits {
   /** All headers of a request must arrive within this (slowloris). */

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../core/logger.js";
+import { silentLogger } from "../core/ports/logger.js";
 import type { Check, OpsServer } from "./http.js";
 import { startOpsServer } from "./http.js";
 

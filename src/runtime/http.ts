@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../core/logger.js";
+import type { Logger } from "../core/ports/logger.js";
 import { guardedServer, listenerLimits, listenOn, pathOf } from "./http-guard.js";
 
 export interface Check {

@@ -7,8 +7,8 @@ import { actor, tempDir, testCore } from "../../test/helpers.js";
 import { reportFailure } from "../adapters/discord/events/respond.js";
 import { slackLogger } from "../adapters/slack/logger.js";
 import { handleText } from "../core/dispatch.js";
+import { Grader } from "../core/grading/grader.js";
 import { defaultLimits, type Sandbox } from "../core/sandbox.js";
-import { Grader } from "../core/services/grader.js";
 import { createLogger, wantsPrettyLogs } from "./logger.js";
 import { secretScrubber, TEXT_LIMIT } from "./logger-text.js";
 

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Metrics } from "../core/metrics.js";
+import type { Metrics } from "../core/ports/metrics.js";
 
 export interface MetricsSources {
   /** Jobs waiting or being sent in the outbound queue. */

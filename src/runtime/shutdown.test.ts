@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../core/logger.js";
+import { silentLogger } from "../core/ports/logger.js";
 import { WorkGate } from "../core/work-gate.js";
 import { shutDown } from "./shutdown.js";
 

@@ -1,4 +1,4 @@
-import type { Logger } from "../core/logger.js";
+import type { Logger } from "../core/ports/logger.js";
 import type { WorkGate } from "../core/work-gate.js";
 
 /** The whole shutdown fits in this; orchestrators usually wait 10 s after SIGTERM before SIGKILL. */

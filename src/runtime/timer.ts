@@ -1,6 +1,6 @@
-import type { Clock } from "../core/clock.js";
-import type { Logger } from "../core/logger.js";
-import type { Scheduler } from "../core/services/scheduler.js";
+import type { Clock } from "../core/ports/clock.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { Scheduler } from "../core/schedules/scheduler.js";
 
 /** Even with nothing due, look again this often (other processes may have changed schedules). */
 const MAX_SLEEP_MS = 30_000;

@@ -1,7 +1,7 @@
 import { discordNames } from "../../src/adapters/discord/commands/definitions.js";
 import { argSpecs } from "../../src/core/commands/args.js";
-import { commands } from "../../src/core/commands/index.js";
 import { parseLine } from "../../src/core/commands/parse.js";
+import { commands } from "../../src/core/commands/registry.js";
 import { startDiscordBot, textOf } from "../e2e/discord-bot.js";
 import {
   type FakeUser,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REST, Routes } from "discord.js";
 import { deployCommands } from "../../src/adapters/discord/commands/deploy.js";
-import { commands } from "../../src/core/commands/index.js";
+import { commands } from "../../src/core/commands/registry.js";
 import type { QuizItem } from "../../src/core/curriculum/bank.js";
 import {
   type FakeDiscord,

@@ -10,7 +10,7 @@
 import { readFileSync, writeSync } from "node:fs";
 import { commandCore } from "../../bench/core.js";
 import { replyTo } from "../../src/adapters/terminal/chat.js";
-import { systemClock } from "../../src/core/clock.js";
+import { systemClock } from "../../src/core/ports/clock.js";
 import { loadCurriculum } from "../../src/curriculum/load.js";
 import { openDatabase } from "../../src/db/client.js";
 import { defaultCurriculumDir } from "../../src/paths.js";

@@ -1,4 +1,4 @@
-import type { PictureOutcome, PictureRenderer } from "../../src/core/ports.js";
+import type { PictureOutcome, PictureRenderer } from "../../src/core/ports/pictures.js";
 
 /** A real 1×1 PNG, for pictures a test draws itself. */
 export const TINY_PNG = Uint8Array.from(

@@ -8,7 +8,7 @@ import {
   PermissionsBitField,
 } from "discord.js";
 import { describe, expect, it } from "vitest";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../core/ports/logger.js";
 import { actorOf } from "./actor.js";
 import { moderatorRoles, type ServerRoles, watchModeratorRoles } from "./moderator-role.js";
 

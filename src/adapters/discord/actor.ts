@@ -1,5 +1,5 @@
 import { type Interaction, PermissionFlagsBits } from "discord.js";
-import type { Actor } from "../../core/ports.js";
+import type { Actor } from "../../core/ports/identity.js";
 import type { ModeratorRoles } from "./moderator-role.js";
 
 /** What decides who moderates, beyond Manage Server: a role the server gives its moderators. */

@@ -1,5 +1,5 @@
 import { type Channel, type Client, DiscordAPIError, type SendableChannels } from "discord.js";
-import type { ChannelCheck, ChannelDirectory } from "../../core/ports.js";
+import type { ChannelCheck, ChannelDirectory } from "../../core/ports/channels.js";
 
 /** Discord ids are snowflakes; anything else would be a malformed REST path, not a channel. */
 const SNOWFLAKE = /^\d{15,21}$/;

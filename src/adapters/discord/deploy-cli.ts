@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { DiscordAPIError, HTTPError } from "discord.js";
-import { formatConfigError, loadConfig } from "../../config.js";
-import { commands } from "../../core/commands/index.js";
+import { formatConfigError, loadConfig } from "../../config/load.js";
+import { commands } from "../../core/commands/registry.js";
 import { deployCommands } from "./commands/deploy.js";
 
 const USAGE = `Usage: npm run discord:deploy -- [--guild <server id>]

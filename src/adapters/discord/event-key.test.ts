@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { answerButtons, textOf } from "../../../test/e2e/discord-bot.js";
 import { type FakeDiscord, fakeUser, startFakeDiscord } from "../../../test/fakes/discord/index.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
-import { commands } from "../../core/commands/index.js";
-import { silentLogger } from "../../core/logger.js";
+import { commands } from "../../core/commands/registry.js";
+import { silentLogger } from "../../core/ports/logger.js";
 import { deployCommands } from "./commands/deploy.js";
 import { createDiscordAdapter, type DiscordAdapter } from "./index.js";
 

@@ -23,10 +23,10 @@ import {
 } from "../../../test/hostile-input.js";
 import { argSpecs } from "../../core/commands/args.js";
 import type { AnyCommand } from "../../core/commands/command.js";
-import { commands } from "../../core/commands/index.js";
+import { commands } from "../../core/commands/registry.js";
 import { type Core, handleText, invoke } from "../../core/dispatch.js";
 import type { Message } from "../../core/messages.js";
-import type { Actor } from "../../core/ports.js";
+import type { Actor } from "../../core/ports/identity.js";
 import { discordNames } from "./commands/definitions.js";
 import type { CommandData } from "./commands/options.js";
 import { autocompleteChoices, planSlashCommand } from "./events/interaction.js";

@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits } from "discord.js";
 import type { Core } from "../../core/dispatch.js";
-import type { Logger } from "../../core/logger.js";
-import type { ChatOutbox } from "../../core/ports.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { ChatOutbox } from "../../core/ports/outbox.js";
 import { discordChannels } from "./channels.js";
 import { handleInteraction } from "./events/interaction.js";
 import { watchModeratorRoles } from "./moderator-role.js";

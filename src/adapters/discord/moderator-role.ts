@@ -1,5 +1,5 @@
 import { type Client, Events, type Guild } from "discord.js";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../core/ports/logger.js";
 
 /** A Discord id: 17–20 digits. A configured value of this shape is a role id, never a name. */
 const SNOWFLAKE = /^\d{17,20}$/;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Client, DiscordAPIError, Events } from "discord.js";
 import type { Message } from "../../core/messages.js";
-import type { ChatOutbox, SendOutcome, SendProblem } from "../../core/ports.js";
+import type { ChatOutbox, SendOutcome, SendProblem } from "../../core/ports/outbox.js";
 import { channelPlace } from "./channels.js";
 import { renderMessage } from "./render/message.js";
 

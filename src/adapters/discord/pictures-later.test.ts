@@ -8,9 +8,9 @@ import {
 } from "../../../test/fakes/discord/index.js";
 import { HeldPictures } from "../../../test/fakes/pictures.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
-import { commands } from "../../core/commands/index.js";
-import { silentLogger } from "../../core/logger.js";
-import { PICTURE_SKIPPED } from "../../core/services/picture.js";
+import { commands } from "../../core/commands/registry.js";
+import { PICTURE_SKIPPED } from "../../core/pictures/draw.js";
+import { silentLogger } from "../../core/ports/logger.js";
 import { deployCommands } from "./commands/deploy.js";
 import { createDiscordAdapter, type DiscordAdapter } from "./index.js";
 

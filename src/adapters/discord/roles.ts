@@ -1,5 +1,5 @@
 import { type Client, DiscordAPIError, type Guild, type Role } from "discord.js";
-import type { TrackRoleOutcome, TrackRoles } from "../../core/ports.js";
+import type { TrackRoleOutcome, TrackRoles } from "../../core/ports/track-roles.js";
 
 /** Track roles are named so the bot can tell them from the server's own roles. */
 const TRACK_ROLE_PREFIX = "Track · ";

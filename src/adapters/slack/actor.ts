@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import type { Actor } from "../../core/ports.js";
+import type { Actor } from "../../core/ports/identity.js";
 
 interface Person {
   displayName: string;

@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
-import type { ChannelCheck, ChannelDirectory, ChannelTarget } from "../../core/ports.js";
+import type { ChannelCheck, ChannelDirectory } from "../../core/ports/channels.js";
+import type { ChannelTarget } from "../../core/ports/outbox.js";
 import { platformErrorOf } from "./deliver.js";
 
 /** Public and private channels ("C…", older private ones "G…"). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commands } from "../../core/commands/index.js";
+import { commands } from "../../core/commands/registry.js";
 import { slackCommandNames } from "./command-text.js";
 
 const onSlack = slackCommandNames(commands, "/quorum");

@@ -8,7 +8,7 @@ import {
   startFakeSlack,
 } from "../../../test/fakes/slack/index.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
-import { silentLogger } from "../../core/logger.js";
+import { silentLogger } from "../../core/ports/logger.js";
 import { slackEventKey } from "./events/context.js";
 import { createSlackAdapter, type SlackAdapter } from "./index.js";
 

@@ -14,10 +14,10 @@ import {
   knownValues,
   messageProblems,
 } from "../../../test/hostile-input.js";
-import { commands } from "../../core/commands/index.js";
+import { commands } from "../../core/commands/registry.js";
 import { type Core, handleText } from "../../core/dispatch.js";
 import type { Message } from "../../core/messages.js";
-import type { Actor } from "../../core/ports.js";
+import type { Actor } from "../../core/ports/identity.js";
 import { learnerHome } from "../../core/services/home.js";
 import { slackCommandNames } from "./command-text.js";
 import { slashCommandReply } from "./events/commands.js";

@@ -1,8 +1,8 @@
 import type { Server } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Core } from "../../core/dispatch.js";
-import type { Logger } from "../../core/logger.js";
-import type { ChatOutbox } from "../../core/ports.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { ChatOutbox } from "../../core/ports/outbox.js";
 import { SlackPeople } from "./actor.js";
 import { slackChannels } from "./channels.js";
 import { slackCommandNames } from "./command-text.js";

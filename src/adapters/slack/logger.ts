@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as SlackLogger } from "@slack/bolt";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../core/ports/logger.js";
 import { clip, describeText } from "../../runtime/logger-text.js";
 
 /**

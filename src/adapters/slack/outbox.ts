@@ -1,6 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Message } from "../../core/messages.js";
-import type { ChannelDirectory, ChatOutbox, SendOutcome, SendProblem } from "../../core/ports.js";
+import type { ChannelDirectory } from "../../core/ports/channels.js";
+import type { ChatOutbox, SendOutcome, SendProblem } from "../../core/ports/outbox.js";
 import { platformErrorOf, uploadFiles } from "./deliver.js";
 import { renderBlocks } from "./render/blocks.js";
 

@@ -7,7 +7,7 @@ import {
   startFakeSlack,
 } from "../../../test/fakes/slack/index.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
-import { silentLogger } from "../../core/logger.js";
+import { silentLogger } from "../../core/ports/logger.js";
 import { createSlackAdapter, type SlackAdapter } from "./index.js";
 
 const signingSecret = "slack-signing-secret-for-pictures";

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../core/logger.js";
+import { silentLogger } from "../../core/ports/logger.js";
 import { guardedServer, listenOn } from "../../runtime/http-guard.js";
 import {
   bodyUsable,

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
 import type { HTTPReceiver } from "@slack/bolt";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../core/ports/logger.js";
 import { answer, guardedServer, listenOn, pathOf } from "../../runtime/http-guard.js";
 import { BodyBudget, readBody } from "./request-body.js";
 

@@ -3,7 +3,7 @@ import { createInterface, type Interface } from "node:readline";
 import type { Readable } from "node:stream";
 import { type Core, handleText } from "../../core/dispatch.js";
 import { type Message, problem } from "../../core/messages.js";
-import type { Actor } from "../../core/ports.js";
+import type { Actor } from "../../core/ports/identity.js";
 import type { TerminalConsole } from "./console.js";
 import { LOCAL_MODERATOR, readLine } from "./events/line.js";
 import { saveAttachments } from "./files/save.js";

@@ -11,7 +11,7 @@ import {
   knownValues,
   type LineExpectation,
 } from "../../../test/hostile-input.js";
-import { commands } from "../../core/commands/index.js";
+import { commands } from "../../core/commands/registry.js";
 import type { Core } from "../../core/dispatch.js";
 import { replyTo } from "./chat.js";
 import { LOCAL_MODERATOR, readLine } from "./events/line.js";

@@ -1,4 +1,4 @@
-import type { ChatOutbox } from "../../core/ports.js";
+import type { ChatOutbox } from "../../core/ports/outbox.js";
 import type { TerminalConsole } from "./console.js";
 import { saveAttachments } from "./files/save.js";
 import { printable, renderMessage } from "./render/text.js";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { firstReview } from "../rules/review.js";
 import { describeAnswer, markAnswer, quizPoints, speedBonus } from "../rules/scoring.js";
-import { recordAnswer } from "../services/activity.js";
+import { recordAnswer } from "../services/record-answer.js";
 import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AttemptSummary } from "../ports.js";
+import type { AttemptSummary } from "../ports/answers.js";
 import type { Command } from "./command.js";
 import { weekArg } from "./week-arg.js";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { localDate, parseCalendarDate, resolveTimeZone } from "../rules/time.js";
 import { formatInZone } from "../rules/zoned.js";
-import { defaultModuleSchedule } from "../services/timeline.js";
+import { defaultModuleSchedule } from "../schedules/timeline.js";
 import { argHints } from "./args.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command, CommandContext } from "./command.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
-import { cohortProgress, describeProgress } from "../services/timeline.js";
+import { cohortProgress, describeProgress } from "../schedules/timeline.js";
 import { argHints } from "./args.js";
 import { cohortName } from "./cohort-shared.js";
 import type { Command } from "./command.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { success } from "../messages.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { callerCohort } from "./schedule-shared.js";
 
 const input = z.object({
   unit: z.enum(["daily", "weekly"]).describe("daily: a day's activity counts; weekly: a week's"),

@@ -1,12 +1,16 @@
 import type { z } from "zod";
-import type { Clock } from "../clock.js";
 import type { Curriculum } from "../curriculum/schema.js";
-import type { Logger } from "../logger.js";
+import type { Grader } from "../grading/grader.js";
 import type { Message } from "../messages.js";
-import type { Metrics } from "../metrics.js";
-import type { Actor, ChannelDirectory, PictureRenderer, Store, TrackRoles } from "../ports.js";
-import type { Grader } from "../services/grader.js";
-import type { Scheduler } from "../services/scheduler.js";
+import type { ChannelDirectory } from "../ports/channels.js";
+import type { Clock } from "../ports/clock.js";
+import type { Actor } from "../ports/identity.js";
+import type { Logger } from "../ports/logger.js";
+import type { Metrics } from "../ports/metrics.js";
+import type { PictureRenderer } from "../ports/pictures.js";
+import type { Store } from "../ports/store.js";
+import type { TrackRoles } from "../ports/track-roles.js";
+import type { Scheduler } from "../schedules/scheduler.js";
 import type { WorkGate } from "../work-gate.js";
 
 export interface Settings {

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { problem } from "../messages.js";
-import type { Board } from "../ports.js";
+import type { Board } from "../ports/progress.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
-import { boardMessage } from "../services/leaderboard.js";
+import { boardMessage } from "../services/board-message.js";
 import { viewLearner } from "../services/learner.js";
 import type { Command } from "./command.js";
 import { resolveTrack } from "./track-shared.js";

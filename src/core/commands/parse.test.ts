@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { argSpecs, restOfLine, usage } from "./args.js";
 import type { Command } from "./command.js";
-import { commands } from "./index.js";
 import { parseLine, tokenize } from "./parse.js";
+import { commands } from "./registry.js";
 
 describe("tokenize", () => {
   it("given quoted text, keeps it as one argument", () => {

@@ -3,7 +3,7 @@ import { HeldPictures } from "../../../test/fakes/pictures.js";
 import { actor, realCurriculum, type TestCore, testCore } from "../../../test/helpers.js";
 import { handleText } from "../dispatch.js";
 import { type Message, withPicturesDrawn } from "../messages.js";
-import { PICTURE_FAILED, PICTURE_SKIPPED } from "../services/picture.js";
+import { PICTURE_FAILED, PICTURE_SKIPPED } from "../pictures/draw.js";
 import { WorkGate } from "../work-gate.js";
 
 async function say(core: Parameters<typeof handleText>[0], user: string, line: string): Promise<Message> {

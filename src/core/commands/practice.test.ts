@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { actor, tableCounts, testCore } from "../../../test/helpers.js";
 import type { Bank, Challenge, QuizItem } from "../curriculum/bank.js";
 import { handleText } from "../dispatch.js";
-import type { Grade } from "../services/grader.js";
+import type { Grade } from "../grading/grader.js";
 
 const items: QuizItem[] = [
   {

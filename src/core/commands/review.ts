@@ -3,9 +3,9 @@ import { problem, success } from "../messages.js";
 import { afterReview, isLearnt } from "../rules/review.js";
 import { describeAnswer, markAnswer } from "../rules/scoring.js";
 import { formatInZone } from "../rules/zoned.js";
-import { recordAnswer } from "../services/activity.js";
 import { viewLearner } from "../services/learner.js";
 import { quizMessage } from "../services/question-message.js";
+import { recordAnswer } from "../services/record-answer.js";
 import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Message, Section } from "../messages.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
+import { describeProgress } from "../schedules/timeline.js";
 import { viewLearner } from "../services/learner.js";
-import { describeProgress } from "../services/timeline.js";
 import type { Command } from "./command.js";
 
 const input = z.object({});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { actor, type TestCore, testCore } from "../../../test/helpers.js";
 import { handleText } from "../dispatch.js";
-import type { ChannelCheck, ChannelTarget } from "../ports.js";
+import type { ChannelCheck } from "../ports/channels.js";
+import type { ChannelTarget } from "../ports/outbox.js";
 
 /**
  * A core whose platform accepts the actor's own channel ("general") and answers every other channel

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { type Message, problem, success } from "../messages.js";
-import type { ChannelCheck } from "../ports.js";
+import type { ChannelCheck } from "../ports/channels.js";
 import { argHints } from "./args.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { callerCohort } from "./schedule-shared.js";
 
 const input = z.object({
   channel: z

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { success } from "../messages.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { callerCohort, weekOf } from "./schedule-shared.js";
+import { weekOf } from "./schedule-shared.js";
 
 const input = z.object({});
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { callerCohort } from "./schedule-shared.js";
 
 const input = z.object({});
 

@@ -2,9 +2,10 @@ import { z } from "zod";
 import { success } from "../messages.js";
 import { moduleFires, nextFire, WRAP_UP } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
-import { timelineOf } from "../services/timeline.js";
+import { timelineOf } from "../schedules/timeline.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { anchorFrom, callerCohort, weekOf } from "./schedule-shared.js";
+import { anchorFrom, weekOf } from "./schedule-shared.js";
 
 const input = z.object({});
 

@@ -1,9 +1,10 @@
 import { problem, success } from "../messages.js";
 import { moduleFires, nextFire, shortestGapMs, WRAP_UP } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
-import { timelineOf } from "../services/timeline.js";
+import { timelineOf } from "../schedules/timeline.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { anchorFrom, callerCohort, readWhen, weekOf, whenInput } from "./schedule-shared.js";
+import { anchorFrom, DAY_GAP_MS, readWhen, weekOf, whenInput } from "./schedule-shared.js";
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +34,7 @@ export const scheduleSet = {
     if (!first || first.getTime() - now.getTime() > 366 * DAY_MS) {
       return problem(`"${spec}" never fires in the coming year.`, "Try mon 09:00 or 0 9 * * 1.");
     }
-    if (shortestGapMs(cron, zone, now) < 20 * 3_600_000) {
+    if (shortestGapMs(cron, zone, now) < DAY_GAP_MS) {
       return problem(
         `"${spec}" fires more than once a day, and each fire starts a new week.`,
         "Weekly is usual (e.g. mon 09:00); for nudges in between use /schedule remind, e.g. /schedule remind wed 18:00.",

@@ -1,47 +1,12 @@
 import { z } from "zod";
 import { type Message, problem } from "../messages.js";
-import type { Cohort, Identity, Schedule } from "../ports.js";
+import type { Cohort } from "../ports/cohorts.js";
 import { err, ok, type Result } from "../result.js";
-import { type CohortProgress, progressAt } from "../rules/schedule.js";
+import { type CohortProgress, WRAP_UP } from "../rules/schedule.js";
 import { canonicalTimeZone, resolveTimeZone } from "../rules/time.js";
 import { parseWhen, type When } from "../rules/when.js";
 import { startOfLocalDay } from "../rules/zoned.js";
-import { defaultModuleSchedule, timelineOf } from "../services/timeline.js";
 import { argHints, restOfLine } from "./args.js";
-import type { CommandContext } from "./command.js";
-
-export interface CohortContext {
-  identity: Identity;
-  cohort: Cohort;
-  schedules: Schedule[];
-  module: Schedule;
-  progress: CohortProgress;
-}
-
-/** The caller's cohort with its schedules; the reply to give when there is none. */
-export async function callerCohort(ctx: CommandContext): Promise<Result<CohortContext, Message>> {
-  const identity = await ctx.store.identities.find(ctx.actor);
-  const cohort =
-    identity?.member.cohortId == null ? undefined : await ctx.store.cohorts.get(identity.member.cohortId);
-  if (!identity || !cohort) {
-    return err(
-      problem(
-        "You're not in a cohort, and this belongs to one.",
-        "Create one with /cohort create <name>, or join one with /cohort join <name>.",
-      ),
-    );
-  }
-  const schedules = await ctx.store.schedules.forCohort(cohort.id);
-  // Cohorts saved before schedules existed follow the default until a moderator sets one.
-  const module = schedules.find((s) => s.kind === "module") ?? {
-    ...defaultModuleSchedule(cohort.startDate, cohort.timezone),
-    id: 0,
-    cohortId: cohort.id,
-    skips: [],
-  };
-  const progress = progressAt(timelineOf(module), ctx.clock.now());
-  return ok({ identity, cohort, schedules, module, progress });
-}
 
 /** `/schedule set mon 09:00 Europe/Berlin` in text form: the zone is the last word, when it is one. */
 function splitTrailingZone(text: string): { when: string; zone: string | undefined } {
@@ -71,8 +36,13 @@ export function anchorFrom(cohort: Cohort, now: Date): Date {
   return start > now ? start : now;
 }
 
+/** An hour, for the shortest gaps allowed between a schedule's fires. */
+export const HOUR_MS = 3_600_000;
+/** Fires closer than this come "more than once a day": a little under a day, so the 23-hour day of a daylight-saving change still passes. */
+export const DAY_GAP_MS = 20 * HOUR_MS;
+
 export function weekOf(progress: CohortProgress): number {
-  return progress.state === "running" ? progress.week : progress.state === "finished" ? 21 : 0;
+  return progress.state === "running" ? progress.week : progress.state === "finished" ? WRAP_UP : 0;
 }
 
 /** The `when` and `[tz]` arguments shared by /schedule set and /schedule remind. */
@@ -115,32 +85,4 @@ export function readWhen(
       problem(`Can't schedule "${split.when}": ${when.error.reason}.`, `Try ${when.error.example}.`),
     );
   return ok({ ...when.value, spec: split.when, zone: zone.value });
-}
-
-/** Saves a reminder or daily-question schedule: it fires from now on and pauses with the module schedule. */
-export async function saveSideSchedule(
-  ctx: CommandContext,
-  cohortId: number,
-  kind: "reminder" | "daily-question",
-  when: ParsedWhen,
-  module: Schedule,
-  first: Date,
-): Promise<void> {
-  const now = ctx.clock.now();
-  const paused = module.pausedAt !== null;
-  await ctx.store.schedules.save(
-    cohortId,
-    {
-      kind,
-      cron: when.cron,
-      spec: when.spec,
-      timezone: when.zone,
-      anchorAt: now,
-      anchorWeek: 0,
-      pausedAt: paused ? now : null,
-      nextFireAt: paused ? null : first,
-    },
-    now,
-  );
-  ctx.scheduler.wake();
 }

@@ -3,9 +3,9 @@ import type { Message, Section } from "../messages.js";
 import { moduleFires, nextFires, WRAP_UP } from "../rules/schedule.js";
 import { parseWhen } from "../rules/when.js";
 import { formatInZone } from "../rules/zoned.js";
-import { describeProgress, timelineOf } from "../services/timeline.js";
+import { describeProgress, timelineOf } from "../schedules/timeline.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { callerCohort } from "./schedule-shared.js";
 
 const input = z.object({});
 const COUNT = 5;

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { problem, success } from "../messages.js";
 import { moduleFires, WRAP_UP } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
-import { timelineOf } from "../services/timeline.js";
+import { timelineOf } from "../schedules/timeline.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { callerCohort } from "./schedule-shared.js";
 
 const input = z.object({});
 const HORIZON_MS = 400 * 86_400_000;

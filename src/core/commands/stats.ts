@@ -2,12 +2,12 @@ import { z } from "zod";
 import { allTopics } from "../curriculum/query.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { FileAttachment, Message } from "../messages.js";
-import type { ProgressRow, QuestionTally } from "../ports.js";
+import type { ProgressRow, QuestionTally } from "../ports/progress.js";
 import { type StreakUnit, streakAsOf } from "../rules/streak.js";
 import { addDays, localDate } from "../rules/time.js";
 import { inertName } from "../text.js";
+import { callerCohort } from "./caller-cohort.js";
 import type { Command } from "./command.js";
-import { callerCohort } from "./schedule-shared.js";
 
 const input = z.object({
   export: z.enum(["csv"]).optional().describe("csv: also attach every member's progress as a CSV file"),

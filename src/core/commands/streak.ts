@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { type Message, problem } from "../messages.js";
+import { picture, pictureParts } from "../pictures/draw.js";
 import { activityLevel, heatmapRange, heatmapSvg } from "../pictures/heatmap.js";
-import type { Identity, Member } from "../ports.js";
+import type { Identity, Member } from "../ports/identity.js";
 import { type StreakUnit, type StreakView, streakAsOf } from "../rules/streak.js";
 import { addDays } from "../rules/time.js";
-import { learnerClock } from "../services/activity.js";
-import { picture, pictureParts } from "../services/picture.js";
+import { learnerClock } from "../services/record-answer.js";
 import { argHints } from "./args.js";
 import type { Command, CommandContext } from "./command.js";
 

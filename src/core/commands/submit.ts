@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
-import type { Actor } from "../ports.js";
+import type { Actor } from "../ports/identity.js";
 import { challengePoints } from "../rules/scoring.js";
-import { recordAnswer } from "../services/activity.js";
+import { recordAnswer } from "../services/record-answer.js";
 import { argHints, restOfLine } from "./args.js";
 import type { Command } from "./command.js";
 

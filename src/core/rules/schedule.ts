@@ -127,9 +127,14 @@ export function progressAt(timeline: ModuleTimeline, now: Date): CohortProgress 
   };
 }
 
+/** The wait before the first retry of a failed send; each further retry waits twice as long. */
+const FIRST_RETRY_MS = 2_000;
+/** The longest wait between retries: 10 minutes. */
+const LONGEST_RETRY_MS = 600_000;
+
 /** Backoff before retrying a failed send: 2 s, 4 s, 8 s … up to 10 minutes, or what the platform asked. */
 export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
-  const backoff = Math.min(2_000 * 2 ** Math.max(0, attempts - 1), 600_000);
+  const backoff = Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), LONGEST_RETRY_MS);
   return Math.max(backoff, retryAfterMs ?? 0);
 }
 

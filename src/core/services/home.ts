@@ -2,8 +2,8 @@ import type { CommandContext } from "../commands/command.js";
 import type { Field, Message } from "../messages.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { streakAsOf } from "../rules/streak.js";
-import { learnerClock } from "./activity.js";
 import { viewLearner } from "./learner.js";
+import { learnerClock } from "./record-answer.js";
 
 const statusWords = {
   none: "not started",

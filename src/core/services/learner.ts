@@ -1,8 +1,10 @@
 import type { CommandContext } from "../commands/command.js";
 import type { Track } from "../curriculum/schema.js";
-import type { Cohort, Identity, TrackMembership } from "../ports.js";
+import type { Cohort } from "../ports/cohorts.js";
+import type { Identity } from "../ports/identity.js";
+import type { TrackMembership } from "../ports/tracks.js";
 import type { CohortProgress } from "../rules/schedule.js";
-import { cohortProgress } from "./timeline.js";
+import { cohortProgress } from "../schedules/timeline.js";
 
 export interface LearnerView {
   identity?: Identity;

@@ -1,6 +1,6 @@
 import type { SuggestionSource } from "../commands/args.js";
 import type { CommandContext } from "../commands/command.js";
-import type { Actor } from "../ports.js";
+import type { Actor } from "../ports/identity.js";
 
 export interface Suggestion {
   /** What the person sees, at most 100 characters. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answer, cohortOf, learnerIn } from "../../../test/contract/store/learners.js";
 import { postgresDatabase, type TestDatabase } from "../../../test/postgres/database.js";
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/store.js";
 import { placeOnBoards } from "./aggregates.js";
 import { type OpenPostgres, openPostgres } from "./client.js";
 import { createPostgresStore } from "./store.js";

@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import type { AnswerStore, AttemptFacts, AttemptSummary } from "../../core/ports.js";
+import type { AnswerStore, AttemptFacts, AttemptSummary } from "../../core/ports/answers.js";
 import { emptyStreak } from "../../core/rules/streak.js";
 import { applyLedgerEntry, lockPlace, readStreaks } from "./aggregates.js";
 import { type Conn, row, rows, transaction } from "./tx.js";

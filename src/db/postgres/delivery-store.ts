@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import type { CohortDelivery, DeliveryStore } from "../../core/ports.js";
+import type { CohortDelivery, DeliveryStore } from "../../core/ports/deliveries.js";
 import { type Conn, row, rows } from "./tx.js";
 
 interface DeliveryRow {

@@ -1,7 +1,9 @@
 import { and, asc, count, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import type { Pool, PoolClient } from "pg";
-import type { CohortStore, IdentityStore, TrackStore } from "../../core/ports.js";
+import type { CohortStore } from "../../core/ports/cohorts.js";
+import type { IdentityStore } from "../../core/ports/identity.js";
+import type { TrackStore } from "../../core/ports/tracks.js";
 import { err, ok } from "../../core/result.js";
 import { cappedName } from "../../core/text.js";
 import { toCohort, toMember, toSpace } from "../rows.js";

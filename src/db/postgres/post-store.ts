@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from "pg";
-import type { Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../../core/ports.js";
+import type { Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../../core/ports/posts.js";
 import { COHORT_FIELDS, type CohortFields, cohortOf } from "./scheduling-rows.js";
 import { row, rows, transaction } from "./tx.js";
 

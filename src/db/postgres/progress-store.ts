@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import type { Board, ProgressRow, ProgressStore, Standing } from "../../core/ports.js";
+import type { Board, ProgressRow, ProgressStore, Standing } from "../../core/ports/progress.js";
 import { emptyStreak, type StreakState } from "../../core/rules/streak.js";
 import { boardKey, DAY_MS } from "../board-rules.js";
 import { toMember } from "../rows.js";

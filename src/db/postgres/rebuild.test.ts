@@ -9,7 +9,7 @@ import {
 } from "../../../test/contract/store/rebuild-world.js";
 import { postgresDatabase, type TestDatabase } from "../../../test/postgres/database.js";
 import { seededRandom } from "../../../test/seeded-random.js";
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/store.js";
 import type { RebuildProgress } from "../rebuild.js";
 import { type OpenPostgres, openPostgres } from "./client.js";
 import { rebuildPostgresAggregates } from "./rebuild.js";

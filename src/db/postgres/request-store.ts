@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import type { RequestStore } from "../../core/ports.js";
+import type { RequestStore } from "../../core/ports/requests.js";
 
 /** Rows past their time are swept this often, by whichever call comes along. */
 const SWEEP_EVERY_MS = 60_000;

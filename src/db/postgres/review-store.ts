@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import type { ReviewEntry, ReviewStore } from "../../core/ports.js";
+import type { ReviewEntry, ReviewStore } from "../../core/ports/reviews.js";
 import { row } from "./tx.js";
 
 // The reviews of ../review-store.ts on PostgreSQL. Every write is one statement, so two processes

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Pool } from "pg";
-import type { ScheduleStore } from "../../core/ports.js";
+import type { ScheduleStore } from "../../core/ports/schedules.js";
 import type { PgDb } from "./client.js";
 import {
   COHORT_FIELDS,

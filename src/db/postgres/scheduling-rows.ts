@@ -1,4 +1,6 @@
-import type { Cohort, Platform, Schedule, ScheduleKind } from "../../core/ports.js";
+import type { Cohort } from "../../core/ports/cohorts.js";
+import type { Platform } from "../../core/ports/identity.js";
+import type { Schedule, ScheduleKind } from "../../core/ports/schedules.js";
 
 // Rows the schedule and post stores read, to the same core values rows.ts makes on SQLite.
 

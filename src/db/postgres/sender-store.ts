@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import type { SenderStore } from "../../core/ports.js";
+import type { SenderStore } from "../../core/ports/posts.js";
 import { transaction } from "./tx.js";
 
 /**

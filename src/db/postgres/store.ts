@@ -1,4 +1,4 @@
-import type { Store } from "../../core/ports.js";
+import type { Store } from "../../core/ports/store.js";
 import { answerStore } from "./answer-store.js";
 import type { OpenPostgres } from "./client.js";
 import { deliveryStore } from "./delivery-store.js";

@@ -1,7 +1,9 @@
 import { expect, it } from "vitest";
-import type { Attempt, Member, Store } from "../../../src/core/ports.js";
-import { decideAttempt } from "../../../src/core/services/activity.js";
-import { defaultModuleSchedule } from "../../../src/core/services/timeline.js";
+import type { Attempt } from "../../../src/core/ports/answers.js";
+import type { Member } from "../../../src/core/ports/identity.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { defaultModuleSchedule } from "../../../src/core/schedules/timeline.js";
+import { decideAttempt } from "../../../src/core/services/record-answer.js";
 import { actor } from "../../helpers.js";
 import { describeStores } from "./stores.js";
 

@@ -1,6 +1,9 @@
 import { expect, it } from "vitest";
-import type { Cohort, CohortDelivery, Member, Store } from "../../../src/core/ports.js";
-import { decideAttempt } from "../../../src/core/services/activity.js";
+import type { Cohort } from "../../../src/core/ports/cohorts.js";
+import type { CohortDelivery } from "../../../src/core/ports/deliveries.js";
+import type { Member } from "../../../src/core/ports/identity.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { decideAttempt } from "../../../src/core/services/record-answer.js";
 import { actor } from "../../helpers.js";
 import { cohortNamed } from "./scheduling-fixtures.js";
 import { describeStores } from "./stores.js";

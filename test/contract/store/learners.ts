@@ -1,6 +1,10 @@
-import type { Attempt, Board, Cohort, Member, Store } from "../../../src/core/ports.js";
-import { decideAttempt } from "../../../src/core/services/activity.js";
-import { defaultModuleSchedule } from "../../../src/core/services/timeline.js";
+import type { Attempt } from "../../../src/core/ports/answers.js";
+import type { Cohort } from "../../../src/core/ports/cohorts.js";
+import type { Member } from "../../../src/core/ports/identity.js";
+import type { Board } from "../../../src/core/ports/progress.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { defaultModuleSchedule } from "../../../src/core/schedules/timeline.js";
+import { decideAttempt } from "../../../src/core/services/record-answer.js";
 import { actor } from "../../helpers.js";
 
 // Cohorts, learners and answers set up through the store's own ports, for the progress contract tests.

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import type { Store } from "../../../src/core/ports.js";
-import { defaultModuleSchedule } from "../../../src/core/services/timeline.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { defaultModuleSchedule } from "../../../src/core/schedules/timeline.js";
 import { cappedName } from "../../../src/core/text.js";
 import { actor } from "../../helpers.js";
 import { describeStores } from "./stores.js";

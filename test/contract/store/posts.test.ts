@@ -1,6 +1,8 @@
 import { expect, it } from "vitest";
-import type { Post, Schedule, SchedulePlan, Store } from "../../../src/core/ports.js";
-import { planSchedule } from "../../../src/core/services/schedule-planner.js";
+import type { Post, SchedulePlan } from "../../../src/core/ports/posts.js";
+import type { Schedule } from "../../../src/core/ports/schedules.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { planSchedule } from "../../../src/core/schedules/planner.js";
 import {
   cohortNamed,
   created,

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import type { Member, ProgressStore, Standing } from "../../../src/core/ports.js";
+import type { Member } from "../../../src/core/ports/identity.js";
+import type { ProgressStore, Standing } from "../../../src/core/ports/progress.js";
 import { seededRandom } from "../../seeded-random.js";
 import { all, answer, at, cohortOf, learnerIn, MINUTES_PER_DAY, standings, track, week } from "./learners.js";
 import { describeStores } from "./stores.js";

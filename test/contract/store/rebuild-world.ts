@@ -1,4 +1,6 @@
-import type { Cohort, Member, Store } from "../../../src/core/ports.js";
+import type { Cohort } from "../../../src/core/ports/cohorts.js";
+import type { Member } from "../../../src/core/ports/identity.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { type AggregateSnapshot, aggregateTables } from "../../aggregate-snapshot.js";
 import { actor } from "../../helpers.js";
 import { answer, at, cohortOf, learnerIn } from "./learners.js";

@@ -1,5 +1,7 @@
 import { expect, it } from "vitest";
-import type { Member, ReviewEntry, Store } from "../../../src/core/ports.js";
+import type { Member } from "../../../src/core/ports/identity.js";
+import type { ReviewEntry } from "../../../src/core/ports/reviews.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { actor } from "../../helpers.js";
 import { describeStores } from "./stores.js";
 

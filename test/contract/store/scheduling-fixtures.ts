@@ -1,12 +1,8 @@
-import type {
-  Cohort,
-  NewSchedule,
-  Schedule,
-  ScheduleKind,
-  SchedulePlan,
-  Store,
-} from "../../../src/core/ports.js";
-import { defaultModuleSchedule } from "../../../src/core/services/timeline.js";
+import type { Cohort } from "../../../src/core/ports/cohorts.js";
+import type { SchedulePlan } from "../../../src/core/ports/posts.js";
+import type { NewSchedule, Schedule, ScheduleKind } from "../../../src/core/ports/schedules.js";
+import type { Store } from "../../../src/core/ports/store.js";
+import { defaultModuleSchedule } from "../../../src/core/schedules/timeline.js";
 import { actor } from "../../helpers.js";
 
 // Cohorts, schedules and plans for the schedule, post and delivery contracts, made through the ports.

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import type { Post, PostLease, Store } from "../../../src/core/ports.js";
+import type { Post, PostLease } from "../../../src/core/ports/posts.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { cohortNamed, monday } from "./scheduling-fixtures.js";
 import { describeStores } from "./stores.js";
 

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, afterEach, describe } from "vitest";
-import type { Store } from "../../../src/core/ports.js";
+import type { Store } from "../../../src/core/ports/store.js";
 import { openDatabase } from "../../../src/db/client.js";
 import { openPostgres } from "../../../src/db/postgres/client.js";
 import { rebuildPostgresAggregates } from "../../../src/db/postgres/rebuild.js";

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deployCommands } from "../../../src/adapters/discord/commands/deploy.js";
-import { commands } from "../../../src/core/commands/index.js";
+import { commands } from "../../../src/core/commands/registry.js";
 import { type OpenPostgres, openPostgres } from "../../../src/db/postgres/client.js";
 import { createPostgresStore } from "../../../src/db/postgres/store.js";
 import {

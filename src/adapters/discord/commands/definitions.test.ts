@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { argHints } from "../../../core/commands/args.js";
 import type { AnyCommand } from "../../../core/commands/command.js";
-import { commands } from "../../../core/commands/index.js";
+import { commands } from "../../../core/commands/registry.js";
 import { FORM_HINT, slashCommands } from "./definitions.js";
 import { readCommand } from "./options.js";
 

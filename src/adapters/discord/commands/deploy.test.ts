@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { commands } from "../../../core/commands/index.js";
+import { commands } from "../../../core/commands/registry.js";
 import { appRoot } from "../../../paths.js";
 import { slashCommands } from "./definitions.js";
 import { deployCommands } from "./deploy.js";

@@ -5,7 +5,7 @@ import {
   ApplicationCommandType,
 } from "discord.js";
 import { describe, expect, it } from "vitest";
-import { commands } from "../../../core/commands/index.js";
+import { commands } from "../../../core/commands/registry.js";
 import { focusedOption, missingMultiline, readCommand } from "./options.js";
 
 const byName = (name: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commands } from "../../../core/commands/index.js";
 import { parseLine } from "../../../core/commands/parse.js";
+import { commands } from "../../../core/commands/registry.js";
 import { commandLine } from "./interaction.js";
 
 const submit = commands.find((c) => c.name === "submit");

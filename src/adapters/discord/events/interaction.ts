@@ -12,7 +12,7 @@ import { argSpecs } from "../../../core/commands/args.js";
 import type { AnyCommand } from "../../../core/commands/command.js";
 import { type Core, handleText, invoke } from "../../../core/dispatch.js";
 import { problem } from "../../../core/messages.js";
-import type { Actor } from "../../../core/ports.js";
+import type { Actor } from "../../../core/ports/identity.js";
 import { suggest } from "../../../core/services/suggest.js";
 import { actorOf, type ModeratorRule } from "../actor.js";
 import { type CommandData, focusedOption, missingMultiline, readCommand } from "../commands/options.js";

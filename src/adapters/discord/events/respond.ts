@@ -1,6 +1,6 @@
 import { MessageFlags, type RepliableInteraction } from "discord.js";
-import type { Logger } from "../../../core/logger.js";
 import { type LatePictures, type Message, problem, withLatePictures } from "../../../core/messages.js";
+import type { Logger } from "../../../core/ports/logger.js";
 import { renderMessage } from "../render/message.js";
 
 export interface ResponseTiming {

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { type Core, handleText } from "../../../core/dispatch.js";
 import { type Message, problem } from "../../../core/messages.js";
-import type { Actor } from "../../../core/ports.js";
+import type { Actor } from "../../../core/ports/identity.js";
 import { replyOrReport, type SlackDeps, slackEventKey } from "./context.js";
 
 /**

@@ -2,11 +2,12 @@ import type { QuizItem } from "../curriculum/bank.js";
 import { findWeek } from "../curriculum/query.js";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Message } from "../messages.js";
-import type { Cohort, CohortSummary, PostKind } from "../ports.js";
+import type { Cohort, CohortSummary } from "../ports/cohorts.js";
+import type { Post, PostKind } from "../ports/posts.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { describeAnswer } from "../rules/scoring.js";
 import { formatInZone } from "../rules/zoned.js";
-import { quizMessage } from "./question-message.js";
+import { quizMessage } from "../services/question-message.js";
 
 /** The week's post to the cohort channel: what it covers and where to read on, not the whole module. */
 export function modulePost(curriculum: Curriculum, cohort: Cohort, week: number): Message {
@@ -66,7 +67,7 @@ export function wrapUpPost(
   };
 }
 
-export const postKindLabel: Record<PostKind, string> = {
+const postKindLabel: Record<PostKind, string> = {
   module: "weekly module",
   reminder: "reminder",
   "wrap-up": "wrap-up",
@@ -75,6 +76,25 @@ export const postKindLabel: Record<PostKind, string> = {
   "daily-results": "daily question's results",
   leaderboard: "weekly leaderboard",
 };
+
+/**
+ * The moderator's private word when a post is given up: paused (the channel is the problem) or
+ * retried out. The wrap-up counts as week 21 inside; it is shown as the roadmap's last week.
+ */
+export function givenUpNotice(post: Post, cohort: Cohort, reason: string, paused: boolean): Message {
+  const what = `the ${postKindLabel[post.kind]} for week ${Math.min(post.week, TOTAL_WEEKS)} (due ${formatInZone(post.dueAt, cohort.timezone)})`;
+  return {
+    tone: "warning",
+    title: `Posts for ${cohort.name} ${paused ? "are paused" : "need a look"}`,
+    text: paused
+      ? `I couldn't post ${what}: ${reason}. I paused ${cohort.name}'s schedule so nothing else is lost.`
+      : `I gave up posting ${what} after ${post.attempts} tries: ${reason}.`,
+    footer: paused
+      ? "Set a channel I can post in with /schedule channel, then /schedule resume"
+      : "Post it yourself with /schedule post-now",
+    visibility: "private",
+  };
+}
 
 /** The question of the day in the cohort channel: one button per choice, for everyone. */
 export function dailyQuestionPost(item: QuizItem, cohort: Cohort, closesAt: Date): Message {

@@ -1,4 +1,4 @@
-import type { Platform } from "./ports.js";
+import type { Platform } from "./identity.js";
 
 /** How a command ended: handled, refused for its input or rights, failed on our side, or turned away. */
 export type CommandOutcome = "ok" | "invalid" | "refused" | "error" | "draining";

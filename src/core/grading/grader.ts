@@ -1,8 +1,8 @@
 import type { Challenge, DatasetSpec } from "../curriculum/bank.js";
-import { alignColumnsByName, checkPlan, compareResults } from "../grading/compare.js";
-import type { Logger } from "../logger.js";
-import type { Metrics } from "../metrics.js";
+import type { Logger } from "../ports/logger.js";
+import type { Metrics } from "../ports/metrics.js";
 import type { Engine, FailureReason, Limits, RunOutcome, RunRequest, Sandbox } from "../sandbox.js";
+import { alignColumnsByName, checkPlan, compareResults } from "./compare.js";
 
 export type Grade =
   | { verdict: "pass" }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { actor, RecordingOutbox, type TestCore, testCore } from "../../../test/helpers.js";
 import { handleText } from "../dispatch.js";
-import type { SchedulePlan, Store } from "../ports.js";
+import type { SchedulePlan } from "../ports/posts.js";
+import type { Store } from "../ports/store.js";
 import { OutboundQueue } from "./outbound.js";
 import { Scheduler, type SchedulerOptions } from "./scheduler.js";
 import { defaultModuleSchedule } from "./timeline.js";

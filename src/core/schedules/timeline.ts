@@ -1,5 +1,13 @@
-import type { Cohort, NewSchedule, Schedule, Store } from "../ports.js";
-import { type CohortProgress, type ModuleTimeline, nextFire, progressAt } from "../rules/schedule.js";
+import type { Cohort } from "../ports/cohorts.js";
+import type { NewSchedule, Schedule } from "../ports/schedules.js";
+import type { Store } from "../ports/store.js";
+import {
+  type CohortProgress,
+  type ModuleTimeline,
+  nextFire,
+  progressAt,
+  TOTAL_WEEKS,
+} from "../rules/schedule.js";
 import { parseCalendarDate } from "../rules/time.js";
 import { formatInZone, startOfLocalDay } from "../rules/zoned.js";
 
@@ -61,7 +69,7 @@ export function describeProgress(progress: CohortProgress, timezone: string): st
         ? `starts ${formatInZone(progress.startsAt, timezone)}`
         : "has not started (paused)";
     case "running":
-      return `is in week ${progress.week} of 20${progress.paused ? " (paused)" : ""}`;
+      return `is in week ${progress.week} of ${TOTAL_WEEKS}${progress.paused ? " (paused)" : ""}`;
     case "finished":
       return progress.finishedAt
         ? `finished the roadmap on ${formatInZone(progress.finishedAt, timezone)}`

@@ -1,4 +1,6 @@
-import type { DueSchedule, PostClaim, SchedulePlan } from "../ports.js";
+import type { Logger } from "../ports/logger.js";
+import type { PostClaim, SchedulePlan } from "../ports/posts.js";
+import type { DueSchedule } from "../ports/schedules.js";
 import { moduleFires, nextFire, nextFires, progressAt, TOTAL_WEEKS, WRAP_UP } from "../rules/schedule.js";
 import { defaultModuleSchedule, timelineOf } from "./timeline.js";
 
@@ -80,4 +82,24 @@ export function planSchedule(due: DueSchedule, now: Date, catchUpMs: number): Pl
   }
   if (!plan.completesCohort) plan.nextFireAt = nextFire(schedule.cron, schedule.timezone, now) ?? null;
   return { plan, late };
+}
+
+/** Plans a batch of due schedules without a query; fires too late to send are logged. */
+export function planBatch(due: DueSchedule[], now: Date, catchUpMs: number, logger: Logger): SchedulePlan[] {
+  return due.map((item) => {
+    const { plan, late } = planSchedule(item, now, catchUpMs);
+    for (const { claim, lateMs } of late) {
+      logger.warn(
+        {
+          cohort: item.cohort.name,
+          kind: claim.kind,
+          week: claim.week,
+          dueAt: claim.dueAt.toISOString(),
+          lateMs,
+        },
+        "post missed beyond the catch-up window; recorded as skipped",
+      );
+    }
+    return plan;
+  });
 }

@@ -1,11 +1,14 @@
 import type { Curriculum } from "../curriculum/schema.js";
-import type { Logger } from "../logger.js";
 import type { Message } from "../messages.js";
+import { picture, pictureParts } from "../pictures/draw.js";
 import { type LeaderboardRow, leaderboardSvg } from "../pictures/leaderboard.js";
-import type { Board, Cohort, PictureRenderer, Standing, Store } from "../ports.js";
+import type { Cohort } from "../ports/cohorts.js";
+import type { Logger } from "../ports/logger.js";
+import type { PictureRenderer } from "../ports/pictures.js";
+import type { Board, Standing } from "../ports/progress.js";
+import type { Store } from "../ports/store.js";
 import { inertName } from "../text.js";
 import type { WorkGate } from "../work-gate.js";
-import { picture, pictureParts } from "./picture.js";
 
 export interface BoardDeps {
   store: Store;

@@ -1,7 +1,8 @@
-import type { Clock } from "../clock.js";
-import type { Logger } from "../logger.js";
-import type { Metrics } from "../metrics.js";
-import type { Platform, PostLease, SenderStore } from "../ports.js";
+import type { Clock } from "../ports/clock.js";
+import type { Platform } from "../ports/identity.js";
+import type { Logger } from "../ports/logger.js";
+import type { Metrics } from "../ports/metrics.js";
+import type { PostLease, SenderStore } from "../ports/posts.js";
 
 export interface SendingRightsOptions {
   senders: SenderStore;

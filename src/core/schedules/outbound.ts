@@ -1,4 +1,4 @@
-import type { Platform } from "../ports.js";
+import type { Platform } from "../ports/identity.js";
 
 export interface OutboundJob {
   platform: Platform;

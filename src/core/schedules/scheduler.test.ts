@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { actor, type TestCore, testCore } from "../../../test/helpers.js";
 import { handleText } from "../dispatch.js";
-import type { Post } from "../ports.js";
+import type { Post } from "../ports/posts.js";
 import { formatInZone } from "../rules/zoned.js";
 import { Scheduler } from "./scheduler.js";
 

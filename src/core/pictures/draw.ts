@@ -1,6 +1,6 @@
-import type { Logger } from "../logger.js";
 import type { Image, LatePictures, Message } from "../messages.js";
-import type { PictureOutcome, PictureRenderer } from "../ports.js";
+import type { Logger } from "../ports/logger.js";
+import type { PictureOutcome, PictureRenderer } from "../ports/pictures.js";
 import type { WorkGate } from "../work-gate.js";
 
 export interface PictureDeps {

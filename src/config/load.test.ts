@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../test/helpers.js";
-import { loadConfig } from "./config.js";
+import { tempDir } from "../../test/helpers.js";
+import { loadConfig } from "./load.js";
 
 describe("config", () => {
   it("given an empty environment, starts the terminal chat with the defaults", () => {

@@ -1,6 +1,7 @@
 import { type Message, withPicturesDrawn } from "../messages.js";
-import type { CohortDelivery, PostTarget } from "../ports.js";
-import { type BoardDeps, boardMessage } from "./leaderboard.js";
+import type { CohortDelivery } from "../ports/deliveries.js";
+import type { PostTarget } from "../ports/posts.js";
+import { type BoardDeps, boardMessage } from "../services/board-message.js";
 import { dailyQuestionPost, dailyResultsPost, modulePost, reminderPost, wrapUpPost } from "./post-content.js";
 
 /** How long a daily question stays open before its results are posted. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { actor, tableCounts, testCore } from "../../../test/helpers.js";
 import type { CommandContext } from "../commands/command.js";
 import { handleText } from "../dispatch.js";
-import type { AttemptFacts } from "../ports.js";
+import type { AttemptFacts } from "../ports/answers.js";
 import { emptyStreak } from "../rules/streak.js";
-import { decideAttempt, recordAnswer } from "./activity.js";
+import { decideAttempt, recordAnswer } from "./record-answer.js";
 
 const fresh: AttemptFacts = {
   cohortId: 7,

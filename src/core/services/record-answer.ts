@@ -1,11 +1,13 @@
 import type { CommandContext } from "../commands/command.js";
-import type { Attempt, AttemptDecision, AttemptFacts, Cohort, Identity, RecordedAttempt } from "../ports.js";
+import type { Attempt, AttemptDecision, AttemptFacts, RecordedAttempt } from "../ports/answers.js";
+import type { Cohort } from "../ports/cohorts.js";
+import type { Identity } from "../ports/identity.js";
 import { progressAt } from "../rules/schedule.js";
 import { attemptPoints } from "../rules/scoring.js";
 import { recordActivity, type StreakStep, type StreakUnit } from "../rules/streak.js";
 import { localDate } from "../rules/time.js";
+import { cohortTimeline } from "../schedules/timeline.js";
 import { inertName } from "../text.js";
-import { cohortTimeline } from "./timeline.js";
 
 /** Where a learner is in time: their local day (their zone, else the cohort's) and the cohort's week. */
 export interface LearnerClock {

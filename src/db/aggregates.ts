@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { emptyStreak, type StreakState, type StreakUnit } from "../core/rules/streak.js";
 import { boardsOf, dayOf, entryAfter } from "./board-rules.js";
 import type { Db } from "./client.js";
+import type { LedgerFacts, Place } from "./ledger-entry.js";
 
 // The aggregates kept beside the ledger: written in the answer's transaction, and by the same
 // functions when a learner moves cohort or track. rebuild.ts derives them from the ledger alone.
@@ -136,20 +137,6 @@ function addToBoard(
   count(db, cohortId, board, after.points, after.reachedAt, 1);
 }
 
-export interface LedgerFacts {
-  memberId: number;
-  cohortId: number | null;
-  trackId: string | null;
-  questionId: string;
-  correct: boolean;
-  points: number;
-  week: number;
-  day: string;
-  at: Date;
-  /** The learner's streaks after this entry, as the core worked them out. */
-  streaks: Record<StreakUnit, StreakState>;
-}
-
 /** The learner's streak in one unit as stored (none yet: empty). */
 export function readStreak(db: Db, memberId: number, unit: StreakUnit): StreakState {
   return statements(db.$client).streak.get(memberId, unit) ?? emptyStreak;
@@ -172,7 +159,7 @@ export function applyLedgerEntry(db: Db, facts: LedgerFacts): void {
 }
 
 /** The member's cohort and current track, as the database has them now. */
-export function placeOf(db: Db, memberId: number): { cohortId: number | null; trackId: string | null } {
+export function placeOf(db: Db, memberId: number): Place {
   return statements(db.$client).place.get(memberId) ?? { cohortId: null, trackId: null };
 }
 

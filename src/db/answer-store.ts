@@ -10,6 +10,7 @@ import type {
 import { applyLedgerEntry, placeOf, readStreak } from "./aggregates.js";
 import type { Db } from "./client.js";
 import { groupCommitFor } from "./group-commit.js";
+import { ledgerFactsOf } from "./ledger-entry.js";
 import { answers, pointsLedger, questionsDelivered } from "./schema.js";
 
 export function answerStore(db: Db): AnswerStore {
@@ -129,18 +130,7 @@ export function answerStore(db: Db): AnswerStore {
       trackId,
       createdAt: attempt.at,
     });
-    applyLedgerEntry(db, {
-      memberId: attempt.memberId,
-      cohortId,
-      trackId,
-      questionId: attempt.questionId,
-      correct: attempt.correct,
-      points: decision.points,
-      week: decision.week,
-      day: decision.day,
-      at: attempt.at,
-      streaks: { day: decision.streaks.day.state, week: decision.streaks.week.state },
-    });
+    applyLedgerEntry(db, ledgerFactsOf(attempt, decision, before));
     return { stored: true, scored, points: decision.points, streaks: decision.streaks, cohortId, before };
   };
 

@@ -1,8 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { formatConfigError, loadConfig } from "../config/load.js";
 import { backupDatabase, backupFileName, checkBackup, formatBytes } from "./backup.js";
-import { POSTGRES_BACKUPS } from "./postgres/own-backups.js";
+import { sqliteBackupConfig } from "./backup-config.js";
 
 // `npm run db:backup [file or folder]`: a consistent copy of the bot's database, safe while it runs.
 // Exit codes: 0 written and checked, 1 the backup failed, 2 a wrong argument or configuration.
@@ -20,16 +19,9 @@ function isFolder(path: string): boolean {
 }
 
 async function main(args: string[]): Promise<number> {
-  const loaded = loadConfig(process.env);
-  if (!loaded.ok) {
-    for (const error of loaded.errors) console.error(formatConfigError(error));
-    return 2;
-  }
-  if (loaded.config.databaseUrl) {
-    console.error(POSTGRES_BACKUPS);
-    return 2;
-  }
-  const { databasePath, backup } = loaded.config;
+  const config = sqliteBackupConfig(process.env);
+  if (!config) return 2;
+  const { databasePath, backup } = config;
   if (args.length > 1 || args.some((arg) => arg.startsWith("-"))) {
     console.error(USAGE);
     return 2;

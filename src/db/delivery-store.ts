@@ -1,17 +1,8 @@
 import { and, asc, count, eq, gt, gte, isNull, lte, notExists, sql } from "drizzle-orm";
-import type { CohortDelivery, DeliveryStore } from "../core/ports/deliveries.js";
+import type { DeliveryStore } from "../core/ports/deliveries.js";
 import type { Db } from "./client.js";
-import { preparedOnce } from "./rows.js";
+import { preparedOnce, toDelivery } from "./rows.js";
 import { answers, members, posts, questionsDelivered } from "./schema.js";
-
-const toDelivery = (row: typeof questionsDelivered.$inferSelect): CohortDelivery => ({
-  id: row.id,
-  cohortId: row.cohortId ?? 0,
-  questionId: row.questionId,
-  week: row.week,
-  deliveredAt: row.deliveredAt,
-  closesAt: row.closesAt ?? row.deliveredAt,
-});
 
 /** Daily questions are deliveries to a cohort (no member) with a closing time. */
 export function deliveryStore(db: Db): DeliveryStore {

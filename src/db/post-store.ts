@@ -3,7 +3,7 @@ import { asc, eq, min } from "drizzle-orm";
 import type { Platform } from "../core/ports/identity.js";
 import type { Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../core/ports/posts.js";
 import type { Db } from "./client.js";
-import { COHORT_COLUMNS, type CohortTuple, cohortAt, preparedOnce, toPost } from "./rows.js";
+import { COHORT_COLUMNS, type CohortTuple, claimedPost, cohortAt, preparedOnce, toPost } from "./rows.js";
 import { posts } from "./schema.js";
 
 export function postStore(db: Db): PostStore {
@@ -14,19 +14,7 @@ export function postStore(db: Db): PostStore {
     const inserted = statements().claim.run(cohortId, week, kind, dueAt.getTime(), at.getTime());
     if (inserted.changes === 0) return undefined;
     // The row as inserted: claimed, no attempt yet.
-    const id = Number(inserted.lastInsertRowid);
-    return {
-      id,
-      cohortId,
-      week,
-      kind,
-      dueAt,
-      status: "claimed",
-      attempts: 0,
-      nextAttemptAt: null,
-      sentAt: null,
-      error: null,
-    };
+    return claimedPost(Number(inserted.lastInsertRowid), claim);
   };
   /** One transaction for a batch of plans: a few prepared statements per schedule, nothing built per call. */
   const planBatch = preparedOnce(() =>

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import type { StreakState, StreakUnit } from "../core/rules/streak.js";
 import { DAY_MS } from "./board-rules.js";
+import { type Folds, foldLearnerStreaks } from "./rebuild-streaks.js";
 
 // The statements of the chunked rebuild (rebuild.ts), each run inside one chunk's transaction.
 // Work tables live in the connection's temp schema: writing them takes no lock on the database.
@@ -33,8 +33,6 @@ const workTables = {
     "cohort_id INTEGER, question_id TEXT, attempts INTEGER, correct INTEGER, PRIMARY KEY (cohort_id, question_id)",
 };
 const perChunk = Object.keys(workTables).filter((t) => t !== "rebuild_question_stats");
-
-type Folds = Record<StreakUnit, { add(day: string): void; reset(): void; readonly state: StreakState }>;
 
 /** A chunk's derivation no longer holds: a learner of it answered or moved since, or a row changed. */
 export class StaleChunk extends Error {}
@@ -247,25 +245,9 @@ export function openRebuild(sqlite: Database.Database) {
       const range = { after, upTo };
       const seen = Number(lastId.get());
       runAll(derive, range);
-      let member: number | undefined;
-      const flush = () => {
-        if (member === undefined) return;
-        for (const unit of ["day", "week"] as const) {
-          const s = folds[unit].state;
-          insertStreak.run(member, unit, s.current, s.longest, s.lastUnit, s.freezes);
-        }
-      };
-      for (const [memberId, day] of learnerDays.all() as [number, string][]) {
-        if (memberId !== member) {
-          flush();
-          member = memberId;
-          folds.day.reset();
-          folds.week.reset();
-        }
-        folds.day.add(day);
-        folds.week.add(day);
-      }
-      flush();
+      foldLearnerStreaks(learnerDays.all() as [number, string][], folds, (memberId, unit, s) => {
+        insertStreak.run(memberId, unit, s.current, s.longest, s.lastUnit, s.freezes);
+      });
       runAll(streakChanges, range);
       if (tallyUpTo !== undefined) tallyChunk.run({ seen: tallyUpTo });
       return { read: Number(count("temp.rebuild_ledger")), seen };

@@ -1,6 +1,5 @@
-import { formatConfigError, loadConfig } from "../config/load.js";
 import { restoreDatabase } from "./backup.js";
-import { POSTGRES_BACKUPS } from "./postgres/own-backups.js";
+import { sqliteBackupConfig } from "./backup-config.js";
 
 // `npm run db:restore <file>`: puts a backup in place of the bot's database, keeping the old one aside.
 // The bot must be stopped. Exit codes: 0 restored, 1 refused or failed (nothing replaced), 2 a wrong
@@ -11,16 +10,9 @@ const USAGE =
   "Stop the bot first; the current database is kept as <DATABASE_PATH>.before-restore-<UTC time>.";
 
 function main(args: string[]): number {
-  const loaded = loadConfig(process.env);
-  if (!loaded.ok) {
-    for (const error of loaded.errors) console.error(formatConfigError(error));
-    return 2;
-  }
-  if (loaded.config.databaseUrl) {
-    console.error(POSTGRES_BACKUPS);
-    return 2;
-  }
-  const { databasePath } = loaded.config;
+  const config = sqliteBackupConfig(process.env);
+  if (!config) return 2;
+  const { databasePath } = config;
   const [file] = args;
   if (file === undefined || args.length > 1 || file.startsWith("-")) {
     console.error(USAGE);

@@ -1,11 +1,14 @@
-import type { Cohort } from "../core/ports/cohorts.js";
-import type { Member, Space } from "../core/ports/identity.js";
-import type { Post } from "../core/ports/posts.js";
+import type { Cohort, NewCohort } from "../core/ports/cohorts.js";
+import type { CohortDelivery } from "../core/ports/deliveries.js";
+import type { Actor, Member, Space } from "../core/ports/identity.js";
+import type { Post, PostClaim } from "../core/ports/posts.js";
 import type { Schedule } from "../core/ports/schedules.js";
+import type { TrackMembership } from "../core/ports/tracks.js";
 import { cappedName } from "../core/text.js";
 import type { cohorts, members, posts, schedules, spaces } from "./schema.js";
 
-// Rows to the core's types, in one place for every store.
+// Rows to the core's types, and the core's values to the rows both dialects insert, in one place for
+// every store.
 
 export const toSpace = (row: typeof spaces.$inferSelect): Space => ({
   id: row.id,
@@ -61,6 +64,73 @@ export const toPost = (row: typeof posts.$inferSelect): Post => ({
   nextAttemptAt: row.nextAttemptAt,
   sentAt: row.sentAt,
   error: row.error,
+});
+
+/** A post as claimed: no attempt yet. */
+export const claimedPost = (id: number, { cohortId, week, kind, dueAt }: PostClaim): Post => ({
+  id,
+  cohortId,
+  week,
+  kind,
+  dueAt,
+  status: "claimed",
+  attempts: 0,
+  nextAttemptAt: null,
+  sentAt: null,
+  error: null,
+});
+
+/** A daily question's delivery row, as both dialects read it. */
+export interface DeliveryRow {
+  id: number;
+  cohortId: number | null;
+  questionId: string;
+  week: number;
+  deliveredAt: Date;
+  closesAt: Date | null;
+}
+
+export const toDelivery = (row: DeliveryRow): CohortDelivery => ({
+  id: row.id,
+  cohortId: row.cohortId ?? 0,
+  questionId: row.questionId,
+  week: row.week,
+  deliveredAt: row.deliveredAt,
+  closesAt: row.closesAt ?? row.deliveredAt,
+});
+
+export const toTrackMembership = (row: TrackMembership): TrackMembership => ({
+  memberId: row.memberId,
+  trackId: row.trackId,
+  joinedAt: row.joinedAt,
+});
+
+/** The space row an actor's message stores; on a conflict only its name changes. */
+export const spaceRowOf = (actor: Actor, at: Date) => ({
+  platform: actor.platform,
+  externalId: actor.spaceExternalId,
+  name: actor.spaceName,
+  createdAt: at,
+});
+
+/** The member row an actor's message stores in its space; on a conflict only the display name changes. */
+export const memberRowOf = (spaceId: number, actor: Actor, at: Date) => ({
+  spaceId,
+  externalId: actor.userExternalId,
+  displayName: cappedName(actor.displayName),
+  createdAt: at,
+});
+
+/** A new cohort's row: its name is unique in the space without regard to case (`nameKey`). */
+export const cohortRowOf = (cohort: NewCohort) => ({
+  spaceId: cohort.spaceId,
+  name: cohort.name,
+  nameKey: cohort.name.toLowerCase(),
+  startDate: cohort.startDate,
+  timezone: cohort.timezone,
+  channelExternalId: cohort.channelExternalId,
+  createdBy: cohort.createdBy,
+  createdAt: cohort.at,
 });
 
 /** Prepares on first use (a store may be made before its tables exist), then reuses. */

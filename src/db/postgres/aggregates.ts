@@ -1,16 +1,12 @@
 import type { StreakState, StreakUnit } from "../../core/rules/streak.js";
 import { type BoardEntry, boardsOf, dayOf, entryAfter } from "../board-rules.js";
+import type { LedgerFacts, Place } from "../ledger-entry.js";
 import { type Conn, row, rows } from "./tx.js";
 
 // The aggregates beside the ledger, as aggregates.ts keeps them on SQLite. Several processes write
 // here at once, so: a learner's own rows (board entries, streaks, activity) are written only while
 // their member row is locked (lockPlace), and shared count rows only by single-statement upserts,
 // taken in one order (cohort, board, points, day) so two transactions never wait on each other.
-
-export interface Place {
-  cohortId: number | null;
-  trackId: string | null;
-}
 
 /**
  * The member's cohort and current track, with the member row locked until the transaction ends.
@@ -135,18 +131,6 @@ async function addToBoard(
   await saveEntry(conn, cohortId, board, memberId, after);
   if (before) counts.add(cohortId, board, before, -1);
   counts.add(cohortId, board, after, 1);
-}
-
-export interface LedgerFacts extends Place {
-  memberId: number;
-  questionId: string;
-  correct: boolean;
-  points: number;
-  week: number;
-  day: string;
-  at: Date;
-  /** The learner's streaks after this entry, as the core worked them out. */
-  streaks: Record<StreakUnit, StreakState>;
 }
 
 /** The learner's streaks as stored (none yet: absent); the member's row must be locked. */

@@ -1,6 +1,7 @@
 import type { Pool } from "pg";
 import type { AnswerStore, AttemptFacts, AttemptSummary } from "../../core/ports/answers.js";
 import { emptyStreak } from "../../core/rules/streak.js";
+import { ledgerFactsOf } from "../ledger-entry.js";
 import { applyLedgerEntry, lockPlace, readStreaks } from "./aggregates.js";
 import { type Conn, row, rows, transaction } from "./tx.js";
 
@@ -92,17 +93,7 @@ export function answerStore(pool: Pool): AnswerStore {
             attempt.at,
           ],
         });
-        await applyLedgerEntry(conn, {
-          ...place,
-          memberId: attempt.memberId,
-          questionId: attempt.questionId,
-          correct: attempt.correct,
-          points: decision.points,
-          week: decision.week,
-          day: decision.day,
-          at: attempt.at,
-          streaks: { day: decision.streaks.day.state, week: decision.streaks.week.state },
-        });
+        await applyLedgerEntry(conn, ledgerFactsOf(attempt, decision, place));
         return {
           stored: true,
           scored: scores,

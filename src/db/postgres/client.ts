@@ -9,6 +9,9 @@ export type PgPool = pg.Pool;
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
+/** Drizzle over one transaction's connection. */
+export const drizzleOn = (conn: pg.PoolClient) => drizzle(conn, { schema });
+
 export interface OpenPostgres {
   db: PgDb;
   pool: pg.Pool;

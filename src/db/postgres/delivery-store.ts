@@ -1,27 +1,10 @@
 import type { Pool } from "pg";
 import type { CohortDelivery, DeliveryStore } from "../../core/ports/deliveries.js";
+import { type DeliveryRow, toDelivery } from "../rows.js";
 import { type Conn, row, rows } from "./tx.js";
-
-interface DeliveryRow {
-  id: number;
-  cohortId: number | null;
-  questionId: string;
-  week: number;
-  deliveredAt: Date;
-  closesAt: Date | null;
-}
 
 const DELIVERY_FIELDS = `q.id, q.cohort_id AS "cohortId", q.question_id AS "questionId", q.week,
   q.delivered_at AS "deliveredAt", q.closes_at AS "closesAt"`;
-
-const toDelivery = (r: DeliveryRow): CohortDelivery => ({
-  id: r.id,
-  cohortId: r.cohortId ?? 0,
-  questionId: r.questionId,
-  week: r.week,
-  deliveredAt: r.deliveredAt,
-  closesAt: r.closesAt ?? r.deliveredAt,
-});
 
 /** The cohort's daily question opened (or closed) at exactly `at`; the first made, should there be two. */
 async function atInstant(

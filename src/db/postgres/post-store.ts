@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from "pg";
-import type { Post, PostClaim, PostStore, PostTarget, SchedulePlan } from "../../core/ports/posts.js";
+import type { Post, PostStore, PostTarget, SchedulePlan } from "../../core/ports/posts.js";
+import { claimedPost } from "../rows.js";
 import { COHORT_FIELDS, type CohortFields, cohortOf } from "./scheduling-rows.js";
-import { row, rows, transaction } from "./tx.js";
+import { execute, row, rows, transaction } from "./tx.js";
 
 /** A post's columns under the alias `p`, named as the core names them. */
 const POST_FIELDS = `p.id, p.cohort_id AS "cohortId", p.week, p.kind, p.due_at AS "dueAt", p.status, p.attempts,
@@ -33,20 +34,6 @@ const targetOf = (r: TargetRow): PostTarget => ({
   cohort: cohortOf(r),
   platform: r.sp_platform,
   spaceExternalId: r.sp_external_id,
-});
-
-/** A post as claimed: no attempt yet. */
-const claimedPost = (id: number, { cohortId, week, kind, dueAt }: PostClaim): Post => ({
-  id,
-  cohortId,
-  week,
-  kind,
-  dueAt,
-  status: "claimed",
-  attempts: 0,
-  nextAttemptAt: null,
-  sentAt: null,
-  error: null,
 });
 
 const fireKey = (cohortId: number, kind: string, dueAt: Date) =>
@@ -122,33 +109,36 @@ export function postStore(pool: Pool): PostStore {
     },
     async markSent(id, owner, at, externalMessageId) {
       // Fenced: a sender whose lease passed to another process records nothing.
-      const done = await pool.query({
-        name: "posts-mark-sent",
-        text: `UPDATE posts SET status = 'sent', sent_at = $1, external_message_id = $2, next_attempt_at = NULL,
-                 error = NULL
-               WHERE id = $3 AND status = 'claimed' AND lease_owner = $4`,
-        values: [at, externalMessageId, id, owner],
-      });
-      return (done.rowCount ?? 0) > 0;
+      const done = await execute(
+        pool,
+        `UPDATE posts SET status = 'sent', sent_at = $1, external_message_id = $2, next_attempt_at = NULL,
+           error = NULL
+         WHERE id = $3 AND status = 'claimed' AND lease_owner = $4`,
+        [at, externalMessageId, id, owner],
+        "posts-mark-sent",
+      );
+      return done > 0;
     },
     async markRetry(id, owner, attempts, nextAttemptAt, error) {
       // A post waiting for its retry is free: whichever process sends by then takes it.
-      const done = await pool.query({
-        name: "posts-mark-retry",
-        text: `UPDATE posts SET attempts = $1, next_attempt_at = $2, error = $3, lease_owner = NULL, lease_until = NULL
-               WHERE id = $4 AND status = 'claimed' AND lease_owner = $5`,
-        values: [attempts, nextAttemptAt, error, id, owner],
-      });
-      return (done.rowCount ?? 0) > 0;
+      const done = await execute(
+        pool,
+        `UPDATE posts SET attempts = $1, next_attempt_at = $2, error = $3, lease_owner = NULL, lease_until = NULL
+         WHERE id = $4 AND status = 'claimed' AND lease_owner = $5`,
+        [attempts, nextAttemptAt, error, id, owner],
+        "posts-mark-retry",
+      );
+      return done > 0;
     },
     async markFailed(id, owner, attempts, error) {
-      const done = await pool.query({
-        name: "posts-mark-failed",
-        text: `UPDATE posts SET status = 'failed', attempts = $1, next_attempt_at = NULL, error = $2
-               WHERE id = $3 AND status = 'claimed' AND lease_owner = $4`,
-        values: [attempts, error, id, owner],
-      });
-      return (done.rowCount ?? 0) > 0;
+      const done = await execute(
+        pool,
+        `UPDATE posts SET status = 'failed', attempts = $1, next_attempt_at = NULL, error = $2
+         WHERE id = $3 AND status = 'claimed' AND lease_owner = $4`,
+        [attempts, error, id, owner],
+        "posts-mark-failed",
+      );
+      return done > 0;
     },
     async forCohort(cohortId) {
       const found = await rows<Post>(
@@ -169,12 +159,13 @@ export function postStore(pool: Pool): PostStore {
       return found?.at ?? undefined;
     },
     async pauseCohort(cohortId, at) {
-      await pool.query({
-        name: "posts-pause-cohort",
-        text: `UPDATE schedules SET paused_at = $1, next_fire_at = NULL, updated_at = $1
-               WHERE cohort_id = $2 AND paused_at IS NULL`,
-        values: [at, cohortId],
-      });
+      await execute(
+        pool,
+        `UPDATE schedules SET paused_at = $1, next_fire_at = NULL, updated_at = $1
+         WHERE cohort_id = $2 AND paused_at IS NULL`,
+        [at, cohortId],
+        "posts-pause-cohort",
+      );
     },
   };
 }
@@ -190,11 +181,12 @@ async function planBatch(conn: PoolClient, plans: SchedulePlan[], at: Date): Pro
   for (const plan of plans) if (!byId.has(plan.scheduleId)) byId.set(plan.scheduleId, plan);
   const firsts = [...byId.values()];
   // Rows locked in id order: two processes planning overlapping batches queue instead of deadlocking.
-  await conn.query({
-    name: "posts-plan-lock",
-    text: "SELECT id FROM schedules WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE",
-    values: [firsts.map((p) => p.scheduleId).sort((a, b) => a - b)],
-  });
+  await execute(
+    conn,
+    "SELECT id FROM schedules WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE",
+    [firsts.map((p) => p.scheduleId).sort((a, b) => a - b)],
+    "posts-plan-lock",
+  );
   const moved = await rows<{ id: number; cohortId: number }>(
     conn,
     `UPDATE schedules s SET next_fire_at = p.next_fire_at, updated_at = $1
@@ -276,16 +268,18 @@ async function planBatch(conn: PoolClient, plans: SchedulePlan[], at: Date): Pro
 
   if (completed.size > 0) {
     const cohortIds = [...completed];
-    await conn.query({
-      name: "posts-plan-complete",
-      text: "UPDATE cohorts SET status = 'complete' WHERE id = ANY($1::int[])",
-      values: [cohortIds],
-    });
-    await conn.query({
-      name: "posts-plan-stop",
-      text: "UPDATE schedules SET next_fire_at = NULL, updated_at = $1 WHERE cohort_id = ANY($2::int[])",
-      values: [at, cohortIds],
-    });
+    await execute(
+      conn,
+      "UPDATE cohorts SET status = 'complete' WHERE id = ANY($1::int[])",
+      [cohortIds],
+      "posts-plan-complete",
+    );
+    await execute(
+      conn,
+      "UPDATE schedules SET next_fire_at = NULL, updated_at = $1 WHERE cohort_id = ANY($2::int[])",
+      [at, cohortIds],
+      "posts-plan-stop",
+    );
   }
   return claimed;
 }

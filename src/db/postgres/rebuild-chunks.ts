@@ -1,6 +1,6 @@
 import type { PoolClient } from "pg";
-import type { StreakState, StreakUnit } from "../../core/rules/streak.js";
 import { DAY_MS } from "../board-rules.js";
+import { type Folds, foldLearnerStreaks } from "../rebuild-streaks.js";
 
 // The statements of the chunked rebuild on PostgreSQL (rebuild.ts), each run on the rebuild's own
 // connection inside one chunk's transaction. Work tables are temporary (this session's only); the
@@ -18,8 +18,6 @@ const workTables: Record<string, string> = {
   rebuild_entry_changes: `${entry}, delta integer`,
   rebuild_day_counts: "points integer, day integer, members integer",
 };
-
-type Folds = Record<StreakUnit, { add(day: string): void; reset(): void; readonly state: StreakState }>;
 
 /** UTC milliseconds of a timestamptz, as the answer path keeps them (whole milliseconds, truncated). */
 const ms = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
@@ -248,30 +246,14 @@ export function rebuildChunks(client: PoolClient) {
       const days = await client.query<[number, string]>({ text: s.learnerDays, rowMode: "array" });
       const derived = { member: [] as number[], unit: [] as string[], current: [] as number[] };
       const rest = { longest: [] as number[], lastUnit: [] as (string | null)[], freezes: [] as number[] };
-      let member: number | undefined;
-      const flush = () => {
-        if (member === undefined) return;
-        for (const unit of ["day", "week"] as const) {
-          const state = folds[unit].state;
-          derived.member.push(member);
-          derived.unit.push(unit);
-          derived.current.push(state.current);
-          rest.longest.push(state.longest);
-          rest.lastUnit.push(state.lastUnit);
-          rest.freezes.push(state.freezes);
-        }
-      };
-      for (const [memberId, day] of days.rows) {
-        if (memberId !== member) {
-          flush();
-          member = memberId;
-          folds.day.reset();
-          folds.week.reset();
-        }
-        folds.day.add(day);
-        folds.week.add(day);
-      }
-      flush();
+      foldLearnerStreaks(days.rows, folds, (memberId, unit, state) => {
+        derived.member.push(memberId);
+        derived.unit.push(unit);
+        derived.current.push(state.current);
+        rest.longest.push(state.longest);
+        rest.lastUnit.push(state.lastUnit);
+        rest.freezes.push(state.freezes);
+      });
       await run(s.dropStreaks, [...range, derived.member, derived.unit]);
       await run(s.writeStreaks, [...Object.values(derived), ...Object.values(rest)]);
       return read;

@@ -1,6 +1,6 @@
 import type { Pool } from "pg";
 import type { ReviewEntry, ReviewStore } from "../../core/ports/reviews.js";
-import { row } from "./tx.js";
+import { execute, row } from "./tx.js";
 
 // The reviews of ../review-store.ts on PostgreSQL. Every write is one statement, so two processes
 // saving one review at once both succeed and the row is one of theirs, whole.
@@ -18,22 +18,24 @@ export function reviewStore(pool: Pool): ReviewStore {
       );
     },
     async save(memberId, entry, at) {
-      await pool.query({
-        name: "reviews-save",
-        text: `INSERT INTO reviews (member_id, question_id, interval_days, ease, streak, due_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)
-               ON CONFLICT (member_id, question_id) DO UPDATE SET interval_days = excluded.interval_days,
-                 ease = excluded.ease, streak = excluded.streak, due_at = excluded.due_at,
-                 updated_at = excluded.updated_at`,
-        values: [memberId, entry.questionId, entry.intervalDays, entry.ease, entry.streak, entry.dueAt, at],
-      });
+      await execute(
+        pool,
+        `INSERT INTO reviews (member_id, question_id, interval_days, ease, streak, due_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (member_id, question_id) DO UPDATE SET interval_days = excluded.interval_days,
+           ease = excluded.ease, streak = excluded.streak, due_at = excluded.due_at,
+           updated_at = excluded.updated_at`,
+        [memberId, entry.questionId, entry.intervalDays, entry.ease, entry.streak, entry.dueAt, at],
+        "reviews-save",
+      );
     },
     async remove(memberId, questionId) {
-      await pool.query({
-        name: "reviews-remove",
-        text: "DELETE FROM reviews WHERE member_id = $1 AND question_id = $2",
-        values: [memberId, questionId],
-      });
+      await execute(
+        pool,
+        "DELETE FROM reviews WHERE member_id = $1 AND question_id = $2",
+        [memberId, questionId],
+        "reviews-remove",
+      );
     },
     async nextDue(memberId, now) {
       // Ties on the instant go to the question id in byte order, as SQLite compares it.

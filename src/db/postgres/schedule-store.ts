@@ -11,7 +11,7 @@ import {
   scheduleOf,
 } from "./scheduling-rows.js";
 import { schedules } from "./schema.js";
-import { row, rows } from "./tx.js";
+import { execute, row, rows } from "./tx.js";
 
 interface DueRow extends CohortFields {
   schedule: ScheduleJson;
@@ -113,11 +113,12 @@ export function scheduleStore(db: PgDb, pool: Pool): ScheduleStore {
       return removed.length > 0;
     },
     async addSkip(id, fireAt) {
-      await pool.query({
-        name: "schedules-add-skip",
-        text: "INSERT INTO schedule_skips (schedule_id, fire_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        values: [id, fireAt],
-      });
+      await execute(
+        pool,
+        "INSERT INTO schedule_skips (schedule_id, fire_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        [id, fireAt],
+        "schedules-add-skip",
+      );
     },
     async due(now, limit) {
       const found = await rows<DueRow>(pool, DUE, [now, limit], "schedules-due");

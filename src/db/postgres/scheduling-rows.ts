@@ -1,6 +1,6 @@
 import type { Cohort } from "../../core/ports/cohorts.js";
 import type { Platform } from "../../core/ports/identity.js";
-import type { Schedule, ScheduleKind } from "../../core/ports/schedules.js";
+import type { Schedule } from "../../core/ports/schedules.js";
 
 // Rows the schedule and post stores read, to the same core values rows.ts makes on SQLite.
 
@@ -51,18 +51,11 @@ export const scheduleJson = (alias: string) => `json_build_object(
   'skips', ARRAY(SELECT ${epochMs("k.fire_at")} FROM schedule_skips k
                  WHERE k.schedule_id = ${alias}.id ORDER BY k.fire_at))`;
 
-export interface ScheduleJson {
-  id: number;
-  cohortId: number;
-  kind: ScheduleKind;
-  cron: string;
-  spec: string;
-  timezone: string;
+/** A schedule as scheduleJson carries it: its instants in epoch milliseconds. */
+export interface ScheduleJson extends Omit<Schedule, "anchorAt" | "pausedAt" | "nextFireAt"> {
   anchorAt: number;
-  anchorWeek: number;
   pausedAt: number | null;
   nextFireAt: number | null;
-  skips: number[];
 }
 
 export const scheduleOf = (json: ScheduleJson): Schedule => ({

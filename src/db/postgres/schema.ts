@@ -1,110 +1,24 @@
 import { sql } from "drizzle-orm";
 import {
-  type AnyPgColumn,
-  bigint,
   boolean,
-  check,
   doublePrecision,
   index,
   integer,
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { createdAt, id, instant } from "./schema-columns.js";
+import { cohorts, members, spaces } from "./schema-people.js";
 
 // The PostgreSQL twin of ../schema.ts, table by table: same names, columns and meanings.
-// `npm run db:generate:postgres` turns changes here into SQL in migrations-postgres/.
+// `npm run db:generate:postgres` turns changes here into SQL in migrations-postgres/; the tables of
+// people and of the aggregates live in schema-people.ts and schema-aggregates.ts, exported from here.
 // Instants are timestamptz read as Date; calendar dates are 'YYYY-MM-DD' text in the cohort's zone.
 
-const instant = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-const createdAt = () => instant("created_at").notNull();
-// By default rather than always, so copying a SQLite deployment can keep its ids.
-const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
-
-export const spaces = pgTable(
-  "spaces",
-  {
-    id: id(),
-    platform: text("platform", { enum: ["terminal", "discord", "slack"] }).notNull(),
-    externalId: text("external_id").notNull(),
-    name: text("name").notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [uniqueIndex("spaces_platform_external_id").on(t.platform, t.externalId)],
-);
-
-export const cohorts = pgTable(
-  "cohorts",
-  {
-    id: id(),
-    spaceId: integer("space_id")
-      .notNull()
-      .references(() => spaces.id, { onDelete: "cascade" }),
-    name: text("name").notNull(),
-    /** Lower-cased name: names are unique in a space without regard to case. */
-    nameKey: text("name_key").notNull(),
-    startDate: text("start_date").notNull(),
-    timezone: text("timezone").notNull(),
-    channelExternalId: text("channel_external_id"),
-    status: text("status", { enum: ["active", "paused", "complete"] })
-      .notNull()
-      .default("active"),
-    /** Whether the cohort's streaks count days or weeks. */
-    streakUnit: text("streak_unit", { enum: ["day", "week"] })
-      .notNull()
-      .default("day"),
-    createdBy: integer("created_by").references((): AnyPgColumn => members.id, {
-      onDelete: "set null",
-    }),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    uniqueIndex("cohorts_space_name").on(t.spaceId, t.nameKey),
-    check("cohorts_start_date_format", sql`${t.startDate} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
-  ],
-);
-
-export const members = pgTable(
-  "members",
-  {
-    id: id(),
-    spaceId: integer("space_id")
-      .notNull()
-      .references(() => spaces.id, { onDelete: "cascade" }),
-    externalId: text("external_id").notNull(),
-    displayName: text("display_name").notNull(),
-    /** The learner's own zone for streaks; null means the cohort's. */
-    timezone: text("timezone"),
-    cohortId: integer("cohort_id").references((): AnyPgColumn => cohorts.id, {
-      onDelete: "set null",
-    }),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    uniqueIndex("members_space_external_id").on(t.spaceId, t.externalId),
-    index("members_cohort").on(t.cohortId),
-  ],
-);
-
-export const trackMemberships = pgTable(
-  "track_memberships",
-  {
-    id: id(),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    trackId: text("track_id").notNull(),
-    joinedAt: instant("joined_at").notNull(),
-    leftAt: instant("left_at"),
-  },
-  (t) => [
-    // One current track per member; past memberships stay as history.
-    uniqueIndex("track_memberships_current").on(t.memberId).where(sql`${t.leftAt} IS NULL`),
-    index("track_memberships_track").on(t.trackId),
-  ],
-);
+export * from "./schema-aggregates.js";
+export * from "./schema-people.js";
 
 export const schedules = pgTable(
   "schedules",
@@ -277,108 +191,6 @@ export const pointsLedger = pgTable(
     index("points_ledger_member").on(t.memberId, t.id, t.points),
     index("points_ledger_cohort").on(t.cohortId, t.createdAt),
   ],
-);
-
-/**
- * One leaderboard row per learner and board: a cohort's "all", "week:N" or "track:<id>".
- * Kept for the cohort's current members, updated in the answer's transaction.
- */
-export const boardEntries = pgTable(
-  "board_entries",
-  {
-    cohortId: integer("cohort_id")
-      .notNull()
-      .references(() => cohorts.id, { onDelete: "cascade" }),
-    board: text("board").notNull(),
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    points: integer("points").notNull(),
-    /** When the learner reached these points: ties go to whoever got there first. */
-    // UTC milliseconds as in SQLite (ranking divides them into epoch days): past integer's range, so bigint.
-    reachedAt: bigint("reached_at", { mode: "number" }).notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.cohortId, t.board, t.memberId] }),
-    // Top-N reads this index in order; own rank counts ties inside one points value.
-    index("board_entries_rank").on(t.cohortId, t.board, sql`${t.points} DESC`, t.reachedAt, t.memberId),
-  ],
-);
-
-/** How many learners of a board hold each points value: own rank sums these instead of counting rows. */
-export const boardCounts = pgTable(
-  "board_counts",
-  {
-    cohortId: integer("cohort_id")
-      .notNull()
-      .references(() => cohorts.id, { onDelete: "cascade" }),
-    board: text("board").notNull(),
-    points: integer("points").notNull(),
-    members: integer("members").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.cohortId, t.board, t.points] })],
-);
-
-/**
- * The same counts split by the day the points were reached (epoch days, UTC): own rank adds
- * whole earlier days of a tie and counts rows only inside its own day.
- */
-export const boardDayCounts = pgTable(
-  "board_day_counts",
-  {
-    cohortId: integer("cohort_id")
-      .notNull()
-      .references(() => cohorts.id, { onDelete: "cascade" }),
-    board: text("board").notNull(),
-    points: integer("points").notNull(),
-    day: integer("day").notNull(),
-    members: integer("members").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.cohortId, t.board, t.points, t.day] })],
-);
-
-/** A learner's streak, kept in both units so a cohort can switch between daily and weekly. */
-export const streaks = pgTable(
-  "streaks",
-  {
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    unit: text("unit", { enum: ["day", "week"] }).notNull(),
-    current: integer("current").notNull(),
-    longest: integer("longest").notNull(),
-    /** The last active day, or the Monday of the last active week (YYYY-MM-DD). */
-    lastUnit: text("last_unit"),
-    freezes: integer("freezes").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.memberId, t.unit] }), index("streaks_unit_last").on(t.unit, t.lastUnit)],
-);
-
-/** Activities per learner and local day: the streak heat-map. */
-export const activityDays = pgTable(
-  "activity_days",
-  {
-    memberId: integer("member_id")
-      .notNull()
-      .references(() => members.id, { onDelete: "cascade" }),
-    day: text("day").notNull(),
-    activities: integer("activities").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.memberId, t.day] })],
-);
-
-/** Attempts and right answers per cohort and question, for accuracy per topic in /stats. */
-export const questionStats = pgTable(
-  "question_stats",
-  {
-    cohortId: integer("cohort_id")
-      .notNull()
-      .references(() => cohorts.id, { onDelete: "cascade" }),
-    questionId: text("question_id").notNull(),
-    attempts: integer("attempts").notNull(),
-    correct: integer("correct").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.cohortId, t.questionId] })],
 );
 
 /** Missed quiz items coming back by spaced repetition (/review). */

@@ -42,6 +42,17 @@ export async function transaction<T>(pool: Pool, work: (conn: PoolClient) => Pro
   }
 }
 
+/** Runs one statement, prepared once per connection under `name` when given; returns how many rows it changed. */
+export async function execute(
+  conn: Conn,
+  text: string,
+  values: unknown[] = [],
+  name?: string,
+): Promise<number> {
+  const result = await conn.query(name ? { name, text, values } : { text, values });
+  return result.rowCount ?? 0;
+}
+
 /** The rows of one statement, prepared once per connection under `name` when given. */
 export async function rows<R extends QueryResultRow>(
   conn: Conn,

@@ -29,7 +29,7 @@ import { createPrometheusMetrics } from "./runtime/metrics.js";
 import { readiness } from "./runtime/readiness.js";
 import { SHUTDOWN_DEADLINE_MS, shutDown } from "./runtime/shutdown.js";
 import { startTimer } from "./runtime/timer.js";
-import { closeSandboxes, createSandboxes } from "./sandbox/index.js";
+import { closeSandboxes, createSandboxes } from "./sandbox/sandboxes.js";
 
 /** Exit code for a configuration the program cannot start with. */
 const EXIT_CONFIG = 2;

@@ -20,7 +20,7 @@ import { type OpenDatabase, openDatabase } from "../src/db/client.js";
 import { createStore } from "../src/db/store.js";
 import { defaultCurriculumDir } from "../src/paths.js";
 import { createPictureRenderer } from "../src/pictures/resvg.js";
-import { closeSandboxes, createSandboxes } from "../src/sandbox/index.js";
+import { closeSandboxes, createSandboxes } from "../src/sandbox/sandboxes.js";
 import { fixedClock } from "./fixed-clock.js";
 
 const cleanups: (() => void)[] = [];

@@ -7,7 +7,7 @@ import { type Grade, Grader } from "../core/grading/grader.js";
 import { silentLogger } from "../core/ports/logger.js";
 import { defaultLimits } from "../core/sandbox.js";
 import { defaultCurriculumDir } from "../paths.js";
-import { closeSandboxes, createSandboxes } from "../sandbox/index.js";
+import { closeSandboxes, createSandboxes } from "../sandbox/sandboxes.js";
 import { formatCurriculumError, loadCurriculum } from "./load.js";
 
 const USAGE = `Usage:

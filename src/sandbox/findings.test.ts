@@ -13,8 +13,8 @@ import { silentLogger } from "../core/ports/logger.js";
 import type { Dataset, Limits, RunOutcome, RunRequest } from "../core/sandbox.js";
 import { loadCurriculum } from "../curriculum/load.js";
 import { defaultCurriculumDir } from "../paths.js";
-import { closeSandboxes, createSandboxes, type Sandboxes } from "./index.js";
 import { processLimitMb } from "./pool/limits.js";
+import { closeSandboxes, createSandboxes, type Sandboxes } from "./sandboxes.js";
 
 const limits: Limits = { timeMs: 2_000, maxRows: 100, maxQueryBytes: 16_384, memoryMb: 256 };
 

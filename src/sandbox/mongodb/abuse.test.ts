@@ -9,7 +9,7 @@ import {
   type Limits,
   type Sandbox,
 } from "../../core/sandbox.js";
-import { createMongodbSandbox } from "./index.js";
+import { createMongodbSandbox } from "./sandbox.js";
 
 // 200 orders, each with a string that makes (a+)+$ backtrack catastrophically.
 const shop: Dataset = {

@@ -6,7 +6,7 @@ import {
   type RunOutcome,
   type Sandbox,
 } from "../../core/sandbox.js";
-import { createMongodbSandbox } from "./index.js";
+import { createMongodbSandbox } from "./sandbox.js";
 
 const shop: Dataset = {
   id: "mongo-test-shop",

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childPids, peakWhile } from "../../../test/process-memory.js";
 import type { Dataset, Engine, Limits, RunOutcome } from "../../core/sandbox.js";
-import { closeSandboxes, createSandboxes, type Sandboxes } from "../index.js";
+import { closeSandboxes, createSandboxes, type Sandboxes } from "../sandboxes.js";
 import { processLimitMb } from "./limits.js";
 
 const limits: Limits = { timeMs: 2_000, maxRows: 100, maxQueryBytes: 16_384, memoryMb: 256 };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dataset, FailureReason, Limits, RunOutcome, RunRequest } from "../../core/sandbox.js";
-import { createPostgresSandbox, type PostgresSandboxHandle } from "./index.js";
+import { createPostgresSandbox, type PostgresSandboxHandle } from "./sandbox.js";
 
 const data: Dataset = {
   id: "abuse",

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { residentMb } from "../../../test/process-memory.js";
 import { type Dataset, defaultLimits, type Limits } from "../../core/sandbox.js";
 import { processLimitMb } from "../pool/limits.js";
-import { createPostgresSandbox, type PostgresSandboxHandle } from "./index.js";
+import { createPostgresSandbox, type PostgresSandboxHandle } from "./sandbox.js";
 import { spareFits } from "./spare.js";
 
 const ledger: Dataset = {

@@ -6,7 +6,7 @@ import {
   type RunOutcome,
   type RunRequest,
 } from "../../core/sandbox.js";
-import { createPostgresSandbox, type PostgresSandboxHandle } from "./index.js";
+import { createPostgresSandbox, type PostgresSandboxHandle } from "./sandbox.js";
 
 const company: Dataset = {
   id: "company",

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dataset, defaultLimits, type FailureReason, type Limits } from "../../core/sandbox.js";
-import { createRedisSandbox } from "./index.js";
+import { createRedisSandbox } from "./sandbox.js";
 
 const N = 100_000;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

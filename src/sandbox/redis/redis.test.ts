@@ -6,7 +6,7 @@ import {
   type RunOutcome,
   type RunRequest,
 } from "../../core/sandbox.js";
-import { createRedisSandbox } from "./index.js";
+import { createRedisSandbox } from "./sandbox.js";
 
 const shop: Dataset = {
   id: "redis-test-shop",

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dataset, defaultLimits, type FailureReason, type Limits } from "../../core/sandbox.js";
-import { createSqliteSandbox, type SqliteSandbox } from "./index.js";
+import { createSqliteSandbox, type SqliteSandbox } from "./sandbox.js";
 
 const limits: Limits = { ...defaultLimits, timeMs: 1_000 };
 

@@ -8,7 +8,7 @@ import {
   type RunRequest,
 } from "../../core/sandbox.js";
 import { SandboxPool } from "../pool/pool.js";
-import { createSqliteSandbox, type SqliteSandbox } from "./index.js";
+import { createSqliteSandbox, type SqliteSandbox } from "./sandbox.js";
 
 const limits: Limits = { ...defaultLimits, timeMs: 1_000 };
 

@@ -1,9 +1,9 @@
 import type { Engine, Sandbox } from "../core/sandbox.js";
-import { createMongodbSandbox } from "./mongodb/index.js";
+import { createMongodbSandbox } from "./mongodb/sandbox.js";
 import { type PoolOptions, SandboxPool } from "./pool/pool.js";
-import { createPostgresSandbox, type PostgresSandboxOptions } from "./postgres/index.js";
-import { createRedisSandbox } from "./redis/index.js";
-import { createSqliteSandbox } from "./sqlite/index.js";
+import { createPostgresSandbox, type PostgresSandboxOptions } from "./postgres/sandbox.js";
+import { createRedisSandbox } from "./redis/sandbox.js";
+import { createSqliteSandbox } from "./sqlite/sandbox.js";
 
 export interface Sandboxes extends Record<Engine, Sandbox> {}
 

@@ -32,8 +32,8 @@ function prepare(sqlite: Database.Database) {
       `INSERT INTO board_counts (cohort_id, board, points, members) VALUES (?, ?, ?, 1)
        ON CONFLICT (cohort_id, board, points) DO UPDATE SET members = members + 1`,
     ),
-    countDown: sqlite.prepare<[number, string, number]>(
-      "UPDATE board_counts SET members = members - 1 WHERE cohort_id = ? AND board = ? AND points = ?",
+    countDown: sqlite.prepare<[number, string, number], { members: number }>(
+      "UPDATE board_counts SET members = members - 1 WHERE cohort_id = ? AND board = ? AND points = ? RETURNING members",
     ),
     countDrop: sqlite.prepare<[number, string, number]>(
       "DELETE FROM board_counts WHERE cohort_id = ? AND board = ? AND points = ? AND members <= 0",
@@ -42,8 +42,8 @@ function prepare(sqlite: Database.Database) {
       `INSERT INTO board_day_counts (cohort_id, board, points, day, members) VALUES (?, ?, ?, ?, 1)
        ON CONFLICT (cohort_id, board, points, day) DO UPDATE SET members = members + 1`,
     ),
-    dayDown: sqlite.prepare<[number, string, number, number]>(
-      "UPDATE board_day_counts SET members = members - 1 WHERE cohort_id = ? AND board = ? AND points = ? AND day = ?",
+    dayDown: sqlite.prepare<[number, string, number, number], { members: number }>(
+      "UPDATE board_day_counts SET members = members - 1 WHERE cohort_id = ? AND board = ? AND points = ? AND day = ? RETURNING members",
     ),
     dayDrop: sqlite.prepare<[number, string, number, number]>(
       "DELETE FROM board_day_counts WHERE cohort_id = ? AND board = ? AND points = ? AND day = ? AND members <= 0",
@@ -108,10 +108,10 @@ function count(
     q.dayUp.run(cohortId, board, points, day);
     return;
   }
-  q.countDown.run(cohortId, board, points);
-  q.countDrop.run(cohortId, board, points);
-  q.dayDown.run(cohortId, board, points, day);
-  q.dayDrop.run(cohortId, board, points, day);
+  // A cell that falls to no learners is deleted; most don't, so the delete runs only then.
+  if ((q.countDown.get(cohortId, board, points)?.members ?? 0) <= 0) q.countDrop.run(cohortId, board, points);
+  if ((q.dayDown.get(cohortId, board, points, day)?.members ?? 0) <= 0)
+    q.dayDrop.run(cohortId, board, points, day);
 }
 
 /** Adds points earned at `at` to one board (see entryAfter for who wins a tie). */

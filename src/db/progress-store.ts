@@ -21,6 +21,80 @@ const toStreak = (row: typeof streaks.$inferSelect | null | undefined): StreakSt
     : emptyStreak;
 
 export function progressStore(db: Db): ProgressStore {
+  // Every /leaderboard, /streak and board post runs these: prepared once, not built and compiled per call.
+  const p = sql.placeholder;
+  const higherQuery = db
+    .select({ n: sum(boardCounts.members) })
+    .from(boardCounts)
+    .where(
+      and(
+        eq(boardCounts.cohortId, p("cohortId")),
+        eq(boardCounts.board, p("board")),
+        gt(boardCounts.points, p("points")),
+      ),
+    )
+    .prepare();
+  const earlierDaysQuery = db
+    .select({ n: sum(boardDayCounts.members) })
+    .from(boardDayCounts)
+    .where(
+      and(
+        eq(boardDayCounts.cohortId, p("cohortId")),
+        eq(boardDayCounts.board, p("board")),
+        eq(boardDayCounts.points, p("points")),
+        lt(boardDayCounts.day, p("day")),
+      ),
+    )
+    .prepare();
+  const sameDayQuery = db
+    .select({ n: count() })
+    .from(boardEntries)
+    .where(
+      and(
+        eq(boardEntries.cohortId, p("cohortId")),
+        eq(boardEntries.board, p("board")),
+        eq(boardEntries.points, p("points")),
+        gte(boardEntries.reachedAt, p("dayStart")),
+        sql`(${boardEntries.reachedAt}, ${boardEntries.memberId}) < (${p("reachedAt")}, ${p("memberId")})`,
+      ),
+    )
+    .prepare();
+  const topQuery = db
+    .select({ entry: boardEntries, member: members })
+    .from(boardEntries)
+    .innerJoin(members, eq(members.id, boardEntries.memberId))
+    .where(and(eq(boardEntries.cohortId, p("cohortId")), eq(boardEntries.board, p("board"))))
+    .orderBy(desc(boardEntries.points), asc(boardEntries.reachedAt), asc(boardEntries.memberId))
+    .limit(p("limit"))
+    .prepare();
+  const entryQuery = db
+    .select({ entry: boardEntries, member: members })
+    .from(boardEntries)
+    .innerJoin(members, eq(members.id, boardEntries.memberId))
+    .where(
+      and(
+        eq(boardEntries.cohortId, p("cohortId")),
+        eq(boardEntries.board, p("board")),
+        eq(boardEntries.memberId, p("memberId")),
+      ),
+    )
+    .prepare();
+  const sizeQuery = db
+    .select({ n: sum(boardCounts.members) })
+    .from(boardCounts)
+    .where(and(eq(boardCounts.cohortId, p("cohortId")), eq(boardCounts.board, p("board"))))
+    .prepare();
+  const streakQuery = db
+    .select()
+    .from(streaks)
+    .where(and(eq(streaks.memberId, p("memberId")), eq(streaks.unit, p("unit"))))
+    .prepare();
+  const activityQuery = db
+    .select({ day: activityDays.day, activities: activityDays.activities })
+    .from(activityDays)
+    .where(and(eq(activityDays.memberId, p("memberId")), between(activityDays.day, p("from"), p("to"))))
+    .prepare();
+
   /**
    * Learners ahead of a standing, without counting the board: whole points values above from
    * `board_counts`, whole earlier days of the same value from `board_day_counts`, and rows only
@@ -28,51 +102,22 @@ export function progressStore(db: Db): ProgressStore {
    */
   const ahead = (cohortId: number, board: string, points: number, reachedAt: number, memberId: number) => {
     const day = dayOf(reachedAt);
-    const higher = db
-      .select({ n: sum(boardCounts.members) })
-      .from(boardCounts)
-      .where(
-        and(eq(boardCounts.cohortId, cohortId), eq(boardCounts.board, board), gt(boardCounts.points, points)),
-      )
-      .get();
-    const earlierDays = db
-      .select({ n: sum(boardDayCounts.members) })
-      .from(boardDayCounts)
-      .where(
-        and(
-          eq(boardDayCounts.cohortId, cohortId),
-          eq(boardDayCounts.board, board),
-          eq(boardDayCounts.points, points),
-          lt(boardDayCounts.day, day),
-        ),
-      )
-      .get();
-    const sameDay = db
-      .select({ n: count() })
-      .from(boardEntries)
-      .where(
-        and(
-          eq(boardEntries.cohortId, cohortId),
-          eq(boardEntries.board, board),
-          eq(boardEntries.points, points),
-          gte(boardEntries.reachedAt, day * DAY_MS),
-          sql`(${boardEntries.reachedAt}, ${boardEntries.memberId}) < (${reachedAt}, ${memberId})`,
-        ),
-      )
-      .get();
+    const higher = higherQuery.get({ cohortId, board, points });
+    const earlierDays = earlierDaysQuery.get({ cohortId, board, points, day });
+    const sameDay = sameDayQuery.get({
+      cohortId,
+      board,
+      points,
+      dayStart: day * DAY_MS,
+      reachedAt,
+      memberId,
+    });
     return Number(higher?.n ?? 0) + Number(earlierDays?.n ?? 0) + (sameDay?.n ?? 0);
   };
 
   return {
     async top(cohortId, board, limit): Promise<Standing[]> {
-      const rows = db
-        .select({ entry: boardEntries, member: members })
-        .from(boardEntries)
-        .innerJoin(members, eq(members.id, boardEntries.memberId))
-        .where(and(eq(boardEntries.cohortId, cohortId), eq(boardEntries.board, boardKey(board))))
-        .orderBy(desc(boardEntries.points), asc(boardEntries.reachedAt), asc(boardEntries.memberId))
-        .limit(limit)
-        .all();
+      const rows = topQuery.all({ cohortId, board: boardKey(board), limit });
       return rows.map((row, i) => ({
         rank: i + 1,
         member: toMember(row.member),
@@ -82,18 +127,7 @@ export function progressStore(db: Db): ProgressStore {
     },
     async standing(cohortId, board: Board, memberId) {
       const key = boardKey(board);
-      const row = db
-        .select({ entry: boardEntries, member: members })
-        .from(boardEntries)
-        .innerJoin(members, eq(members.id, boardEntries.memberId))
-        .where(
-          and(
-            eq(boardEntries.cohortId, cohortId),
-            eq(boardEntries.board, key),
-            eq(boardEntries.memberId, memberId),
-          ),
-        )
-        .get();
+      const row = entryQuery.get({ cohortId, board: key, memberId });
       if (!row) return undefined;
       const { points, reachedAt } = row.entry;
       return {
@@ -104,28 +138,13 @@ export function progressStore(db: Db): ProgressStore {
       };
     },
     async size(cohortId, board) {
-      const row = db
-        .select({ n: sum(boardCounts.members) })
-        .from(boardCounts)
-        .where(and(eq(boardCounts.cohortId, cohortId), eq(boardCounts.board, boardKey(board))))
-        .get();
-      return Number(row?.n ?? 0);
+      return Number(sizeQuery.get({ cohortId, board: boardKey(board) })?.n ?? 0);
     },
     async streak(memberId, unit) {
-      return toStreak(
-        db
-          .select()
-          .from(streaks)
-          .where(and(eq(streaks.memberId, memberId), eq(streaks.unit, unit)))
-          .get(),
-      );
+      return toStreak(streakQuery.get({ memberId, unit }));
     },
     async activity(memberId, from, to) {
-      const rows = db
-        .select({ day: activityDays.day, activities: activityDays.activities })
-        .from(activityDays)
-        .where(and(eq(activityDays.memberId, memberId), between(activityDays.day, from, to)))
-        .all();
+      const rows = activityQuery.all({ memberId, from, to });
       return new Map(rows.map((r) => [r.day, r.activities]));
     },
     async participation(cohortId) {

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { TrackStore } from "../core/ports/tracks.js";
 import { placeOnBoards } from "./aggregates.js";
 import type { Db } from "./client.js";
@@ -12,9 +12,16 @@ export function trackStore(db: Db): TrackStore {
   const endCurrent = (memberId: number, at: Date) =>
     db.update(trackMemberships).set({ leftAt: at }).where(currentOf(memberId)).returning().get();
 
+  // /streak and /leaderboard track read it on every call: prepared once.
+  const currentQuery = db
+    .select()
+    .from(trackMemberships)
+    .where(and(eq(trackMemberships.memberId, sql.placeholder("memberId")), isNull(trackMemberships.leftAt)))
+    .prepare();
+
   return {
     async current(memberId) {
-      const row = db.select().from(trackMemberships).where(currentOf(memberId)).get();
+      const row = currentQuery.get({ memberId });
       return row && toTrackMembership(row);
     },
     async join(memberId, trackId, at) {

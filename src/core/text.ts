@@ -40,6 +40,8 @@ const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
  * grapheme too big on its own is cut inside, after its base character.
  */
 export function cappedName(name: string): string {
+  // Every name read goes through here; a short one has no more code points or graphemes than UTF-16 units.
+  if (name.length <= NAME_MAX_GRAPHEMES) return name;
   // Only the first NAME_MAX_CODE_POINTS + 1 code points are ever looked at, however long the name.
   // A grapheme break depends on what comes before it and the one code point after, so the head's
   // breaks are the whole name's; only its last grapheme may be cut short, and that one is never kept.

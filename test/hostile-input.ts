@@ -358,7 +358,8 @@ export function messageStrings(message: Message): string[] {
     ...(message.fields ?? []).flatMap((f) => [f.name, f.value]),
     ...(message.sections ?? []).flatMap((s) => [s.heading, s.text]),
     ...(message.choices ?? []).flatMap((c) => [
-      c.id,
+      c.action.command,
+      ...Object.values(c.action.args),
       c.label,
       c.input?.label,
       c.input?.title,
@@ -406,7 +407,10 @@ export function messageProblems(message: unknown): string[] {
     string("progress label", m.progress.label);
   }
   for (const [i, choice] of (m.choices ?? []).entries()) {
-    string(`choice ${i} id`, choice.id, true);
+    string(`choice ${i} command`, choice.action?.command, true);
+    for (const [name, value] of Object.entries(choice.action?.args ?? {})) {
+      string(`choice ${i} argument ${name}`, value, true);
+    }
     string(`choice ${i} label`, choice.label, true);
     if (choice.input) {
       string(`choice ${i} input label`, choice.input.label, true);

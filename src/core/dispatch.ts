@@ -1,8 +1,9 @@
 import type { z } from "zod";
+import { formFor, withTyped } from "./commands/action.js";
 import { argSpecs, usage } from "./commands/args.js";
 import type { AnyCommand, CommandContext } from "./commands/command.js";
 import { type ParsedLine, parseLine } from "./commands/parse.js";
-import { type Message, problem } from "./messages.js";
+import { type Action, type ChoiceInput, type Message, problem } from "./messages.js";
 import type { Actor } from "./ports/identity.js";
 import type { CommandOutcome } from "./ports/metrics.js";
 
@@ -89,8 +90,36 @@ async function handle(
 }
 
 /**
- * A command typed as text: the terminal line, Slack's `/quorum …`, and the command lines that Discord's and
- * Slack's buttons and forms carry back; `eventKey` as for invoke.
+ * Runs a typed action (a pressed button, a submitted form): the command of that exact name with the
+ * action's arguments, and `typed`, when given, as the first argument it leaves out. No text line is
+ * built or read; the command's schema validates the arguments as for any call. Undefined when no
+ * command has that name, or a form's text has no argument to fill: the adapter says the button is stale.
+ */
+export async function handleAction(
+  core: Core,
+  actor: Actor,
+  action: Action,
+  eventKey: string | null = null,
+  typed?: string,
+): Promise<Message | undefined> {
+  const command = core.commands.find((c) => c.name === action.command);
+  if (!command) return undefined;
+  const complete = typed === undefined ? action : withTyped(command, action, typed);
+  return complete && invoke(core, actor, command, complete.args, eventKey);
+}
+
+/** The words of the form an action asks for first; undefined for a command not known or an action that asks for nothing. */
+export function actionForm(
+  core: Pick<Core, "commands" | "curriculum">,
+  action: Action,
+): ChoiceInput | undefined {
+  const command = core.commands.find((c) => c.name === action.command);
+  return command && formFor(command, action, core);
+}
+
+/**
+ * The text form every text platform shares: the terminal line, Slack's `/quorum …`, each typed by a
+ * person (buttons and forms run typed actions, see handleAction); `eventKey` as for invoke.
  */
 export async function handleText(
   core: Core,

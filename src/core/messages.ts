@@ -11,7 +11,7 @@ export interface Message {
   sections?: Section[];
   fields?: Field[];
   progress?: Progress;
-  /** Buttons or choices the reader can press; ids go back to the core unchanged. */
+  /** Buttons or choices the reader can press; each runs its typed action. */
   choices?: Choice[];
   links?: LinkButton[];
   /** Pictures (PNG); the text of the message must stand on its own without them. */
@@ -48,21 +48,34 @@ export interface Progress {
   label?: string;
 }
 
+/**
+ * What pressing a choice runs: a command by its name and its first arguments, as text, in the order
+ * the command declares them (build one with `actionFor`). Nothing reads it as a command line: each
+ * adapter writes it into its own id and reads it back, and the command's schema validates the
+ * arguments when it runs.
+ */
+export interface Action {
+  /** The command's name, e.g. "answer" or "cohort info". */
+  command: string;
+  args: Readonly<Record<string, string>>;
+}
+
 export interface Choice {
-  id: string;
   label: string;
   style?: "primary" | "secondary" | "danger";
-  /** Pressing asks for text first (a Discord modal, a Slack view); the command run is `${id} ${text}`. */
+  action: Action;
+  /** Pressing asks for text first (a Discord modal, a Slack view); it fills the first argument the action leaves out. */
   input?: ChoiceInput;
 }
 
+/** The words of the form a choice opens; the command's `form` gives them (see `actionForm`). */
 export interface ChoiceInput {
-  /** The field's label, e.g. "Your query". */
+  /** The form's title, e.g. the challenge's name. */
+  title: string;
+  /** The field's label, e.g. "Your SQL". */
   label: string;
   placeholder?: string;
   multiline: boolean;
-  /** The form's title, e.g. the challenge's name. */
-  title: string;
 }
 
 export interface LinkButton {

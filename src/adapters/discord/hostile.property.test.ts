@@ -12,7 +12,6 @@ import {
   anyLine,
   argsExpectation,
   broadcastMentions,
-  expectationFor,
   expectationProblems,
   holdsLoneSurrogate,
   hostileArgs,
@@ -21,11 +20,12 @@ import {
   type KnownValues,
   knownValues,
 } from "../../../test/hostile-input.js";
+import { withTyped } from "../../core/commands/action.js";
 import { argSpecs } from "../../core/commands/args.js";
 import type { AnyCommand } from "../../core/commands/command.js";
 import { commands } from "../../core/commands/registry.js";
-import { type Core, handleText, invoke } from "../../core/dispatch.js";
-import type { Message } from "../../core/messages.js";
+import { actionForm, type Core, handleAction, handleText, invoke } from "../../core/dispatch.js";
+import type { Action, Message } from "../../core/messages.js";
 import type { Actor } from "../../core/ports/identity.js";
 import { discordNames } from "./commands/definitions.js";
 import type { CommandData } from "./commands/options.js";
@@ -60,7 +60,8 @@ function modalProblems(modal: APIModalInteractionResponseCallbackData): string[]
     if (input.type === ComponentType.TextInput)
       over("placeholder", input.placeholder?.length ?? 0, 0, limits.inputPlaceholder);
   }
-  if (!parseCustomId(modal.custom_id)) problems.push(`custom_id ${modal.custom_id} is not read back`);
+  if (!parseCustomId(modal.custom_id, commands))
+    problems.push(`custom_id ${modal.custom_id} is not read back`);
   return problems;
 }
 
@@ -134,10 +135,14 @@ async function serverWithCohort(): Promise<{ core: Core; actor: (role: Role, nam
   return { core, actor };
 }
 
-/** A line run from a button or a submitted form, as the interaction handler runs it. */
-async function lineProblems(core: Core, actor: Actor, line: string): Promise<string[]> {
-  const reply = await handleText(core, actor, line);
-  const problems = expectationProblems(expectationFor(line, actor, commands), reply);
+/** An action run from a button or a submitted form (with what was typed into it), as the interaction handler runs it. */
+async function actionProblems(core: Core, actor: Actor, action: Action, typed?: string): Promise<string[]> {
+  const command = commands.find((c) => c.name === action.command);
+  if (!command) return [`/${action.command} is not a command`];
+  const reply = await handleAction(core, actor, action, null, typed);
+  const complete = typed === undefined ? action : withTyped(command, action, typed);
+  if (!complete) return reply === undefined ? [] : ["a reply to a form with nothing to fill"];
+  const problems = expectationProblems(argsExpectation(command, complete.args, actor), reply);
   if (reply) problems.push(...renderProblems(reply).problems);
   return problems;
 }
@@ -155,12 +160,13 @@ async function pressProblems(
   );
   const button = buttons[pick % Math.max(1, buttons.length)];
   if (!button) return [];
-  const action = parseCustomId(button.custom_id);
-  if (!action) return [`button ${button.custom_id} is not read back`];
-  if (action.kind === "run") return lineProblems(core, actor, action.line);
-  const title = payloads[0]?.embeds[0]?.title ?? "Quorum";
-  const modal = modalFor({ line: action.line, title, label: button.label ?? "Your answer", multiline: true });
-  return [...modalProblems(modal), ...(await lineProblems(core, actor, `${action.line} ${typed}`))];
+  const pressed = parseCustomId(button.custom_id, commands);
+  if (!pressed) return [`button ${button.custom_id} is not read back`];
+  if (pressed.mode === "run") return actionProblems(core, actor, pressed.action);
+  const words = actionForm(core, pressed.action);
+  if (!words) return [`button ${button.custom_id} asks for nothing`];
+  const modal = modalFor({ action: pressed.action, ...words });
+  return [...modalProblems(modal), ...(await actionProblems(core, actor, pressed.action, typed))];
 }
 
 /** A slash command from its options to the rendered reply, through the form when one is asked for. */
@@ -172,13 +178,13 @@ async function slashProblems(
   pick: number,
   typed: string,
 ): Promise<string[]> {
-  const plan = planSlashCommand(commands, slashData(command, args));
+  const plan = planSlashCommand(core, slashData(command, args));
   if (plan.kind === "stale") return [`/${command.name} is not recognised`];
   if (plan.kind === "form") {
-    const action = parseCustomId(plan.modal.custom_id);
+    const asked = parseCustomId(plan.modal.custom_id, commands);
     return [
       ...modalProblems(plan.modal),
-      ...(action ? await lineProblems(core, actor, `${action.line} ${typed}`) : []),
+      ...(asked ? await actionProblems(core, actor, asked.action, typed) : []),
     ];
   }
   const reply = await invoke(core, actor, plan.command, plan.args);
@@ -259,8 +265,9 @@ describe("Discord under hostile input", () => {
   it("given forged custom ids, form fields and command names, reads only its own and answers what it reads", async () => {
     const { core, actor } = await serverWithCohort();
     const customId = fc.oneof(
-      fc.constantFrom("run:", "ask:", "run: ", "ask:/submit", "RUN:/help", "other:/help"),
+      fc.constantFrom("run:", "ask:", "run: ", "ask:/submit", "RUN:/help", "other:/help", "ask:/quiz"),
       hostileText.map((text) => `run:${text}`),
+      hostileText.map((text) => `run:/answer w01-left ${text}`),
       anyLine(commands, known).map((line) => `ask:${line}`),
       hostileText,
     );
@@ -285,15 +292,14 @@ describe("Discord under hostile input", () => {
       fc.asyncProperty(roles, customId, submitted, stale, async (role, id, components, data) => {
         const who = actor(role, "ana");
         const problems: string[] = [];
-        const action = parseCustomId(id);
-        if (action) {
-          if (!/^(run|ask):/.test(id) || action.line.trim() === "") problems.push(`accepted ${id}`);
-          const typed = readModalText(components);
-          const line = action.kind === "ask" ? `${action.line} ${typed}` : action.line;
-          problems.push(...(await lineProblems(core, who, line)));
+        const read = parseCustomId(id, commands);
+        if (read) {
+          if (!/^(run|ask):\//.test(id) || id.length > limits.customId) problems.push(`accepted ${id}`);
+          const typed = read.mode === "ask" ? readModalText(components) : undefined;
+          problems.push(...(await actionProblems(core, who, read.action, typed)));
         }
         // Only a one-word command Quorum registers runs; a subcommand group or unknown name is stale.
-        const plan = planSlashCommand(commands, data);
+        const plan = planSlashCommand(core, data);
         const runs =
           registered.has(data.name) &&
           !data.options?.some((o) => o.type === ApplicationCommandOptionType.SubcommandGroup) &&
@@ -309,7 +315,7 @@ describe("Discord under hostile input", () => {
     const { core, actor } = await serverWithCohort();
     const submit = commands.find((command) => command.name === "submit");
     if (!submit) throw new Error("no /submit");
-    const plan = planSlashCommand(commands, slashData(submit, { id: "x".repeat(120) }));
+    const plan = planSlashCommand(core, slashData(submit, { id: "x".repeat(120) }));
     expect(plan.kind).toBe("run");
     if (plan.kind !== "run") return;
     const reply = await invoke(core, actor("learner", "ana"), plan.command, plan.args);

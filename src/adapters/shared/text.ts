@@ -154,8 +154,13 @@ export function wellFormedMessage(message: Message): Message {
       ? {
           choices: choices.map((c) => ({
             ...c,
-            id: w(c.id),
             label: w(c.label),
+            action: {
+              command: w(c.action.command),
+              args: Object.fromEntries(
+                Object.entries(c.action.args).map(([name, value]) => [name, w(value)]),
+              ),
+            },
             ...(c.input
               ? {
                   input: {

@@ -15,8 +15,8 @@ import {
   messageProblems,
 } from "../../../test/hostile-input.js";
 import { commands } from "../../core/commands/registry.js";
-import { type Core, handleText } from "../../core/dispatch.js";
-import type { Message } from "../../core/messages.js";
+import { actionForm, type Core, handleAction } from "../../core/dispatch.js";
+import type { Action, Message } from "../../core/messages.js";
 import type { Actor } from "../../core/ports/identity.js";
 import { learnerHome } from "../../core/services/home.js";
 import { slackCommandNames } from "./command-text.js";
@@ -133,28 +133,25 @@ async function pressProblems(core: Core, actor: Actor, message: Message, pick: n
   const buttons = buttonsOf(message);
   const button = buttons[pick % Math.max(1, buttons.length)];
   if (!button) return [];
-  const action = parseAction(button.actionId, button.value);
-  if (!action) return [`button ${button.actionId} is not read back`];
-  let line = action.line;
+  const pressed = parseAction(button.actionId, button.value, commands);
+  if (!pressed) return [`button ${button.actionId} is not read back`];
   const problems: string[] = [];
-  if (action.kind === "ask") {
-    const view = modalView({
-      line,
-      title: "Quorum",
-      label: button.label,
-      multiline: true,
-      channelId: ids.channel,
-    });
+  let action: Action = pressed.action;
+  let text: string | undefined;
+  if (pressed.mode === "ask") {
+    const words = actionForm(core, action);
+    if (!words) return [`button ${button.actionId} asks for nothing`];
+    const view = modalView({ action, ...words, channelId: ids.channel });
     problems.push(...viewsProblems(view));
     const submitted = readSubmission({
       ...view,
       state: { values: { [answerBlockId]: { [answerActionId]: { value: typed } } } },
     });
     if (!submitted) return [...problems, "the form's submission is not read back"];
-    line = `${submitted.line} ${submitted.text}`;
+    ({ action, text } = submitted);
   }
-  const reply = await handleText(core, actor, line);
-  if (!reply) return [...problems, `no reply to ${line}`];
+  const reply = await handleAction(core, actor, action, null, text);
+  if (!reply) return [...problems, `no reply to /${action.command}`];
   problems.push(...messageProblems(reply), ...partsProblems(renderBlocks(localize(reply))));
   return problems;
 }
@@ -211,32 +208,49 @@ describe("Slack under hostile input", () => {
     );
     const metadata = fc.oneof(
       hostileText,
-      fc.tuple(hostileText, hostileText).map(([line, channelId]) => JSON.stringify({ line, channelId })),
+      fc
+        .tuple(
+          fc.oneof(hostileText, fc.constantFrom(...commands.map((c) => c.name))),
+          hostileText,
+          hostileText,
+        )
+        .map(([command, id, channelId]) => JSON.stringify({ v: 1, command, args: { id }, channelId })),
       hostileText.map((line) => JSON.stringify({ line })),
-      fc.constantFrom("null", "[]", '"line"', '{"line": 3}', '{"__proto__": {"line": "/help"}}'),
+      fc.constantFrom(
+        "null",
+        "[]",
+        '"line"',
+        '{"line": 3}',
+        '{"__proto__": {"line": "/help"}}',
+        '{"v": 1, "command": "help", "args": {"__proto__": {"command": "x"}}}',
+        '{"v": 1, "command": "submit", "args": {"id": 3}}',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(
         roles,
         actionId,
-        hostileText,
+        fc.oneof(
+          hostileText,
+          hostileText.map((text) => `/answer w01-left ${text}`),
+        ),
         metadata,
         hostileText,
         async (role, id, value, meta, typed) => {
           const problems: string[] = [];
-          const lines: string[] = [];
-          const action = parseAction(id, value);
-          if (action) {
+          const runs: { action: Action; text?: string }[] = [];
+          const pressed = parseAction(id, value, commands);
+          if (pressed) {
             if (!/^quorum:(run|ask):\d+$/.test(id)) problems.push(`accepted action id ${id}`);
-            lines.push(action.line);
+            runs.push({ action: pressed.action });
           }
           const submitted = readSubmission({
             private_metadata: meta,
             state: { values: { [answerBlockId]: { [answerActionId]: { value: typed } } } },
           });
-          if (submitted) lines.push(`${submitted.line} ${submitted.text}`);
-          for (const line of lines) {
-            const reply = await handleText(core, actor(role, "ana"), line);
+          if (submitted) runs.push(submitted);
+          for (const { action, text } of runs) {
+            const reply = await handleAction(core, actor(role, "ana"), action, null, text);
             if (reply)
               problems.push(...messageProblems(reply), ...partsProblems(renderBlocks(localize(reply))));
           }

@@ -3,23 +3,12 @@ import { problem, success } from "../messages.js";
 import { firstReview } from "../rules/review.js";
 import { describeAnswer, markAnswer, quizPoints, speedBonus } from "../rules/scoring.js";
 import { recordAnswer } from "../services/record-answer.js";
-import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
+import { answerArg, questionIdArg } from "./practice-args.js";
 
 const input = z.object({
-  question: z
-    .string()
-    .trim()
-    .min(1, "is missing")
-    .max(80, "is too long")
-    .describe("the question id shown with it"),
-  choice: z
-    .string()
-    .trim()
-    .min(1, "is missing")
-    .max(300, "is too long")
-    .describe("a letter (b), letters (a,c), true/false, or your words")
-    .register(restOfLine, { rest: true }),
+  question: questionIdArg("the question id shown with it"),
+  choice: answerArg("a letter (b), letters (a,c), true/false, or your words"),
 });
 
 export const answer = {

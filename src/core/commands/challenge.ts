@@ -1,17 +1,13 @@
 import { z } from "zod";
 import { problem } from "../messages.js";
-import { argHints } from "./args.js";
+import { actionFor, formFor } from "./action.js";
 import { challengeStatus, engineNames } from "./challenge-list.js";
 import type { Command } from "./command.js";
+import { challengeIdArg } from "./practice-args.js";
+import { queryLanguage, submit } from "./submit.js";
 
 const input = z.object({
-  id: z
-    .string()
-    .trim()
-    .min(1, "is missing")
-    .max(80, "is too long")
-    .describe("the challenge id, from /challenge list")
-    .register(argHints, { suggest: "challenge" }),
+  id: challengeIdArg("the challenge id, from /challenge list"),
 });
 
 export const challenge = {
@@ -30,12 +26,9 @@ export const challenge = {
     const dataset = bank.datasets.find((d) => d.id === found.dataset);
     const identity = await ctx.store.identities.find(ctx.actor);
     const summary = identity ? await ctx.store.answers.summary(identity.member.id, found.id) : undefined;
-    const language =
-      found.engine === "mongodb"
-        ? "a mongosh query"
-        : found.engine === "redis"
-          ? "Redis commands, one per line"
-          : "SQL";
+    const language = queryLanguage(found.engine);
+    const submitting = actionFor(submit, { id: found.id });
+    const form = formFor(submit, submitting, ctx);
     return {
       title: `${found.title} · ${found.id}`,
       text: found.prompt,
@@ -48,10 +41,10 @@ export const challenge = {
       sections: dataset ? [{ heading: `The data: ${dataset.id}`, text: dataset.description }] : [],
       choices: [
         {
-          id: `/submit ${found.id}`,
           label: "Submit a query",
           style: "primary",
-          input: { title: found.title, label: `Your ${language}`, multiline: true },
+          action: submitting,
+          ...(form ? { input: form } : {}),
         },
       ],
       footer: `Submit ${language} with /submit ${found.id} <query>${found.ordered ? " · row order counts" : ""}`,

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Curriculum } from "../curriculum/schema.js";
 import type { Grader } from "../grading/grader.js";
-import type { Message } from "../messages.js";
+import type { ChoiceInput, Message } from "../messages.js";
 import type { ChannelDirectory } from "../ports/channels.js";
 import type { Clock } from "../ports/clock.js";
 import type { Actor } from "../ports/identity.js";
@@ -73,6 +73,15 @@ export interface Command<Input extends z.ZodObject = z.ZodObject> {
    */
   replies?: "private" | "public";
   examples: readonly string[];
+  /**
+   * The words of the form asking for the argument an action of this command leaves out (a button
+   * that asks first, a slash command without its query), from the arguments given, unvalidated.
+   * Without it, or when it gives none, the argument's own description names the field.
+   */
+  form?(
+    args: Readonly<Record<string, string>>,
+    ctx: Pick<CommandContext, "curriculum">,
+  ): ChoiceInput | undefined;
   run(input: z.infer<Input>, ctx: CommandContext): Promise<Message>;
 }
 

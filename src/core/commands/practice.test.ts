@@ -88,7 +88,10 @@ describe("quiz and answer", () => {
     await say(t, "ana", "/track join dba");
     const first = await handleText(t.core, actor("ana"), "/quiz 1");
     expect(first?.title).toBe("Quiz · week 1 · easy · 3 left · w01-left");
-    expect(first?.choices?.map((c) => c.id)).toEqual(["/answer w01-left a", "/answer w01-left b"]);
+    expect(first?.choices?.map((c) => c.action)).toEqual([
+      { command: "answer", args: { question: "w01-left", choice: "a" } },
+      { command: "answer", args: { question: "w01-left", choice: "b" } },
+    ]);
     expect(await say(t, "ana", "/answer w01-left b")).toMatch(/Right! \+10 points \(10 in all\)/);
     expect((await handleText(t.core, actor("ana"), "/quiz 1"))?.title).toBe(
       "Quiz · week 1 · medium · 2 left · w01-having",
@@ -197,7 +200,11 @@ describe("review", () => {
     t.clock.set("2026-03-05T10:00:00Z");
     const due = await handleText(t.core, actor("ana"), "/review");
     expect(due?.title).toBe("Review · week 1 · w01-left");
-    expect(due?.choices?.map((c) => c.id)).toEqual(["/review w01-left a", "/review w01-left b"]);
+    expect(due?.choices?.map((c) => c.action)).toEqual([
+      { command: "review", args: { question: "w01-left", choice: "a" } },
+      { command: "review", args: { question: "w01-left", choice: "b" } },
+    ]);
+    expect(due?.footer).toBe("Answer with /review w01-left <choice>");
     expect(await say(t, "ana", "/review w01-left b")).toMatch(
       /Right! It comes back Sun 2026-03-08 10:00 UTC/,
     );

@@ -6,27 +6,19 @@ import { formatInZone } from "../rules/zoned.js";
 import { viewLearner } from "../services/learner.js";
 import { quizMessage } from "../services/question-message.js";
 import { recordAnswer } from "../services/record-answer.js";
-import { restOfLine } from "./args.js";
 import type { Command } from "./command.js";
+import { optionalAnswerArg, optionalQuestionIdArg } from "./practice-args.js";
 
 const input = z.object({
-  question: z
-    .string()
-    .trim()
-    .max(80, "is too long")
-    .optional()
-    .describe("the question to answer (from /review)"),
-  choice: z
-    .string()
-    .trim()
-    .max(300, "is too long")
-    .optional()
-    .describe("your answer")
-    .register(restOfLine, { rest: true }),
+  question: optionalQuestionIdArg("the question to answer (from /review)"),
+  choice: optionalAnswerArg("your answer"),
 });
 
+/** The buttons of a question due for review answer it here, not with /answer. */
+const name = "review";
+
 export const review = {
-  name: "review",
+  name,
   summary: "Questions you missed, back by spaced repetition until they stick",
   audience: "everyone",
   group: "practice",
@@ -52,11 +44,7 @@ export const review = {
           footer: "/quiz gives you a new question",
         };
       }
-      const message = quizMessage(item, `Review · week ${item.week} · ${item.id}`);
-      if (message.choices)
-        message.choices = message.choices.map((c) => ({ ...c, id: c.id.replace(/^\/answer /, "/review ") }));
-      message.footer = (message.footer ?? "").replace("/answer", "/review");
-      return message;
+      return quizMessage(item, `Review · week ${item.week} · ${item.id}`, { name, input });
     }
 
     const item = items.find((i) => i.id === question.toLowerCase());

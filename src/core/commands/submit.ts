@@ -1,29 +1,28 @@
 import { z } from "zod";
+import type { Challenge } from "../curriculum/bank.js";
 import { problem, success } from "../messages.js";
 import type { Actor } from "../ports/identity.js";
 import { challengePoints } from "../rules/scoring.js";
 import { recordAnswer } from "../services/record-answer.js";
-import { argHints, restOfLine } from "./args.js";
 import type { Command } from "./command.js";
+import { challengeIdArg, queryArg } from "./practice-args.js";
 
 /** One person on one platform, whatever server they submit from: the sandbox's fairness key. */
 const learnerKey = (actor: Actor): string => `${actor.platform}:${actor.userExternalId}`;
 
 const input = z.object({
-  id: z
-    .string()
-    .trim()
-    .min(1, "is missing")
-    .max(80, "is too long")
-    .describe("the challenge id")
-    .register(argHints, { suggest: "challenge" }),
-  query: z
-    .string()
-    .min(1, "is missing")
-    .describe("your query (SQL, a mongosh query, or Redis commands)")
-    .register(restOfLine, { rest: true })
-    .register(argHints, { multiline: true }),
+  id: challengeIdArg("the challenge id"),
+  query: queryArg("your query (SQL, a mongosh query, or Redis commands)"),
 });
+
+/** What a challenge's query is written in, as the form and the footer name it. */
+export function queryLanguage(engine: Challenge["engine"]): string {
+  return engine === "mongodb"
+    ? "a mongosh query"
+    : engine === "redis"
+      ? "Redis commands, one per line"
+      : "SQL";
+}
 
 export const submit = {
   name: "submit",
@@ -33,6 +32,11 @@ export const submit = {
   input,
   replies: "private",
   examples: ["/submit store-customer-order-counts SELECT …"],
+  form({ id }, ctx) {
+    const found =
+      id === undefined ? undefined : ctx.curriculum.bank.challenges.find((c) => c.id === id.toLowerCase());
+    return found && { title: found.title, label: `Your ${queryLanguage(found.engine)}`, multiline: true };
+  },
   async run({ id, query }, ctx) {
     const found = ctx.curriculum.bank.challenges.find((c) => c.id === id.toLowerCase());
     if (!found) {

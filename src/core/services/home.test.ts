@@ -11,7 +11,7 @@ describe("the learner's home page", () => {
     const before = tableCounts(t.database);
     const home = await learnerHome({ ...t.core, actor: actor("ana") });
     expect(home.fields?.map((f) => f.name)).toEqual(["Get started"]);
-    expect(home.choices?.map((c) => c.id)).toContain("/cohort info");
+    expect(home.choices?.map((c) => c.action)).toContainEqual({ command: "cohort info", args: {} });
     expect(tableCounts(t.database)).toEqual(before);
   });
 
@@ -32,6 +32,6 @@ describe("the learner's home page", () => {
     expect(field("Streak")).toBe("1 day, done for today");
     expect(Number(field("Points"))).toBeGreaterThan(0);
     expect(field("Rank")).toBe("1 of 1");
-    expect(home.choices?.map((c) => c.id)).toEqual(["/quiz", "/week", "/leaderboard", "/review"]);
+    expect(home.choices?.map((c) => c.action.command)).toEqual(["quiz", "week", "leaderboard", "review"]);
   });
 });

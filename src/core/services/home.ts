@@ -1,4 +1,11 @@
+import { actionFor } from "../commands/action.js";
+import { cohortInfo } from "../commands/cohort-info.js";
 import type { CommandContext } from "../commands/command.js";
+import { leaderboard } from "../commands/leaderboard.js";
+import { quiz } from "../commands/quiz.js";
+import { review } from "../commands/review.js";
+import { roadmap } from "../commands/roadmap.js";
+import { week as weekModule } from "../commands/week.js";
 import type { Field, Message } from "../messages.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { streakAsOf } from "../rules/streak.js";
@@ -31,8 +38,8 @@ export async function learnerHome(ctx: Omit<CommandContext, "eventKey">): Promis
       ...start,
       fields: [{ name: "Get started", value: "Join your cohort with /cohort join <name>, then try /quiz." }],
       choices: [
-        { id: "/cohort info", label: "Cohorts" },
-        { id: "/roadmap", label: "Roadmap" },
+        { label: "Cohorts", action: actionFor(cohortInfo, {}) },
+        { label: "Roadmap", action: actionFor(roadmap, {}) },
       ],
     };
   }
@@ -64,10 +71,10 @@ export async function learnerHome(ctx: Omit<CommandContext, "eventKey">): Promis
     title: `${member.displayName} · ${cohort.name}`,
     fields,
     choices: [
-      { id: "/quiz", label: "Next question", style: "primary" },
-      { id: "/week", label: "This week's module" },
-      { id: "/leaderboard", label: "Leaderboard" },
-      { id: "/review", label: "Review" },
+      { label: "Next question", style: "primary", action: actionFor(quiz, {}) },
+      { label: "This week's module", action: actionFor(weekModule, {}) },
+      { label: "Leaderboard", action: actionFor(leaderboard, {}) },
+      { label: "Review", action: actionFor(review, {}) },
     ],
     footer: `Longest streak ${n(streak.longest)} · freezes held ${streak.freezes}`,
   };

@@ -1,25 +1,33 @@
+import type { z } from "zod";
+import { actionFor } from "../commands/action.js";
+import { answer } from "../commands/answer.js";
+import type { Command } from "../commands/command.js";
 import type { QuizItem } from "../curriculum/bank.js";
 import type { Choice, Message } from "../messages.js";
 
-/** The item as a private question with one button per choice; a button runs `/answer <id> <choice>`. */
-export function quizMessage(item: QuizItem, heading: string): Message {
+/** A command that takes a question id and an answer to it: /answer, or /review for a question due again. */
+export type Answering = Pick<
+  Command<z.ZodObject<{ question: z.ZodType; choice: z.ZodType }>>,
+  "name" | "input"
+>;
+
+/** The item as a private question with one button per choice; a button runs `by` (default /answer) with that choice. */
+export function quizMessage(item: QuizItem, heading: string, by: Answering = answer): Message {
+  const choice = (id: string, label: string): Choice => ({
+    label,
+    action: actionFor(by, { question: item.id, choice: id }),
+  });
   const choices: Choice[] =
     item.kind === "single" || item.kind === "multiple"
-      ? item.choices.map((c) => ({
-          id: `/answer ${item.id} ${c.id}`,
-          label: `${c.id.toUpperCase()}. ${c.text}`,
-        }))
+      ? item.choices.map((c) => choice(c.id, `${c.id.toUpperCase()}. ${c.text}`))
       : item.kind === "true-false"
-        ? [
-            { id: `/answer ${item.id} true`, label: "True" },
-            { id: `/answer ${item.id} false`, label: "False" },
-          ]
+        ? [choice("true", "True"), choice("false", "False")]
         : [];
   const how =
     item.kind === "multiple"
-      ? `Pick every right one: /answer ${item.id} a,c`
+      ? `Pick every right one: /${by.name} ${item.id} a,c`
       : item.kind === "short"
-        ? `Answer with /answer ${item.id} <your answer>`
-        : `Answer with /answer ${item.id} <choice>`;
+        ? `Answer with /${by.name} ${item.id} <your answer>`
+        : `Answer with /${by.name} ${item.id} <choice>`;
   return { title: heading, text: item.prompt, choices, footer: how, visibility: "private" };
 }

@@ -8,43 +8,21 @@ import type {
   Interaction,
   ModalSubmitInteraction,
 } from "discord.js";
-import { argSpecs } from "../../../core/commands/args.js";
+import { tryActionFor } from "../../../core/commands/action.js";
 import type { AnyCommand } from "../../../core/commands/command.js";
-import { type Core, handleText, invoke } from "../../../core/dispatch.js";
+import { actionForm, type Core, handleAction, invoke } from "../../../core/dispatch.js";
 import { problem } from "../../../core/messages.js";
 import type { Actor } from "../../../core/ports/identity.js";
 import { suggest } from "../../../core/services/suggest.js";
 import { actorOf, type ModeratorRule } from "../actor.js";
 import { type CommandData, focusedOption, missingMultiline, readCommand } from "../commands/options.js";
-import { customIdFor } from "../render/custom-id.js";
-import { modalFor, parseCustomId } from "../render/modal.js";
+import { customIdFor, parseCustomId } from "../render/custom-id.js";
+import { modalFor, readModalText } from "../render/modal.js";
 import { type ResponseTiming, reportFailure, respondWith } from "./respond.js";
 
 export interface InteractionDeps extends ResponseTiming, ModeratorRule {
   /** The core as this adapter serves it (with Discord's track roles). */
   core: Core;
-}
-
-/** Quotes a value that holds spaces, so the core's line parser reads it back as one argument. */
-function quoted(value: string): string {
-  if (!/\s/.test(value) && value !== "") return value;
-  return value.includes('"') ? `'${value}'` : `"${value}"`;
-}
-
-/**
- * The text line for a command and the arguments given so far, in the order they are typed;
- * undefined when an argument is left out before a given one, since a line is positional.
- */
-export function commandLine(command: AnyCommand, args: Record<string, string>): string | undefined {
-  const words = [`/${command.name}`];
-  let gap = false;
-  for (const spec of argSpecs(command)) {
-    const value = args[spec.name];
-    if (value === undefined) gap = true;
-    else if (gap) return undefined;
-    else words.push(quoted(value));
-  }
-  return words.join(" ");
 }
 
 /** discord.js's option objects carry the same name/type/value tree Discord sent. */
@@ -58,12 +36,6 @@ function commandData(interaction: ChatInputCommandInteraction | AutocompleteInte
       ...(option.options ? { options: plain(option.options) } : {}),
     })) as CommandData["options"];
   return { name: interaction.commandName, options: plain(interaction.options.data) };
-}
-
-/** "your query (SQL, …)" → "Your query": a form's label is short (45 characters on Discord). */
-function fieldLabel(description: string): string {
-  const short = description.split(" (")[0] ?? description;
-  return short.charAt(0).toUpperCase() + short.slice(1);
 }
 
 /** The interaction's id, which Discord never reuses; prefixed so no other platform's id can equal it. */
@@ -83,17 +55,17 @@ export type SlashPlan =
   | { kind: "form"; modal: APIModalInteractionResponseCallbackData }
   | { kind: "run"; command: AnyCommand; args: Record<string, string> };
 
-export function planSlashCommand(commands: readonly AnyCommand[], data: CommandData): SlashPlan {
-  const found = readCommand(commands, data);
+export function planSlashCommand(core: Pick<Core, "commands" | "curriculum">, data: CommandData): SlashPlan {
+  const found = readCommand(core.commands, data);
   if (!found) return { kind: "stale" };
   const { command, args } = found;
   const asked = missingMultiline(command, args);
-  const line = asked && commandLine(command, args);
-  // Slash options are one line, so a query is asked for in a form; a line too long for the form's
-  // custom_id is run as it is, and the core says what is wrong.
-  if (asked && line && customIdFor({ kind: "ask", line })) {
-    const modal = modalFor({ line, title: line, label: fieldLabel(asked.description), multiline: true });
-    return { kind: "form", modal };
+  const action = asked && tryActionFor(command, args);
+  const words = action && actionForm(core, action);
+  // Slash options are one line, so a query is asked for in a form; an action too long for the form's
+  // custom_id, or one with an option left out before the query, is run as it is and the core says what is wrong.
+  if (action && words && customIdFor({ mode: "ask", action })) {
+    return { kind: "form", modal: modalFor({ action, ...words }) };
   }
   return { kind: "run", command, args };
 }
@@ -103,7 +75,7 @@ async function onSlashCommand(
   actor: Actor,
   deps: InteractionDeps,
 ): Promise<void> {
-  const plan = planSlashCommand(deps.core.commands, commandData(interaction));
+  const plan = planSlashCommand(deps.core, commandData(interaction));
   if (plan.kind === "stale") return await respondWith(interaction, async () => staleCommand, true, deps);
   if (plan.kind === "form") return void (await interaction.showModal(plan.modal));
   const { command, args } = plan;
@@ -117,20 +89,19 @@ async function onSlashCommand(
 }
 
 async function onButton(interaction: ButtonInteraction, actor: Actor, deps: InteractionDeps): Promise<void> {
-  const parsed = parseCustomId(interaction.customId);
-  if (!parsed) return await respondWith(interaction, async () => staleCommand, true, deps);
-  if (parsed.kind === "ask") {
-    // The custom id holds only the command line; the form's words come from the message it sits on.
-    const title = interaction.message.embeds[0]?.title ?? "Quorum";
-    const button = interaction.component;
-    const label = ("label" in button ? button.label : undefined) ?? "Your answer";
-    await interaction.showModal(modalFor({ line: parsed.line, title, label, multiline: true }));
-    return;
+  const parsed = parseCustomId(interaction.customId, deps.core.commands);
+  if (parsed?.mode === "ask") {
+    // The form's words come from the core, for the action the button carries.
+    const words = actionForm(deps.core, parsed.action);
+    if (words) return void (await interaction.showModal(modalFor({ action: parsed.action, ...words })));
   }
   // Whoever presses, the answer is theirs alone: a channel's daily question answers each person privately.
   return await respondWith(
     interaction,
-    async () => (await handleText(deps.core, actor, parsed.line, eventKeyOf(interaction))) ?? staleCommand,
+    async () =>
+      (parsed?.mode === "run" &&
+        (await handleAction(deps.core, actor, parsed.action, eventKeyOf(interaction)))) ||
+      staleCommand,
     true,
     deps,
   );
@@ -141,15 +112,14 @@ async function onModalSubmit(
   actor: Actor,
   deps: InteractionDeps,
 ): Promise<void> {
-  const parsed = parseCustomId(interaction.customId);
-  if (parsed?.kind !== "ask") {
-    return await respondWith(interaction, async () => staleCommand, true, deps);
-  }
-  const text = interaction.fields.getTextInputValue("text");
+  const parsed = parseCustomId(interaction.customId, deps.core.commands);
+  const typed = readModalText(interaction.fields.components);
   return await respondWith(
     interaction,
     async () =>
-      (await handleText(deps.core, actor, `${parsed.line} ${text}`, eventKeyOf(interaction))) ?? staleCommand,
+      (parsed?.mode === "ask" &&
+        (await handleAction(deps.core, actor, parsed.action, eventKeyOf(interaction), typed))) ||
+      staleCommand,
     true,
     deps,
   );

@@ -1,23 +1,23 @@
 import { ButtonStyle, ComponentType } from "discord.js";
 import { describe, expect, it } from "vitest";
+import { actionOf } from "../../../../test/actions.js";
 import type { Choice, LinkButton } from "../../../core/messages.js";
 import { buttonLayout } from "./components.js";
-import { choiceAction, customIdFor, parseCustomId } from "./custom-id.js";
 
 const choices = (n: number): Choice[] =>
-  Array.from({ length: n }, (_, i) => ({ id: `/answer w1-q1 c${i}`, label: `Choice ${i}` }));
+  Array.from({ length: n }, (_, i) => ({ action: actionOf(`/answer w1-q1 c${i}`), label: `Choice ${i}` }));
 const links = (n: number): LinkButton[] =>
   Array.from({ length: n }, (_, i) => ({ label: `Doc ${i}`, url: `https://example.org/doc/${i}` }));
 const labels = (layout: ReturnType<typeof buttonLayout>) =>
   layout.rows.map((row) => row.components.map((button) => ("label" in button ? button.label : "")));
 
 describe("Discord buttons", () => {
-  it("given a plain choice, its button runs the command line; given one with input, it asks first", () => {
+  it("given a plain choice, its button runs the action; given one with input, it asks first", () => {
     const { rows } = buttonLayout(
       [
-        { id: "/answer w3-q2 b", label: "B. A join" },
+        { action: actionOf("/answer w3-q2 b"), label: "B. A join" },
         {
-          id: "/submit sql-x",
+          action: actionOf("/submit sql-x"),
           label: "Submit a query",
           style: "primary",
           input: { title: "X", label: "Your SQL", multiline: true },
@@ -46,17 +46,11 @@ describe("Discord buttons", () => {
     ]);
   });
 
-  it("given a custom_id, parses it back to what to do; anything else is not ours", () => {
-    expect(parseCustomId("run:/answer w3-q2 b")).toEqual({ kind: "run", line: "/answer w3-q2 b" });
-    expect(parseCustomId("ask:/submit sql-x")).toEqual({ kind: "ask", line: "/submit sql-x" });
-    expect(parseCustomId("run:")).toBeUndefined();
-    expect(parseCustomId("other:thing")).toBeUndefined();
-    const choice: Choice = { id: "/answer w1-q1 true", label: "True" };
-    expect(parseCustomId(customIdFor(choiceAction(choice)) ?? "")).toEqual({ kind: "run", line: choice.id });
-  });
-
   it("given a danger choice, styles it so", () => {
-    const { rows } = buttonLayout([{ id: "/track leave", label: "Leave", style: "danger" }], []);
+    const { rows } = buttonLayout(
+      [{ action: actionOf("/track leave"), label: "Leave", style: "danger" }],
+      [],
+    );
     expect(rows[0]?.components[0]?.style).toBe(ButtonStyle.Danger);
   });
 
@@ -92,25 +86,25 @@ describe("Discord buttons", () => {
   });
 
   it("given a long label, clips it to 80 characters with an ellipsis", () => {
-    const layout = buttonLayout([{ id: "/x", label: "word ".repeat(30) }], []);
+    const layout = buttonLayout([{ action: actionOf("/quiz"), label: "word ".repeat(30) }], []);
     const label = labels(layout)[0]?.[0] ?? "";
     expect(label.length).toBeLessThanOrEqual(80);
     expect(label.endsWith("…")).toBe(true);
     expect(layout.choicesUnreadable).toBe(true);
-    expect(buttonLayout([{ id: "/x", label: "word ".repeat(10) }], []).choicesUnreadable).toBe(false);
+    expect(
+      buttonLayout([{ action: actionOf("/quiz"), label: "word ".repeat(10) }], []).choicesUnreadable,
+    ).toBe(false);
   });
 
-  it("given a choice whose command line is too long for a custom_id, leaves that button out", () => {
-    const long = `/answer ${"x".repeat(95)} a`;
-    const layout = buttonLayout([{ id: long, label: "Long" }, ...choices(1)], []);
+  it("given a choice whose action is too long for a custom_id, leaves that button out", () => {
+    const long = actionOf(`/answer ${"x".repeat(95)} a`);
+    const layout = buttonLayout([{ action: long, label: "Long" }, ...choices(1)], []);
     expect(labels(layout)).toEqual([["Choice 0"]]);
     expect(layout.choicesUnreadable).toBe(true);
-    expect(customIdFor({ kind: "run", line: "y".repeat(96) })).toBe(`run:${"y".repeat(96)}`);
-    expect(customIdFor({ kind: "run", line: "y".repeat(97) })).toBeUndefined();
   });
 
   it("given two choices with the same command, keeps one button since Discord refuses twins", () => {
-    const twin = { id: "/quiz", label: "Again" };
+    const twin = { action: actionOf("/quiz"), label: "Again" };
     const layout = buttonLayout([twin, twin], []);
     expect(labels(layout)).toEqual([["Again"]]);
     expect(layout.choicesUnreadable).toBe(false);

@@ -42,7 +42,7 @@ function choiceButtons(choices: readonly Choice[]): APIButtonComponentWithCustom
     buttons.push({
       type: ComponentType.Button,
       style: choiceStyles[choice.style ?? "secondary"],
-      label: buttonLabel(choice.label, choice.id),
+      label: buttonLabel(choice.label, `/${choice.action.command}`),
       custom_id: customId,
     });
   }
@@ -74,7 +74,9 @@ export function buttonLayout(choices: readonly Choice[], links: readonly LinkBut
   const choiceRows = rowsOf(choiceButtons(choices)).slice(0, limits.rowsPerMessage);
   const placed = choiceRows.reduce((n, row) => n + row.length, 0);
   // Twins share one button, so count the different choices a reader could press.
-  const different = new Set(choices.map((choice) => customIdFor(choiceAction(choice)) ?? choice.id)).size;
+  const different = new Set(
+    choices.map((choice) => customIdFor(choiceAction(choice)) ?? JSON.stringify(choiceAction(choice))),
+  ).size;
   const choicesUnreadable =
     placed < different || choices.some((choice) => choice.label.trim().length > limits.buttonLabel);
   const linkRoom = (limits.rowsPerMessage - choiceRows.length) * limits.buttonsPerRow;

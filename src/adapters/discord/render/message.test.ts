@@ -6,6 +6,7 @@ import type {
 } from "discord.js";
 import { MessageFlags } from "discord.js";
 import { describe, expect, it } from "vitest";
+import { actionOf } from "../../../../test/actions.js";
 import type { Message } from "../../../core/messages.js";
 import { limitProblems } from "./check.js";
 import { embedLength, toneColours } from "./embeds.js";
@@ -27,7 +28,7 @@ describe("Discord message rendering", () => {
         { name: "Week", value: "3", inline: true },
       ],
       sections: [{ heading: "Hands-on", text: "- Write a join" }],
-      choices: [{ id: "/answer w3-q1 a", label: "A. Yes" }],
+      choices: [{ action: actionOf("/answer w3-q1 a"), label: "A. Yes" }],
       links: [{ label: "Docs", url: "https://www.postgresql.org/docs/" }],
       footer: "Next: `/week 4`",
     });
@@ -107,7 +108,7 @@ describe("Discord message rendering", () => {
       title: "Week 7",
       text: "Replication",
       sections,
-      choices: [{ id: "/quiz 7", label: "Quiz me" }],
+      choices: [{ action: actionOf("/quiz 7"), label: "Quiz me" }],
       images: [{ alt: "A chart", name: "chart.png", png }],
       footer: "Next: /week 8",
     });
@@ -170,7 +171,10 @@ describe("Discord message rendering", () => {
       label: `Doc ${i}`,
       url: `https://example.org/${i}`,
     }));
-    const choices = Array.from({ length: 20 }, (_, i) => ({ id: `/answer q ${i}`, label: `${i}` }));
+    const choices = Array.from({ length: 20 }, (_, i) => ({
+      action: actionOf(`/answer q ${i}`),
+      label: `${i}`,
+    }));
     const [payload] = renderMessage({ text: "Read on", choices, links });
     expect(payload?.components).toHaveLength(5);
     expect(payload?.embeds[0]?.fields).toEqual([
@@ -184,8 +188,8 @@ describe("Discord message rendering", () => {
     const [payload] = renderMessage({
       text: "Which problems does that cause?",
       choices: [
-        { id: "/answer w03-anomalies a", label: long },
-        { id: "/answer w03-anomalies b", label: "B. Rows come back in any order" },
+        { action: actionOf("/answer w03-anomalies a"), label: long },
+        { action: actionOf("/answer w03-anomalies b"), label: "B. Rows come back in any order" },
       ],
     });
     expect(payload?.embeds[0]?.fields).toEqual([
@@ -234,7 +238,7 @@ describe("Discord message rendering", () => {
   });
 
   it("given only buttons, renders them without an empty embed", () => {
-    const [payload] = renderMessage({ choices: [{ id: "/quiz", label: "Again" }] });
+    const [payload] = renderMessage({ choices: [{ action: actionOf("/quiz"), label: "Again" }] });
     expect(payload?.embeds).toEqual([]);
     expect(payload).not.toHaveProperty("content");
     expect(payload?.components).toHaveLength(1);

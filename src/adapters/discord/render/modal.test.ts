@@ -5,13 +5,15 @@ import {
   TextInputStyle,
 } from "discord.js";
 import { describe, expect, it } from "vitest";
+import { actionOf } from "../../../../test/actions.js";
+import { commands } from "../../../core/commands/registry.js";
 import { parseCustomId } from "./custom-id.js";
-import { modalFor, modalForChoice, modalTextId, readModalText } from "./modal.js";
+import { modalFor, modalTextId, readModalText } from "./modal.js";
 
 describe("Discord forms", () => {
-  it("given a multiline request, builds a form with one required paragraph input that completes the line", () => {
+  it("given a multiline request, builds a form with one required paragraph input that completes the action", () => {
     const modal = modalFor({
-      line: "/submit sql-customer-order-counts",
+      action: actionOf("/submit sql-customer-order-counts"),
       title: "Orders per customer",
       label: "Your SQL",
       placeholder: "SELECT …",
@@ -35,15 +37,15 @@ describe("Discord forms", () => {
         },
       ],
     });
-    expect(parseCustomId(modal.custom_id)).toEqual({
-      kind: "ask",
-      line: "/submit sql-customer-order-counts",
+    expect(parseCustomId(modal.custom_id, commands)).toEqual({
+      mode: "ask",
+      action: { command: "submit", args: { id: "sql-customer-order-counts" } },
     });
   });
 
   it("given a one-line request, uses a short input and no placeholder when none is given", () => {
     const modal = modalFor({
-      line: "/answer w3-q9",
+      action: actionOf("/answer w3-q9"),
       title: "Answer",
       label: "Your answer",
       multiline: false,
@@ -59,27 +61,21 @@ describe("Discord forms", () => {
   });
 
   it("given a long title and label, clips both to 45 characters", () => {
-    const modal = modalFor({ line: "/x", title: "T".repeat(60), label: "L".repeat(60), multiline: true });
+    const modal = modalFor({
+      action: actionOf("/quiz"),
+      title: "T".repeat(60),
+      label: "L".repeat(60),
+      multiline: true,
+    });
     expect(modal.title).toHaveLength(45);
     const label = modal.components[0];
     expect(label?.type === ComponentType.Label && label.label.length).toBe(45);
   });
 
-  it("given a line too long for a custom_id, refuses with a clear error", () => {
+  it("given an action too long for a custom_id, refuses with a clear error", () => {
     expect(() =>
-      modalFor({ line: `/submit ${"x".repeat(100)}`, title: "T", label: "L", multiline: true }),
+      modalFor({ action: actionOf(`/submit ${"x".repeat(100)}`), title: "T", label: "L", multiline: true }),
     ).toThrow(/too long for a custom_id/);
-  });
-
-  it("given a choice that asks for input, builds its form; a plain choice has none", () => {
-    const modal = modalForChoice({
-      id: "/submit redis-cache-ttl",
-      label: "Submit a query",
-      input: { title: "Cache with a TTL", label: "Your Redis commands, one per line", multiline: true },
-    });
-    expect(modal?.custom_id).toBe("ask:/submit redis-cache-ttl");
-    expect(modal?.title).toBe("Cache with a TTL");
-    expect(modalForChoice({ id: "/quiz", label: "Again" })).toBeUndefined();
   });
 
   it("given a submitted form, reads the typed text from a label or from an older action row", () => {

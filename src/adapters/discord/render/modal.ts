@@ -4,34 +4,30 @@ import {
   ComponentType,
   TextInputStyle,
 } from "discord.js";
-import type { Choice } from "../../../core/messages.js";
+import type { Action, ChoiceInput } from "../../../core/messages.js";
 import { customIdFor } from "./custom-id.js";
 import { limits } from "./limits.js";
 import { clip } from "./text.js";
 
-// A submitted form's custom_id reads like a button's, so both files offer the parser.
-export { type ChoiceAction, parseCustomId } from "./custom-id.js";
-
-/** The form's one text input; its value is appended to the command line. */
+/** The form's one text input; its value fills the argument the action leaves out. */
 export const modalTextId = "text";
 
-export interface ModalRequest {
-  /** The command line the typed text completes, e.g. "/submit sql-customer-order-counts". */
-  line: string;
-  title: string;
-  label: string;
-  placeholder?: string;
-  multiline: boolean;
+/** The action a form completes, and the form's words, as the core gives them (see actionForm). */
+export interface ModalRequest extends ChoiceInput {
+  action: Action;
 }
 
 /**
- * A form asking for the text that completes `line`; its custom_id is `ask:` + line. Throws when the
- * line is too long for a custom_id: buttons are only made for lines that fit, so that is a bug.
+ * A form asking for the text that completes `action`; its custom_id is the `ask:` id of the button
+ * that opened it. Throws when the action is too long for a custom_id: buttons and forms are only
+ * made for actions that fit, so that is a bug.
  */
 export function modalFor(request: ModalRequest): APIModalInteractionResponseCallbackData {
-  const customId = customIdFor({ kind: "ask", line: request.line });
+  const customId = customIdFor({ mode: "ask", action: request.action });
   if (customId === undefined) {
-    throw new RangeError(`A form cannot carry the command line "${request.line}": too long for a custom_id`);
+    throw new RangeError(
+      `A form cannot carry the action /${request.action.command}: too long for a custom_id`,
+    );
   }
   const placeholder = request.placeholder?.trim();
   const input: APITextInputComponent = {
@@ -54,19 +50,6 @@ export function modalFor(request: ModalRequest): APIModalInteractionResponseCall
       },
     ],
   };
-}
-
-/** The form a choice asks for before its command runs; undefined for a plain choice. */
-export function modalForChoice(choice: Choice): APIModalInteractionResponseCallbackData | undefined {
-  const input = choice.input;
-  if (!input) return undefined;
-  return modalFor({
-    line: choice.id,
-    title: input.title,
-    label: input.label,
-    multiline: input.multiline,
-    ...(input.placeholder === undefined ? {} : { placeholder: input.placeholder }),
-  });
 }
 
 interface SubmittedInput {

@@ -7,6 +7,7 @@ import {
   sampleCohort,
   scheduledPosts,
 } from "../../../../test/real-messages.js";
+import { commands } from "../../../core/commands/registry.js";
 import type { Message } from "../../../core/messages.js";
 import { limitProblems } from "./check.js";
 import { type DiscordPayload, parseCustomId, renderMessage } from "./message.js";
@@ -38,14 +39,16 @@ function expectRenderable(label: string, message: Message): DiscordPayload[] {
 }
 
 describe("Discord rendering of the real curriculum and commands", () => {
-  it("given every quiz item, each choice becomes a button whose custom_id runs its /answer line", () => {
+  it("given every quiz item, each choice becomes a button whose custom_id runs its /answer action", () => {
     const quizzes = quizMessages();
     expect(quizzes.length).toBeGreaterThan(0);
     for (const { label, message } of quizzes) {
       const payloads = expectRenderable(label, message);
       const buttons = payloads.flatMap((p) => p.components.flatMap((row) => row.components));
-      const lines = buttons.map((b) => ("custom_id" in b ? parseCustomId(b.custom_id)?.line : undefined));
-      expect(lines, label).toEqual((message.choices ?? []).map((choice) => choice.id));
+      const actions = buttons.map((b) =>
+        "custom_id" in b ? parseCustomId(b.custom_id, commands)?.action : undefined,
+      );
+      expect(actions, label).toEqual((message.choices ?? []).map((choice) => choice.action));
     }
   });
 

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
-import { handleText } from "../../../core/dispatch.js";
+import { actionForm, handleAction } from "../../../core/dispatch.js";
 import { problem } from "../../../core/messages.js";
 import type { ReplyTarget } from "../deliver.js";
 import { parseAction } from "../render/blocks.js";
@@ -18,20 +18,16 @@ export function onActions(app: App, deps: SlackDeps): void {
 
   app.action<BlockAction<ButtonAction>>(/^quorum:/, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const parsed = parseAction(action.action_id, action.value ?? "");
+    const parsed = parseAction(action.action_id, action.value ?? "", deps.core.commands);
     const userId = body.user.id;
     const channelId = body.channel?.id;
-    if (parsed?.kind === "ask") {
+    // The form's words come from the core, for the action the button carries.
+    const words = parsed?.mode === "ask" ? actionForm(deps.core, parsed.action) : undefined;
+    if (parsed && words) {
       // A trigger id lasts 3 seconds: the form opens before anything slow.
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: modalView({
-          line: parsed.line,
-          title: "Quorum",
-          label: action.text.text,
-          multiline: true,
-          ...(channelId ? { channelId } : {}),
-        }),
+        view: modalView({ action: parsed.action, ...words, ...(channelId ? { channelId } : {}) }),
       });
       return;
     }
@@ -47,9 +43,9 @@ export function onActions(app: App, deps: SlackDeps): void {
       client,
       target,
       async () => {
-        if (!parsed) return stale;
+        if (parsed?.mode !== "run") return stale;
         const actor = await deps.people.actor({ teamId, userId, userName: body.user.name, channelId });
-        return (await handleText(deps.core, actor, parsed.line, slackEventKey(body.trigger_id))) ?? stale;
+        return (await handleAction(deps.core, actor, parsed.action, slackEventKey(body.trigger_id))) ?? stale;
       },
       { action: action.action_id },
     );
@@ -78,8 +74,8 @@ export function onActions(app: App, deps: SlackDeps): void {
           userName: body.user.name,
           channelId,
         });
-        const line = `${submitted.line} ${submitted.text}`;
-        return (await handleText(deps.core, actor, line, slackEventKey(body.trigger_id))) ?? stale;
+        const eventKey = slackEventKey(body.trigger_id);
+        return (await handleAction(deps.core, actor, submitted.action, eventKey, submitted.text)) ?? stale;
       },
       { view: "quorum:ask" },
     );

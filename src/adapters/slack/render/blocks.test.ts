@@ -1,5 +1,7 @@
 import type { KnownBlock } from "@slack/web-api";
 import { describe, expect, it } from "vitest";
+import { actionOf } from "../../../../test/actions.js";
+import { commands } from "../../../core/commands/registry.js";
 import type { Choice, LinkButton, Message } from "../../../core/messages.js";
 import {
   emptyReply,
@@ -16,7 +18,7 @@ const paragraph = (n: number) => "Indexes trade write cost for read speed. ".rep
 const within = (parts: SlackMessagePart[]) => parts.flatMap(limitProblems);
 const blocks = (message: Message) => renderBlocks(message).flatMap((part) => part.blocks);
 const choices = (n: number): Choice[] =>
-  Array.from({ length: n }, (_, i) => ({ id: `/answer w1-q1 c${i}`, label: `Choice ${i}` }));
+  Array.from({ length: n }, (_, i) => ({ action: actionOf(`/answer w1-q1 c${i}`), label: `Choice ${i}` }));
 const links = (n: number): LinkButton[] =>
   Array.from({ length: n }, (_, i) => ({ label: `Doc ${i}`, url: `https://example.org/doc/${i}` }));
 const buttons = (list: KnownBlock[]) =>
@@ -36,9 +38,9 @@ describe("Slack Block Kit rendering", () => {
       ],
       sections: [{ heading: "Hands-on", text: "- Write a join" }],
       choices: [
-        { id: "/answer w3-q1 a", label: "A. Yes" },
+        { action: actionOf("/answer w3-q1 a"), label: "A. Yes" },
         {
-          id: "/submit sql-x",
+          action: actionOf("/submit sql-x"),
           label: "Submit a query",
           style: "primary",
           input: { title: "X", label: "Your SQL", multiline: true },
@@ -167,32 +169,44 @@ describe("Slack Block Kit rendering", () => {
     expect(sectionTexts(list)[1]?.startsWith("*Long*\nIndexes")).toBe(true);
   });
 
-  it("given choices, each button's action id is unique and its value parses back to the command line", () => {
-    const twin = { id: "/quiz", label: "Again" };
+  it("given choices, each button's action id is unique and its value reads back as the action", () => {
+    const twin = { action: actionOf("/quiz"), label: "Again" };
     const list = buttons(
       blocks({ choices: [twin, twin, { ...twin, input: { title: "T", label: "L", multiline: false } }] }),
     );
     expect(list.map((b) => b.action_id)).toEqual(["quorum:run:0", "quorum:run:1", "quorum:ask:2"]);
-    expect(list.map((b) => parseAction(b.action_id ?? "", b.value ?? ""))).toEqual([
-      { kind: "run", line: "/quiz" },
-      { kind: "run", line: "/quiz" },
-      { kind: "ask", line: "/quiz" },
+    expect(list.map((b) => b.value)).toEqual(["/quiz", "/quiz", "/quiz"]);
+    const quiz = { command: "quiz", args: {} };
+    expect(list.map((b) => parseAction(b.action_id ?? "", b.value ?? "", commands))).toEqual([
+      { mode: "run", action: quiz },
+      { mode: "run", action: quiz },
+      { mode: "ask", action: quiz },
     ]);
   });
 
-  it("given an action that is not one of ours, or an empty line, parseAction gives nothing", () => {
-    expect(parseAction("quorum:run:3", "/answer w3-q2 b")).toEqual({ kind: "run", line: "/answer w3-q2 b" });
-    expect(parseAction("quorum:run:3", " ")).toBeUndefined();
-    expect(parseAction("quorum:jump:3", "/quiz")).toBeUndefined();
-    expect(parseAction("link:0", "")).toBeUndefined();
-    expect(parseAction("other", "/quiz")).toBeUndefined();
+  it("given an action that is not one of ours, a tampered value or an empty one, parseAction gives nothing", () => {
+    expect(parseAction("quorum:run:3", "/answer w3-q2 b", commands)).toEqual({
+      mode: "run",
+      action: { command: "answer", args: { question: "w3-q2", choice: "b" } },
+    });
+    expect(parseAction("quorum:run:3", " ", commands)).toBeUndefined();
+    expect(parseAction("quorum:run:3", "", commands)).toBeUndefined();
+    expect(parseAction("quorum:run:3", "/answer w3-q2 b c", commands)).toBeUndefined();
+    expect(parseAction("quorum:run:3", '/answer "w3 q2" b', commands)).toBeUndefined();
+    expect(parseAction("quorum:run:3", "/frobnicate", commands)).toBeUndefined();
+    expect(parseAction("quorum:run:3", `/submit ${"x".repeat(2000)}`, commands)).toBeUndefined();
+    expect(parseAction("quorum:jump:3", "/quiz", commands)).toBeUndefined();
+    expect(parseAction("link:0", "", commands)).toBeUndefined();
+    expect(parseAction("other", "/quiz", commands)).toBeUndefined();
     expect(isLinkAction("link:0")).toBe(true);
     expect(isLinkAction("quorum:run:0")).toBe(false);
   });
 
   it("given danger and secondary choices, styles only the danger one", () => {
     const list = buttons(
-      blocks({ choices: [{ id: "/track leave", label: "Leave", style: "danger" }, ...choices(1)] }),
+      blocks({
+        choices: [{ action: actionOf("/track leave"), label: "Leave", style: "danger" }, ...choices(1)],
+      }),
     );
     expect(list.map((b) => b.style)).toEqual(["danger", undefined]);
   });
@@ -210,8 +224,8 @@ describe("Slack Block Kit rendering", () => {
     const list = blocks({
       text: "Which problems does that cause?",
       choices: [
-        { id: "/answer w03-anomalies a", label: long },
-        { id: "/answer w03-anomalies b", label: "B. Rows" },
+        { action: actionOf("/answer w03-anomalies a"), label: long },
+        { action: actionOf("/answer w03-anomalies b"), label: "B. Rows" },
       ],
     });
     const [first] = buttons(list);
@@ -221,8 +235,9 @@ describe("Slack Block Kit rendering", () => {
     expect(sectionTexts(blocks({ text: "Short", choices: choices(2) }))).toEqual(["Short"]);
   });
 
-  it("given a command line too long for a button's value, leaves that button out and lists the choices", () => {
-    const list = blocks({ choices: [{ id: `/answer ${"x".repeat(2000)}`, label: "Long" }, ...choices(1)] });
+  it("given an action too long for a button's value, leaves that button out and lists the choices", () => {
+    const long = actionOf(`/answer ${"x".repeat(2000)}`);
+    const list = blocks({ choices: [{ action: long, label: "Long" }, ...choices(1)] });
     expect(buttons(list).map((b) => b.text.text)).toEqual(["Choice 0"]);
     expect(buttons(list)[0]?.action_id).toBe("quorum:run:1");
     expect(sectionTexts(list)).toEqual(["*Choices*\n• Long\n• Choice 0"]);

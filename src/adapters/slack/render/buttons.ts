@@ -1,12 +1,14 @@
 import type { ActionsBlock, Button } from "@slack/web-api";
-import type { Choice, LinkButton } from "../../../core/messages.js";
+import type { AnyCommand } from "../../../core/commands/command.js";
+import type { Action, Choice, LinkButton } from "../../../core/messages.js";
+import { decodeActionPath, encodeActionPath } from "../../shared/action-path.js";
 import { limits } from "./limits.js";
 import { clip, escapeMrkdwn, mrkdwnLink, plainText } from "./mrkdwn.js";
 
-/** What a button carries back: run the command line, or ask for text first and then run it. */
+/** What a button carries back: run the action, or ask for text first and then run it. */
 export interface ChoiceAction {
-  kind: "run" | "ask";
-  line: string;
+  mode: "run" | "ask";
+  action: Action;
 }
 
 /** An actions block and the words it stands for in the message's fallback text. */
@@ -25,18 +27,21 @@ export interface ActionsLayout {
 
 const actionIdPattern = /^quorum:(run|ask):\d+$/;
 
-/** Unique within a message (the choice's place), and the kind travels in it; the line is the value. */
-export function actionIdFor(kind: ChoiceAction["kind"], index: number): string {
-  return `quorum:${kind}:${index}`;
+/** Unique within a message (the choice's place), and the mode travels in it; the action's path is the value. */
+export function actionIdFor(mode: ChoiceAction["mode"], index: number): string {
+  return `quorum:${mode}:${index}`;
 }
 
-/** A pressed button back to what it asks for; undefined for anything that is not a choice of ours. */
-export function parseAction(actionId: string, value: string): ChoiceAction | undefined {
-  const kind = actionIdPattern.exec(actionId)?.[1];
-  if ((kind !== "run" && kind !== "ask") || value.trim() === "" || value.length > limits.buttonValue) {
-    return undefined;
-  }
-  return { kind, line: value };
+/** A pressed button back to its action (see action-path.ts); undefined for anything that is not a choice of ours. */
+export function parseAction(
+  actionId: string,
+  value: string,
+  commands: readonly AnyCommand[],
+): ChoiceAction | undefined {
+  const mode = actionIdPattern.exec(actionId)?.[1];
+  if ((mode !== "run" && mode !== "ask") || value.length > limits.buttonValue) return undefined;
+  const action = decodeActionPath(value, commands);
+  return action && { mode, action };
 }
 
 /**
@@ -66,14 +71,14 @@ function buttonText(label: string, fallback: string): string {
 const styles = { primary: "primary", danger: "danger", secondary: undefined } as const;
 
 function choiceButton(choice: Choice, index: number): Button | undefined {
-  const line = choice.id;
-  if (line.trim() === "" || line.length > limits.buttonValue) return undefined;
+  const path = encodeActionPath(choice.action);
+  if (path === undefined || path.length > limits.buttonValue) return undefined;
   const style = styles[choice.style ?? "secondary"];
   return {
     type: "button",
     action_id: actionIdFor(choice.input ? "ask" : "run", index),
-    text: { type: "plain_text", text: buttonText(choice.label, line) },
-    value: line,
+    text: { type: "plain_text", text: buttonText(choice.label, path) },
+    value: path,
     ...(style ? { style } : {}),
   };
 }
@@ -92,7 +97,7 @@ export function actionsLayout(choices: readonly Choice[], links: readonly LinkBu
   const placed: { button: Button; label: string }[] = [];
   choices.forEach((choice, index) => {
     const button = choiceButton(choice, index);
-    if (button) placed.push({ button, label: plainText(choice.label) || choice.id });
+    if (button) placed.push({ button, label: plainText(choice.label) || (button.value ?? "") });
   });
   const choicesUnreadable =
     placed.length < choices.length ||

@@ -1,5 +1,6 @@
 import type { KnownBlock } from "@slack/web-api";
 import { describe, expect, it } from "vitest";
+import { commands } from "../../../core/commands/registry.js";
 import type { Message } from "../../../core/messages.js";
 import { parseAction } from "./blocks.js";
 import { viewProblems } from "./check.js";
@@ -13,8 +14,8 @@ const home: Message = {
     { name: "Streak", value: "2 weeks, done for today", inline: true },
   ],
   choices: [
-    { id: "/quiz", label: "Next question", style: "primary" },
-    { id: "/leaderboard", label: "Leaderboard" },
+    { label: "Next question", style: "primary", action: { command: "quiz", args: {} } },
+    { label: "Leaderboard", action: { command: "leaderboard", args: {} } },
   ],
   footer: "Longest streak 4 weeks · freezes held 1",
 };
@@ -37,12 +38,12 @@ describe("Slack App Home", () => {
     const pressed =
       actions?.type === "actions"
         ? actions.elements.map((e) =>
-            e.type === "button" ? parseAction(e.action_id ?? "", e.value ?? "") : undefined,
+            e.type === "button" ? parseAction(e.action_id ?? "", e.value ?? "", commands) : undefined,
           )
         : [];
     expect(pressed).toEqual([
-      { kind: "run", line: "/quiz" },
-      { kind: "run", line: "/leaderboard" },
+      { mode: "run", action: { command: "quiz", args: {} } },
+      { mode: "run", action: { command: "leaderboard", args: {} } },
     ]);
     expect(viewProblems(view)).toEqual([]);
   });

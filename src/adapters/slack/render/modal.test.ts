@@ -1,6 +1,7 @@
 import type { ViewOutput } from "@slack/bolt";
 import type { KnownBlock } from "@slack/web-api";
 import { describe, expect, it } from "vitest";
+import type { Action } from "../../../core/messages.js";
 import { viewProblems } from "./check.js";
 import { modalView, readSubmission } from "./modal.js";
 
@@ -27,10 +28,14 @@ function submitted(view: ReturnType<typeof modalView>, typed: string | null): Vi
   };
 }
 
+const submitX: Action = { command: "submit", args: { id: "sql-customer-order-counts" } };
+const answerQ9: Action = { command: "answer", args: { question: "w3-q9" } };
+const quiz: Action = { command: "quiz", args: {} };
+
 describe("Slack forms", () => {
-  it("given a multiline request, builds a modal with one input whose answer completes the line", () => {
+  it("given a multiline request, builds a modal with one input whose answer completes the action", () => {
     const view = modalView({
-      line: "/submit sql-customer-order-counts",
+      action: submitX,
       title: "Orders",
       label: "Your SQL",
       placeholder: "SELECT …",
@@ -44,7 +49,9 @@ describe("Slack forms", () => {
       submit: { type: "plain_text", text: "Submit" },
       close: { type: "plain_text", text: "Cancel" },
       private_metadata: JSON.stringify({
-        line: "/submit sql-customer-order-counts",
+        v: 1,
+        command: "submit",
+        args: { id: "sql-customer-order-counts" },
         channelId: "C0123ABCDE",
       }),
       blocks: [
@@ -65,16 +72,16 @@ describe("Slack forms", () => {
     expect(viewProblems(view)).toEqual([]);
   });
 
-  it("given a submitted form, reads back the line, the channel and the typed text", () => {
+  it("given a submitted form, reads back the action, the channel and the typed text", () => {
     const view = modalView({
-      line: "/answer w3-q9",
+      action: answerQ9,
       title: "Answer",
       label: "Your answer",
       multiline: false,
       channelId: "C1",
     });
     expect(readSubmission(submitted(view, "a join"))).toEqual({
-      line: "/answer w3-q9",
+      action: answerQ9,
       channelId: "C1",
       text: "a join",
     });
@@ -82,15 +89,25 @@ describe("Slack forms", () => {
   });
 
   it("given a form opened outside a channel, the submission has no channel; an empty input reads as empty", () => {
-    const view = modalView({ line: "/quiz", title: "Q", label: "L", multiline: false });
+    const view = modalView({ action: quiz, title: "Q", label: "L", multiline: false });
     expect(view.blocks[0]).toMatchObject({ element: { multiline: false } });
     expect(view.blocks[0]).not.toHaveProperty("element.placeholder");
-    expect(readSubmission(submitted(view, null))).toEqual({ line: "/quiz", text: "" });
+    expect(readSubmission(submitted(view, null))).toEqual({ action: quiz, text: "" });
   });
 
   it("given metadata that is not ours, gives nothing", () => {
-    const view = modalView({ line: "/quiz", title: "Q", label: "L", multiline: false });
-    for (const metadata of ["", "not json", "null", "[]", '{"line":""}', '{"line":3}']) {
+    const view = modalView({ action: quiz, title: "Q", label: "L", multiline: false });
+    for (const metadata of [
+      "",
+      "not json",
+      "null",
+      "[]",
+      '{"line":"/quiz"}',
+      '{"v":2,"command":"quiz","args":{}}',
+      '{"v":1,"command":"","args":{}}',
+      '{"v":1,"command":"quiz","args":{"week":3}}',
+      '{"v":1,"command":"quiz"}',
+    ]) {
       expect(
         readSubmission({ ...submitted(view, "x"), private_metadata: metadata }),
         metadata,
@@ -98,9 +115,18 @@ describe("Slack forms", () => {
     }
   });
 
+  it("given metadata naming __proto__ as an argument, drops it and changes no prototype", () => {
+    const view = modalView({ action: quiz, title: "Q", label: "L", multiline: false });
+    const forged = '{"v":1,"command":"quiz","args":{"__proto__":{"polluted":"yes"}}}';
+    const read = readSubmission({ ...submitted(view, "x"), private_metadata: forged });
+    expect(read?.action).toEqual(quiz);
+    expect(Object.getPrototypeOf(read?.action.args)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("given a long title, label and placeholder, clips them to Slack's limits", () => {
     const view = modalView({
-      line: "/submit x",
+      action: { command: "submit", args: { id: "x" } },
       title: "**Cache** with a TTL and eviction policy",
       label: "L".repeat(2100),
       placeholder: "P".repeat(200),
@@ -120,14 +146,13 @@ describe("Slack forms", () => {
   });
 
   it("given a blank title and label, falls back to words rather than an empty field Slack refuses", () => {
-    const view = modalView({ line: "/x", title: " ", label: "", multiline: false });
+    const view = modalView({ action: quiz, title: " ", label: "", multiline: false });
     expect(view.title.text).toBe("Your answer");
     expect(view.blocks[0]).toMatchObject({ label: { text: "Your answer" } });
   });
 
-  it("given a line too long for private_metadata, refuses with a clear error", () => {
-    expect(() =>
-      modalView({ line: `/submit ${"x".repeat(3000)}`, title: "T", label: "L", multiline: true }),
-    ).toThrow(/too long/);
+  it("given an action too long for private_metadata, refuses with a clear error", () => {
+    const long: Action = { command: "submit", args: { id: "x".repeat(3000) } };
+    expect(() => modalView({ action: long, title: "T", label: "L", multiline: true })).toThrow(/too long/);
   });
 });

@@ -1,42 +1,53 @@
 import type { ModalView, PlainTextInput } from "@slack/web-api";
+import { z } from "zod";
+import type { Action, ChoiceInput } from "../../../core/messages.js";
 import { limits } from "./limits.js";
 import { clip, plainText } from "./mrkdwn.js";
 
-/** The callback_id of every form Quorum opens; its submission runs `${line} ${text}`. */
+/** The callback_id of every form Quorum opens; its submission runs the action with the typed text. */
 export const askCallbackId = "quorum:ask";
 export const answerBlockId = "answer";
 export const answerActionId = "text";
 
-export interface ModalRequest {
-  /** The command line the typed text completes, e.g. "/submit sql-customer-order-counts". */
-  line: string;
-  title: string;
-  label: string;
-  multiline: boolean;
-  placeholder?: string;
+/** The action a form completes, the form's words as the core gives them (see actionForm), and where it was opened. */
+export interface ModalRequest extends ChoiceInput {
+  action: Action;
   /** Where the button was pressed, so the reply can go back there. */
   channelId?: string;
 }
 
 export interface Submission {
-  line: string;
+  action: Action;
   channelId?: string;
   text: string;
 }
 
+/**
+ * The form's private_metadata: the action itself as JSON, with a version so a later shape can be
+ * told apart. Read back, it is checked field by field; the command's schema validates the arguments.
+ */
+const metadataSchema = z.object({
+  v: z.literal(1),
+  command: z.string().min(1),
+  args: z.record(z.string().regex(/^[A-Za-z][\w-]*$/), z.string()),
+  channelId: z.string().min(1).optional(),
+});
+
 const plain = (text: string) => ({ type: "plain_text" as const, text });
 
 /**
- * A form asking for the text that completes `line`. Throws when the line and channel do not fit in
- * private_metadata: buttons only carry lines far shorter, so that is a bug.
+ * A form asking for the text that completes `action`. Throws when the action and channel do not fit
+ * in private_metadata: buttons only carry actions far shorter, so that is a bug.
  */
 export function modalView(request: ModalRequest): ModalView {
   const metadata = JSON.stringify({
-    line: request.line,
+    v: 1,
+    command: request.action.command,
+    args: request.action.args,
     ...(request.channelId ? { channelId: request.channelId } : {}),
-  });
+  } satisfies z.input<typeof metadataSchema>);
   if (metadata.length > limits.privateMetadata) {
-    throw new RangeError(`A form cannot carry the command line "${clip(request.line, 60)}": too long`);
+    throw new RangeError(`A form cannot carry the action /${clip(request.action.command, 60)}: too long`);
   }
   const placeholder = plainText(request.placeholder ?? "");
   const input: PlainTextInput = {
@@ -70,17 +81,17 @@ export interface SubmittedView {
   state?: { values: Record<string, Record<string, { value?: string | null }>> };
 }
 
-/** The line, channel and typed text of a submitted form; undefined when the view is not one of ours. */
+/** The action, channel and typed text of a submitted form; undefined when the view is not one of ours. */
 export function readSubmission(view: SubmittedView): Submission | undefined {
-  let metadata: unknown;
+  let json: unknown;
   try {
-    metadata = JSON.parse(view.private_metadata ?? "");
+    json = JSON.parse(view.private_metadata ?? "");
   } catch {
     return undefined;
   }
-  if (typeof metadata !== "object" || metadata === null) return undefined;
-  const { line, channelId } = metadata as { line?: unknown; channelId?: unknown };
-  if (typeof line !== "string" || line.trim() === "") return undefined;
+  const metadata = metadataSchema.safeParse(json);
+  if (!metadata.success) return undefined;
+  const { command, args, channelId } = metadata.data;
   const text = view.state?.values[answerBlockId]?.[answerActionId]?.value ?? "";
-  return { line, text, ...(typeof channelId === "string" && channelId ? { channelId } : {}) };
+  return { action: { command, args }, text, ...(channelId ? { channelId } : {}) };
 }

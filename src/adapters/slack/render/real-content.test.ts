@@ -10,6 +10,7 @@ import {
   scheduledPosts,
   words,
 } from "../../../../test/real-messages.js";
+import { commands } from "../../../core/commands/registry.js";
 import { handleText } from "../../../core/dispatch.js";
 import type { Message } from "../../../core/messages.js";
 import { learnerHome } from "../../../core/services/home.js";
@@ -51,13 +52,13 @@ function expectRenderable(label: string, message: Message): SlackMessagePart[] {
   return parts;
 }
 
-const buttonLines = (parts: readonly SlackMessagePart[]) =>
+const buttonActions = (parts: readonly SlackMessagePart[]) =>
   parts.flatMap((p) =>
     p.blocks.flatMap((block) =>
       block.type === "actions"
         ? block.elements.map((e) =>
             e.type === "button" && e.url === undefined
-              ? parseAction(e.action_id ?? "", e.value ?? "")?.line
+              ? parseAction(e.action_id ?? "", e.value ?? "", commands)?.action
               : "url",
           )
         : [],
@@ -65,12 +66,12 @@ const buttonLines = (parts: readonly SlackMessagePart[]) =>
   );
 
 describe("Slack rendering of the real curriculum and commands", () => {
-  it("given every quiz item, each choice becomes a button that runs its /answer line", () => {
+  it("given every quiz item, each choice becomes a button that runs its /answer action", () => {
     const quizzes = quizMessages();
     expect(quizzes.length).toBeGreaterThan(0);
     for (const { label, message } of quizzes) {
       const parts = expectRenderable(label, message);
-      expect(buttonLines(parts), label).toEqual((message.choices ?? []).map((choice) => choice.id));
+      expect(buttonActions(parts), label).toEqual((message.choices ?? []).map((choice) => choice.action));
     }
   });
 
@@ -92,13 +93,13 @@ describe("Slack rendering of the real curriculum and commands", () => {
       const parts = expectRenderable(label, message);
       for (const choice of message.choices ?? []) {
         if (!choice.input) continue;
-        const form = modalView({ line: choice.id, ...choice.input, channelId: "C0123ABCDE" });
+        const form = modalView({ action: choice.action, ...choice.input, channelId: "C0123ABCDE" });
         expect(viewProblems(form), label).toEqual([]);
       }
       expect(
-        buttonLines(parts).filter((l) => l !== "url"),
+        buttonActions(parts).filter((a) => a !== "url"),
         label,
-      ).toEqual((message.choices ?? []).map((choice) => choice.id));
+      ).toEqual((message.choices ?? []).map((choice) => choice.action));
     }
   });
 

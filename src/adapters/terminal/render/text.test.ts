@@ -40,8 +40,8 @@ describe("terminal rendering", () => {
         ],
         sections: [{ heading: "Topic", text: "Body" }],
         choices: [
-          { id: "a", label: "Yes" },
-          { id: "b", label: "No" },
+          { label: "Yes", action: { command: "answer", args: { question: "q", choice: "a" } } },
+          { label: "No", action: { command: "answer", args: { question: "q", choice: "b" } } },
         ],
         images: [{ alt: "Leaderboard", name: "board.png", png: new Uint8Array() }],
         links: [{ label: "Docs", url: "https://example.org" }],

@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
-import type { DiscordAdapter } from "./adapters/discord/index.js";
-import type { SlackAdapter } from "./adapters/slack/index.js";
+import type { DiscordAdapter } from "./adapters/discord/adapter.js";
+import type { SlackAdapter } from "./adapters/slack/adapter.js";
 import { runTerminalChat } from "./adapters/terminal/chat.js";
 import { TerminalConsole } from "./adapters/terminal/console.js";
 import { terminalOutbox } from "./adapters/terminal/outbox.js";
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const pictures = createPictureRenderer();
   // discord.js and Bolt are loaded only when configured: each costs most of a second and tens of MB.
   const discord: DiscordAdapter | undefined = config.discord
-    ? (await import("./adapters/discord/index.js")).createDiscordAdapter({
+    ? (await import("./adapters/discord/adapter.js")).createDiscordAdapter({
         token: config.discord.token,
         apiUrl: config.discord.apiUrl,
         moderatorRole: config.discord.moderatorRole,
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     : {};
   if (discord) outboxes.discord = discord.outbox;
   const slack: SlackAdapter | undefined = config.slack
-    ? (await import("./adapters/slack/index.js")).createSlackAdapter({ ...config.slack, logger })
+    ? (await import("./adapters/slack/adapter.js")).createSlackAdapter({ ...config.slack, logger })
     : undefined;
   if (slack) outboxes.slack = slack.outbox;
   const scheduler = new Scheduler({

@@ -11,8 +11,8 @@ import { realCurriculum, testCore } from "../../../test/helpers.js";
 import { commands } from "../../core/commands/registry.js";
 import { PICTURE_SKIPPED } from "../../core/pictures/draw.js";
 import { silentLogger } from "../../core/ports/logger.js";
+import { createDiscordAdapter, type DiscordAdapter } from "./adapter.js";
 import { deployCommands } from "./commands/deploy.js";
-import { createDiscordAdapter, type DiscordAdapter } from "./index.js";
 
 const token = "fake-discord-token-for-tests";
 let fake: FakeDiscord | undefined;

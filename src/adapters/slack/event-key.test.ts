@@ -9,8 +9,8 @@ import {
 } from "../../../test/fakes/slack/index.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
 import { silentLogger } from "../../core/ports/logger.js";
+import { createSlackAdapter, type SlackAdapter } from "./adapter.js";
 import { slackEventKey } from "./events/context.js";
-import { createSlackAdapter, type SlackAdapter } from "./index.js";
 
 const signingSecret = "slack-signing-secret-for-event-keys";
 let fake: FakeSlack | undefined;

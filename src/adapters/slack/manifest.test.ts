@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { appRoot } from "../../paths.js";
-import { SLASH_COMMAND } from "./index.js";
+import { SLASH_COMMAND } from "./adapter.js";
 
 interface Manifest {
   features: { slash_commands: { command: string; url: string }[]; app_home: { home_tab_enabled: boolean } };

@@ -8,7 +8,7 @@ import {
 } from "../../../test/fakes/slack/index.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
 import { silentLogger } from "../../core/ports/logger.js";
-import { createSlackAdapter, type SlackAdapter } from "./index.js";
+import { createSlackAdapter, type SlackAdapter } from "./adapter.js";
 
 const signingSecret = "slack-signing-secret-for-pictures";
 let fake: FakeSlack | undefined;

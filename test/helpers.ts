@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach } from "vitest";
 import { commands } from "../src/core/commands/registry.js";
 import type { Bank } from "../src/core/curriculum/bank.js";
@@ -184,4 +185,17 @@ export function tableCounts(database: OpenDatabase): Record<string, number> {
       (database.sqlite.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n,
     ]),
   );
+}
+
+/** The event keys of the stored answers, oldest first, read from the bot's SQLite file. */
+export function storedEventKeys(databasePath: string): (string | null)[] {
+  const file = new Database(databasePath, { readonly: true });
+  try {
+    const rows = file.prepare("SELECT event_key AS key FROM answers ORDER BY id").all() as {
+      key: string | null;
+    }[];
+    return rows.map((row) => row.key);
+  } finally {
+    file.close();
+  }
 }

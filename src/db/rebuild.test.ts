@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aggregateSnapshot } from "../../test/aggregate-snapshot.js";
 import { actor, realCurriculum, type TestCore, testCore } from "../../test/helpers.js";
+import { expectEveryPhaseFromZeroToAll } from "../../test/rebuild-progress.js";
 import { seededRandom } from "../../test/seeded-random.js";
 import type { CommandContext } from "../core/commands/command.js";
 import { handleText } from "../core/dispatch.js";
@@ -162,13 +163,7 @@ describe("rebuildAggregates in chunks", () => {
     });
     running = false;
 
-    expect([...new Set(events.map((e) => e.phase))]).toEqual(["learners", "boards", "questions"]);
-    for (const phase of ["learners", "boards", "questions"] as const) {
-      const of = events.filter((e) => e.phase === phase);
-      expect(of[0]?.done).toBe(0);
-      expect(of.at(-1)?.done).toBe(of.at(-1)?.total);
-      expect(of.map((e) => e.done)).toEqual([...of.map((e) => e.done)].sort((a, b) => a - b));
-    }
+    expectEveryPhaseFromZeroToAll(events);
     const learnersDone = events.filter((e) => e.phase === "learners").at(-1)?.done;
     expect(learnersDone).toBe(report.ledgerEntries);
     expect(report.writes).toBeGreaterThan(3);

@@ -43,6 +43,19 @@ export interface DiscordBot {
   stop(): Promise<Run | undefined>;
 }
 
+/** Registers the commands in each of the fake's servers (guild scope: the fake then knows each option's type). */
+export async function deployToEveryServer(discord: FakeDiscord): Promise<void> {
+  for (const { id } of discord.guilds) {
+    await deployCommands({
+      token,
+      applicationId: discord.applicationId,
+      apiUrl: discord.apiUrl,
+      guildId: id,
+      commands,
+    });
+  }
+}
+
 /** Starts a fake Discord, registers the commands in each of its servers, and starts the bot on it. */
 export async function startDiscordBot(options: DiscordBotOptions = {}): Promise<DiscordBot> {
   const fake = await startFakeDiscord(options.guilds ? { guilds: options.guilds } : {});
@@ -52,16 +65,7 @@ export async function startDiscordBot(options: DiscordBotOptions = {}): Promise<
   const channelId = guild?.channels[0]?.id;
   if (!guild || !channelId) throw new Error("The fake needs a server with a channel.");
 
-  // Guild scope: the fake then knows each option's type, as Discord would.
-  for (const { id } of fake.guilds) {
-    await deployCommands({
-      token,
-      applicationId: fake.applicationId,
-      apiUrl: fake.apiUrl,
-      guildId: id,
-      commands,
-    });
-  }
+  await deployToEveryServer(fake);
 
   const launch = async (env: Record<string, string>): Promise<RunningBot> => {
     const running = new RunningBot(

@@ -1,54 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { startDiscordInProcess } from "../../../test/discord-in-process.js";
 import {
   type FakeDiscord,
   fakeUser,
   memberPermissions,
   moderatorPermissions,
-  startFakeDiscord,
 } from "../../../test/fakes/discord/index.js";
 import { HeldPictures } from "../../../test/fakes/pictures.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
-import { commands } from "../../core/commands/registry.js";
 import { PICTURE_SKIPPED } from "../../core/pictures/draw.js";
-import { silentLogger } from "../../core/ports/logger.js";
-import { createDiscordAdapter, type DiscordAdapter } from "./adapter.js";
-import { deployCommands } from "./commands/deploy.js";
-
-const token = "fake-discord-token-for-tests";
-let fake: FakeDiscord | undefined;
-let adapter: DiscordAdapter | undefined;
-
-afterEach(async () => {
-  await adapter?.stop();
-  await fake?.close();
-  adapter = fake = undefined;
-});
 
 /** The Discord adapter in this process, on a fake Discord, with pictures the test holds. */
 async function startHeld(): Promise<{ fake: FakeDiscord; pictures: HeldPictures }> {
-  const started = await startFakeDiscord();
-  fake = started;
-  for (const { id } of started.guilds) {
-    await deployCommands({
-      token,
-      applicationId: started.applicationId,
-      apiUrl: started.apiUrl,
-      guildId: id,
-      commands,
-    });
-  }
   const pictures = new HeldPictures();
   const t = testCore("2026-03-04T10:00:00Z");
-  adapter = createDiscordAdapter({
-    token,
-    apiUrl: started.apiUrl,
-    moderatorRole: "Quorum Moderator",
-    deferAfterMs: 1_000,
-    logger: silentLogger,
-  });
-  await adapter.start({ ...t.core, pictures });
-  await started.ready;
-  return { fake: started, pictures };
+  return { fake: await startDiscordInProcess({ ...t.core, pictures }), pictures };
 }
 
 /** A cohort on the fake's server where ana has points; returns ana. */

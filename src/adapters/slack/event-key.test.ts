@@ -1,63 +1,14 @@
-import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  type FakeSlack,
-  formValues,
-  type SlackSender,
-  slackSender,
-  startFakeSlack,
-} from "../../../test/fakes/slack/index.js";
-import { realCurriculum, testCore } from "../../../test/helpers.js";
-import { silentLogger } from "../../core/ports/logger.js";
-import { createSlackAdapter, type SlackAdapter } from "./adapter.js";
+import { describe, expect, it } from "vitest";
+import { type FakeSlack, formValues, type SlackSender } from "../../../test/fakes/slack/index.js";
+import { realCurriculum, storedEventKeys, testCore } from "../../../test/helpers.js";
+import { startSlackInProcess } from "../../../test/slack-in-process.js";
 import { slackEventKey } from "./events/context.js";
-
-const signingSecret = "slack-signing-secret-for-event-keys";
-let fake: FakeSlack | undefined;
-let adapter: SlackAdapter | undefined;
-
-afterEach(async () => {
-  adapter?.stopAccepting();
-  await adapter?.stop();
-  await fake?.close();
-  adapter = fake = undefined;
-});
 
 /** The Slack adapter in this process (HTTP mode) on a fake workspace; every challenge attempt is graded wrong. */
 async function start(): Promise<{ fake: FakeSlack; slack: SlackSender; databasePath: string }> {
-  const started = await startFakeSlack();
-  fake = started;
   const failing = { grade: async () => ({ verdict: "fail" as const, feedback: "Not the expected rows." }) };
   const t = testCore("2026-03-04T10:00:00Z", { grader: failing });
-  adapter = createSlackAdapter({
-    botToken: "xoxb-fake-token",
-    signingSecret,
-    appToken: undefined,
-    apiUrl: started.apiUrl,
-    port: 0,
-    moderators: [],
-    logger: silentLogger,
-  });
-  await adapter.start(t.core);
-  const slack = slackSender({
-    botUrl: `http://127.0.0.1:${adapter.port()}/slack/events`,
-    signingSecret,
-    fake: started,
-  });
-  return { fake: started, slack, databasePath: t.database.path };
-}
-
-/** The event keys of the stored answers, oldest first, read from the bot's SQLite file. */
-function storedEventKeys(databasePath: string): (string | null)[] {
-  const file = new Database(databasePath, { readonly: true });
-  try {
-    const rows = file.prepare("SELECT event_key AS key FROM answers ORDER BY id").all() as {
-      key: string | null;
-    }[];
-    return rows.map((row) => row.key);
-  } finally {
-    file.close();
-  }
+  return { ...(await startSlackInProcess(t.core)), databasePath: t.database.path };
 }
 
 function singleChoiceItems() {

@@ -1,48 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HeldPictures, TINY_PNG } from "../../../test/fakes/pictures.js";
-import {
-  type FakeSlack,
-  type SlackSender,
-  slackSender,
-  startFakeSlack,
-} from "../../../test/fakes/slack/index.js";
+import type { FakeSlack, SlackSender } from "../../../test/fakes/slack/index.js";
 import { realCurriculum, testCore } from "../../../test/helpers.js";
-import { silentLogger } from "../../core/ports/logger.js";
-import { createSlackAdapter, type SlackAdapter } from "./adapter.js";
-
-const signingSecret = "slack-signing-secret-for-pictures";
-let fake: FakeSlack | undefined;
-let adapter: SlackAdapter | undefined;
-
-afterEach(async () => {
-  adapter?.stopAccepting();
-  await adapter?.stop();
-  await fake?.close();
-  adapter = fake = undefined;
-});
+import { startSlackInProcess } from "../../../test/slack-in-process.js";
 
 /** The Slack adapter in this process (HTTP mode), on a fake workspace, with pictures the test holds. */
 async function startHeld(): Promise<{ fake: FakeSlack; slack: SlackSender; pictures: HeldPictures }> {
-  const started = await startFakeSlack();
-  fake = started;
   const pictures = new HeldPictures();
   const t = testCore("2026-03-04T10:00:00Z");
-  adapter = createSlackAdapter({
-    botToken: "xoxb-fake-token",
-    signingSecret,
-    appToken: undefined,
-    apiUrl: started.apiUrl,
-    port: 0,
-    moderators: [],
-    logger: silentLogger,
-  });
-  await adapter.start({ ...t.core, pictures });
-  const slack = slackSender({
-    botUrl: `http://127.0.0.1:${adapter.port()}/slack/events`,
-    signingSecret,
-    fake: started,
-  });
-  return { fake: started, slack, pictures };
+  return { ...(await startSlackInProcess({ ...t.core, pictures })), pictures };
 }
 
 /** `/quorum <text>` from someone in #general, and the text of its first reply. */

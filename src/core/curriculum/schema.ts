@@ -60,13 +60,16 @@ export const LaneModule = z.strictObject({
 });
 export type LaneModule = z.infer<typeof LaneModule>;
 
+/** A week of the roadmap, 1 to 20. */
+const weekNumber = z.number().int().min(1).max(20);
+
 const phaseIds = ["foundation", "databases", "system-design"] as const;
 export const PhaseId = z.enum(phaseIds);
 export type PhaseId = z.infer<typeof PhaseId>;
 
 export const Week = z
   .strictObject({
-    week: z.number().int().min(1).max(20),
+    week: weekNumber,
     phase: PhaseId,
     title: prose(3, 100),
     /** One or two sentences shown in the roadmap and at the top of the module. */
@@ -90,7 +93,7 @@ const Phase = z.strictObject({
   id: PhaseId,
   title: prose(3, 80),
   goal: prose(10, 300),
-  weeks: z.tuple([z.number().int().min(1).max(20), z.number().int().min(1).max(20)]),
+  weeks: z.tuple([weekNumber, weekNumber]),
 });
 export type Phase = z.infer<typeof Phase>;
 
@@ -145,7 +148,7 @@ const Project = z.strictObject({
   brief: prose(150, 1500),
   milestones: z.array(prose(10, 300)).min(3).max(8),
   /** Weeks whose modules prepare for this project. */
-  weeks: z.array(z.number().int().min(1).max(20)).min(1),
+  weeks: z.array(weekNumber).min(1),
   tracks: z.array(id).min(1),
 });
 export type Project = z.infer<typeof Project>;

@@ -1,5 +1,15 @@
 import { addDays, parseCalendarDate } from "../rules/time.js";
-import { cleanText, escapeXml, palette, px, safeText, svgDocument, textWidth } from "./svg.js";
+import {
+  baseline,
+  type CardHeading,
+  cardHeading,
+  cleanText,
+  escapeXml,
+  palette,
+  px,
+  svgDocument,
+  textWidth,
+} from "./svg.js";
 
 export interface HeatmapChart {
   /** e.g. "ana · 12-day streak" */
@@ -16,9 +26,8 @@ export interface HeatmapChart {
 
 const MAX_HEATMAP_WEEKS = 53;
 
-const PAD = 20;
-const TITLE_SIZE = 18;
-const SUBTITLE_SIZE = 13;
+const HEADING: CardHeading = { pad: 20, titleSize: 18, subtitleSize: 13, gap: 8 };
+const { pad: PAD, titleSize: TITLE_SIZE, subtitleSize: SUBTITLE_SIZE } = HEADING;
 const LABEL_SIZE = 11;
 const CELL = 18;
 const CELL_GAP = 4;
@@ -104,18 +113,9 @@ export function heatmapSvg(chart: HeatmapChart): string {
   );
   const lineWidth = width - 2 * PAD;
 
-  const body: string[] = [
-    `<text x="${PAD}" y="${PAD + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="bold" fill="${palette.text}">${safeText(chart.title, lineWidth, TITLE_SIZE, "bold")}</text>`,
-  ];
-  let y = PAD + TITLE_SIZE;
-  if (chart.subtitle !== undefined && cleanText(chart.subtitle) !== "") {
-    y += 8 + SUBTITLE_SIZE;
-    body.push(
-      `<text x="${PAD}" y="${y}" font-size="${SUBTITLE_SIZE}" fill="${palette.muted}">${safeText(chart.subtitle, lineWidth, SUBTITLE_SIZE)}</text>`,
-    );
-  }
-  y += 12 + MONTH_LABEL_ROW;
-  const gridY = y;
+  const heading = cardHeading(HEADING, chart, lineWidth);
+  const body = heading.lines;
+  const gridY = heading.bottom + 12 + MONTH_LABEL_ROW;
 
   for (const { column, label } of monthLabels(first, weeks)) {
     body.push(
@@ -124,7 +124,7 @@ export function heatmapSvg(chart: HeatmapChart): string {
   }
   for (const [row, label] of DAY_LABELS) {
     body.push(
-      `<text x="${gridX - 8}" y="${px(gridY + row * PITCH + CELL / 2 + LABEL_SIZE * 0.35)}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">${label}</text>`,
+      `<text x="${gridX - 8}" y="${px(baseline(gridY + row * PITCH + CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">${label}</text>`,
     );
   }
 
@@ -147,7 +147,7 @@ export function heatmapSvg(chart: HeatmapChart): string {
   const moreWidth = 30;
   const cellsX = legendRight - moreWidth - heatmapShades.length * LEGEND_PITCH;
   body.push(
-    `<text x="${cellsX - 6}" y="${px(legendY + LEGEND_CELL / 2 + LABEL_SIZE * 0.35)}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">Less</text>`,
+    `<text x="${cellsX - 6}" y="${px(baseline(legendY + LEGEND_CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">Less</text>`,
   );
   heatmapShades.forEach((shade, level) => {
     body.push(
@@ -155,7 +155,7 @@ export function heatmapSvg(chart: HeatmapChart): string {
     );
   });
   body.push(
-    `<text x="${legendRight}" y="${px(legendY + LEGEND_CELL / 2 + LABEL_SIZE * 0.35)}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">More</text>`,
+    `<text x="${legendRight}" y="${px(baseline(legendY + LEGEND_CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">More</text>`,
   );
 
   const height = legendY + LEGEND_CELL + PAD;

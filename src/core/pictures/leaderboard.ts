@@ -1,5 +1,14 @@
 import { cappedName } from "../text.js";
-import { cleanText, escapeXml, palette, px, safeText, svgDocument } from "./svg.js";
+import {
+  baseline,
+  type CardHeading,
+  cardHeading,
+  escapeXml,
+  palette,
+  px,
+  safeText,
+  svgDocument,
+} from "./svg.js";
 
 export interface LeaderboardRow {
   rank: number;
@@ -22,9 +31,8 @@ export interface LeaderboardChart {
 const LEADERBOARD_WIDTH = 800;
 const MAX_LEADERBOARD_ROWS = 10;
 
-const PAD = 24;
-const TITLE_SIZE = 22;
-const SUBTITLE_SIZE = 14;
+const HEADING: CardHeading = { pad: 24, titleSize: 22, subtitleSize: 14, gap: 12 };
+const PAD = HEADING.pad;
 const ROW_HEIGHT = 36;
 const GAP_HEIGHT = 24;
 const BAR_HEIGHT = 20;
@@ -49,10 +57,6 @@ function formatPoints(points: number): string {
   const whole = Math.round(finitePoints(points));
   const grouped = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${grouped} ${whole === 1 ? "pt" : "pts"}`;
-}
-
-function baseline(centre: number, fontSize: number): number {
-  return centre + fontSize * 0.35;
 }
 
 function drawRow(row: LeaderboardRow, top: number, topScore: number, highlighted: boolean): string[] {
@@ -86,19 +90,9 @@ function drawRow(row: LeaderboardRow, top: number, topScore: number, highlighted
 
 /** The cohort leaderboard as an 800 px wide SVG: one bar per learner, the caller's row highlighted. */
 export function leaderboardSvg(chart: LeaderboardChart): string {
-  const body: string[] = [];
-  const contentWidth = LEADERBOARD_WIDTH - 2 * PAD;
-  body.push(
-    `<text x="${PAD}" y="${PAD + TITLE_SIZE}" font-size="${TITLE_SIZE}" font-weight="bold" fill="${palette.text}">${safeText(chart.title, contentWidth, TITLE_SIZE, "bold")}</text>`,
-  );
-  let y = PAD + TITLE_SIZE + 12;
-  if (chart.subtitle !== undefined && cleanText(chart.subtitle) !== "") {
-    body.push(
-      `<text x="${PAD}" y="${y + SUBTITLE_SIZE}" font-size="${SUBTITLE_SIZE}" fill="${palette.muted}">${safeText(chart.subtitle, contentWidth, SUBTITLE_SIZE)}</text>`,
-    );
-    y += SUBTITLE_SIZE + 12;
-  }
-  y += 8;
+  const heading = cardHeading(HEADING, chart, LEADERBOARD_WIDTH - 2 * PAD);
+  const body = heading.lines;
+  let y = heading.bottom + 12 + 8;
 
   const rows = chart.rows.slice(0, MAX_LEADERBOARD_ROWS);
   if (rows.length === 0) {

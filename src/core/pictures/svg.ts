@@ -112,6 +112,44 @@ export function px(value: number): string {
   return Object.is(rounded, -0) ? "0" : String(rounded);
 }
 
+/** Where a text of `fontSize` sits so that it is centred on `centre`: its baseline. */
+export function baseline(centre: number, fontSize: number): number {
+  return centre + fontSize * 0.35;
+}
+
+/** How a card draws its title and the subtitle under it. */
+export interface CardHeading {
+  /** The card's padding: the title's left edge, and the space above it. */
+  pad: number;
+  titleSize: number;
+  subtitleSize: number;
+  /** Between the title's baseline and the top of the subtitle. */
+  gap: number;
+}
+
+/**
+ * A card's bold title and, when it has any text, its muted subtitle, each cut to `width`;
+ * `bottom` is the baseline of the last line drawn.
+ */
+export function cardHeading(
+  heading: CardHeading,
+  text: { title: string; subtitle?: string | undefined },
+  width: number,
+): { lines: string[]; bottom: number } {
+  const { pad, titleSize, subtitleSize, gap } = heading;
+  let bottom = pad + titleSize;
+  const lines = [
+    `<text x="${pad}" y="${bottom}" font-size="${titleSize}" font-weight="bold" fill="${palette.text}">${safeText(text.title, width, titleSize, "bold")}</text>`,
+  ];
+  if (text.subtitle !== undefined && cleanText(text.subtitle) !== "") {
+    bottom += gap + subtitleSize;
+    lines.push(
+      `<text x="${pad}" y="${bottom}" font-size="${subtitleSize}" fill="${palette.muted}">${safeText(text.subtitle, width, subtitleSize)}</text>`,
+    );
+  }
+  return { lines, bottom };
+}
+
 export function svgDocument(width: number, height: number, body: string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" font-family="${FONT_FAMILY}">`,

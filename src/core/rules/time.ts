@@ -47,21 +47,27 @@ export function resolveTimeZone(input: string): ZoneResult {
   return canonical ? ok(canonical) : err({ suggestions: suggestTimeZones(input.trim()) });
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+/** One formatter a time zone, made on first use: making an Intl.DateTimeFormat is slow, using one is not. */
+export function formatterPerZone(
+  locale: string,
+  options: Intl.DateTimeFormatOptions,
+): (timeZone: string) => Intl.DateTimeFormat {
+  const formatters = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let format = formatters.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+      formatters.set(timeZone, format);
+    }
+    return format;
+  };
+}
+
+const dateFormat = formatterPerZone("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
 
 /** The calendar date (YYYY-MM-DD) an instant falls on in a zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  let format = dateFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dateFormatters.set(timeZone, format);
-  }
-  return format.format(instant);
+  return dateFormat(timeZone).format(instant);
 }
 
 /** Parses a strict YYYY-MM-DD calendar date; rejects 2025-02-30 and the like. */

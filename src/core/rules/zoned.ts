@@ -1,4 +1,4 @@
-import { parseCalendarDate } from "./time.js";
+import { formatterPerZone, parseCalendarDate } from "./time.js";
 
 interface ZonedParts {
   year: number;
@@ -9,25 +9,19 @@ interface ZonedParts {
   second: number;
 }
 
-const partFormatters = new Map<string, Intl.DateTimeFormat>();
+const partsFormat = formatterPerZone("en-US", {
+  hourCycle: "h23",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
+  second: "numeric",
+});
 
 function partsIn(instant: Date, timeZone: string): ZonedParts {
-  let format = partFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    partFormatters.set(timeZone, format);
-  }
   const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(instant)) {
+  for (const part of partsFormat(timeZone).formatToParts(instant)) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
   return {
@@ -60,25 +54,23 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   return landed < utcMidnight ? new Date(guess + 3_600_000) : new Date(guess);
 }
 
-const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+const displayFormat = formatterPerZone("en-GB", {
+  weekday: "short",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZoneName: "short",
+});
 
 /** "Mon 2026-03-09 09:00 CET": a fire time as a person in that zone reads it. */
 export function formatInZone(instant: Date, timeZone: string): string {
-  let format = displayFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      weekday: "short",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "short",
-    });
-    displayFormatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    displayFormat(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
 }

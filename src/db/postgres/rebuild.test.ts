@@ -8,6 +8,7 @@ import {
   type World,
 } from "../../../test/contract/store/rebuild-world.js";
 import { postgresDatabase, type TestDatabase } from "../../../test/postgres/database.js";
+import { expectEveryPhaseFromZeroToAll } from "../../../test/rebuild-progress.js";
 import { seededRandom } from "../../../test/seeded-random.js";
 import type { Store } from "../../core/ports/store.js";
 import type { RebuildProgress } from "../rebuild.js";
@@ -145,13 +146,7 @@ describe("rebuildPostgresAggregates", () => {
       chunkSize: 4,
       onProgress: (progress) => events.push(progress),
     });
-    expect([...new Set(events.map((e) => e.phase))]).toEqual(["learners", "boards", "questions"]);
-    for (const phase of ["learners", "boards", "questions"] as const) {
-      const of = events.filter((e) => e.phase === phase);
-      expect(of[0]?.done).toBe(0);
-      expect(of.at(-1)?.done).toBe(of.at(-1)?.total);
-      expect(of.map((e) => e.done)).toEqual([...of.map((e) => e.done)].sort((a, b) => a - b));
-    }
+    expectEveryPhaseFromZeroToAll(events);
     expect(events.filter((e) => e.phase === "learners").at(-1)?.done).toBe(report.ledgerEntries);
     expect(events.filter((e) => e.phase === "boards").at(-1)?.done).toBe(report.boardEntries);
   });

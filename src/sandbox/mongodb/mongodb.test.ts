@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Dataset,
-  defaultLimits,
-  type Limits,
-  type RunOutcome,
-  type Sandbox,
-} from "../../core/sandbox.js";
+import { datasetRuns, ok } from "../../../test/sandbox-runs.js";
+import { type Dataset, defaultLimits, type Limits, type Sandbox } from "../../core/sandbox.js";
 import { createMongodbSandbox } from "./sandbox.js";
 
 const shop: Dataset = {
@@ -46,18 +41,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-function run(
-  query: string,
-  extra: { allowWrites?: boolean; check?: string; planQuery?: string } = {},
-  l = limits,
-) {
-  return sandbox.run({ dataset: shop, query, allowWrites: extra.allowWrites ?? false, ...extra }, l);
-}
-
-function ok(outcome: RunOutcome) {
-  if (!outcome.ok) throw new Error(`expected ok, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
+const { run } = datasetRuns(() => sandbox, shop, limits);
 
 describe("the mongodb sandbox", () => {
   it("given a find with filter, projection, sort and limit, returns the matching documents in order", async () => {
@@ -269,24 +253,14 @@ describe("the mongodb sandbox", () => {
   });
 
   it("given a dataset that is not valid or not for mongodb, answers unavailable", async () => {
-    const broken = await sandbox.run(
-      {
-        dataset: { id: "mongo-test-broken", engine: "mongodb", setup: "{ not json" },
-        query: "db.a.find()",
-        allowWrites: false,
-      },
-      limits,
-    );
-    expect(broken.ok ? "ok" : broken.reason).toBe("unavailable");
-    const other = await sandbox.run(
-      {
-        dataset: { id: "mongo-test-sql", engine: "sqlite", setup: "" },
-        query: "db.a.find()",
-        allowWrites: false,
-      },
-      limits,
-    );
-    expect(other.ok ? "ok" : other.reason).toBe("unavailable");
+    const unusable: Dataset[] = [
+      { id: "mongo-test-broken", engine: "mongodb", setup: "{ not json" },
+      { id: "mongo-test-sql", engine: "sqlite", setup: "" },
+    ];
+    for (const dataset of unusable) {
+      const outcome = await sandbox.run({ dataset, query: "db.a.find()", allowWrites: false }, limits);
+      expect(outcome.ok ? "ok" : outcome.reason, dataset.id).toBe("unavailable");
+    }
   });
 
   it("given many attempts on the same dataset, builds the dataset once", async () => {

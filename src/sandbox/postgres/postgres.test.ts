@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Dataset,
-  defaultLimits,
-  type Limits,
-  type RunOutcome,
-  type RunRequest,
-} from "../../core/sandbox.js";
+import { datasetRuns } from "../../../test/sandbox-runs.js";
+import { type Dataset, defaultLimits, type Limits } from "../../core/sandbox.js";
 import { createPostgresSandbox, type PostgresSandboxHandle } from "./sandbox.js";
 
 const company: Dataset = {
@@ -60,15 +55,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-function run(query: string, extra: Partial<RunRequest> = {}, lim: Limits = limits): Promise<RunOutcome> {
-  return sandbox.run({ dataset: company, query, allowWrites: false, ...extra }, lim);
-}
-
-async function rows(query: string, extra: Partial<RunRequest> = {}, lim: Limits = limits) {
-  const outcome = await run(query, extra, lim);
-  if (!outcome.ok) throw new Error(`${outcome.reason}: ${outcome.message}`);
-  return outcome.result.rows;
-}
+const { run, rows } = datasetRuns(() => sandbox, company, limits);
 
 describe("postgres sandbox", () => {
   it("given a filtered, sorted select, returns the matching rows in order with column names", async () => {

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Dataset,
-  defaultLimits,
-  type Limits,
-  type RunOutcome,
-  type RunRequest,
-} from "../../core/sandbox.js";
+import { datasetRuns } from "../../../test/sandbox-runs.js";
+import { type Dataset, defaultLimits, type Limits } from "../../core/sandbox.js";
 import { createRedisSandbox } from "./sandbox.js";
 
 const shop: Dataset = {
@@ -28,19 +23,7 @@ const limits: Limits = { ...defaultLimits, timeMs: 1_000 };
 const builds: string[] = [];
 const sandbox = createRedisSandbox({ onDatasetBuild: (id) => builds.push(id) });
 
-function run(
-  query: string,
-  extra: Partial<RunRequest> = {},
-  runLimits: Limits = limits,
-): Promise<RunOutcome> {
-  return sandbox.run({ dataset: shop, query, allowWrites: false, ...extra }, runLimits);
-}
-
-async function rows(query: string, extra: Partial<RunRequest> = {}) {
-  const outcome = await run(query, extra);
-  if (!outcome.ok) throw new Error(`${outcome.reason}: ${outcome.message}`);
-  return outcome.result.rows;
-}
+const { run, rows } = datasetRuns(() => sandbox, shop, limits);
 
 beforeAll(async () => {
   await run("PING"); // start the workers and build the dataset once

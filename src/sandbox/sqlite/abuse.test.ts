@@ -207,7 +207,7 @@ describe("sqlite sandbox under attack", () => {
 
   it("given the bot's process dies mid-query, its child processes end too", async () => {
     const script = join(trap, "orphan.mts");
-    const index = pathToFileURL(fileURLToPath(new URL("./index.ts", import.meta.url))).href;
+    const index = pathToFileURL(fileURLToPath(new URL("./sandbox.ts", import.meta.url))).href;
     writeFileSync(
       script,
       `import { createSqliteSandbox } from ${JSON.stringify(index)};

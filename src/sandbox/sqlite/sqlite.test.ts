@@ -1,12 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  type Dataset,
-  defaultLimits,
-  type Limits,
-  type RunOutcome,
-  type RunRequest,
-} from "../../core/sandbox.js";
+import { datasetRuns, ok } from "../../../test/sandbox-runs.js";
+import { type Dataset, defaultLimits, type Limits } from "../../core/sandbox.js";
 import { SandboxPool } from "../pool/pool.js";
 import { createSqliteSandbox, type SqliteSandbox } from "./sandbox.js";
 
@@ -52,13 +47,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const read = (query: string, extra: Partial<RunRequest> = {}, at: Limits = limits): Promise<RunOutcome> =>
-  sandbox.run({ dataset: staff, query, allowWrites: false, ...extra }, at);
-
-function ok(outcome: RunOutcome) {
-  if (!outcome.ok) throw new Error(`expected ok, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
+const { run: read } = datasetRuns(() => sandbox, staff, limits);
 
 describe("sqlite sandbox: results", () => {
   it("given a select with a filter and a sort, returns the columns and rows in order", async () => {

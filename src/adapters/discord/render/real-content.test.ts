@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  commandReplies,
-  messageWords,
-  missingWords,
-  quizMessages,
-  sampleCohort,
-  scheduledPosts,
-} from "../../../../test/real-messages.js";
+import * as real from "../../../../test/real-messages.js";
 import { commands } from "../../../core/commands/registry.js";
 import type { Message } from "../../../core/messages.js";
 import { limitProblems } from "./check.js";
@@ -34,13 +27,13 @@ function payloadText(payloads: readonly DiscordPayload[]): string {
 function expectRenderable(label: string, message: Message): DiscordPayload[] {
   const payloads = renderMessage(message, { ephemeral: message.visibility === "private" });
   expect(payloads.flatMap(limitProblems), label).toEqual([]);
-  expect(missingWords(messageWords(message), payloadText(payloads)), label).toEqual([]);
+  expect(real.missingWords(real.messageWords(message), payloadText(payloads)), label).toEqual([]);
   return payloads;
 }
 
 describe("Discord rendering of the real curriculum and commands", () => {
   it("given every quiz item, each choice becomes a button whose custom_id runs its /answer action", () => {
-    const quizzes = quizMessages();
+    const quizzes = real.quizMessages();
     expect(quizzes.length).toBeGreaterThan(0);
     for (const { label, message } of quizzes) {
       const payloads = expectRenderable(label, message);
@@ -53,7 +46,7 @@ describe("Discord rendering of the real curriculum and commands", () => {
   });
 
   it("given every scheduled post, each renders within Discord's limits and a module post is one embed", () => {
-    const { modules, others } = scheduledPosts(sampleCohort("123456789012345678"));
+    const { modules, others } = real.scheduledPosts(real.sampleCohort("123456789012345678"));
     for (const { label, message } of modules) {
       const [post, ...more] = expectRenderable(label, message);
       expect(more, label).toEqual([]);
@@ -64,6 +57,6 @@ describe("Discord rendering of the real curriculum and commands", () => {
   });
 
   it("given every command's examples, every week and every challenge, the replies render within limits", async () => {
-    for (const { label, message } of await commandReplies()) expectRenderable(label, message);
+    for (const { label, message } of await real.commandReplies()) expectRenderable(label, message);
   });
 });

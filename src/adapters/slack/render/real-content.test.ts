@@ -1,15 +1,7 @@
 import type { KnownBlock } from "@slack/web-api";
 import { describe, expect, it } from "vitest";
 import { actor, testCore } from "../../../../test/helpers.js";
-import {
-  commandReplies,
-  messageWords,
-  missingWords,
-  quizMessages,
-  sampleCohort,
-  scheduledPosts,
-  words,
-} from "../../../../test/real-messages.js";
+import * as real from "../../../../test/real-messages.js";
 import { commands } from "../../../core/commands/registry.js";
 import { handleText } from "../../../core/dispatch.js";
 import type { Message } from "../../../core/messages.js";
@@ -43,12 +35,12 @@ function expectRenderable(label: string, message: Message): SlackMessagePart[] {
   expect(parts.flatMap(limitProblems), label).toEqual([]);
   // Link labels must survive too: as buttons, or listed in the text when they do not fit.
   const expected = new Set([
-    ...messageWords(message),
-    ...words((message.links ?? []).map((l) => l.label).join("\n")),
+    ...real.messageWords(message),
+    ...real.words((message.links ?? []).map((l) => l.label).join("\n")),
   ]);
   const blocks = parts.flatMap((p) => p.blocks.flatMap(blockText)).join("\n");
-  expect(missingWords(expected, blocks), `${label}: blocks`).toEqual([]);
-  expect(missingWords(expected, parts.map((p) => p.text).join("\n")), `${label}: text`).toEqual([]);
+  expect(real.missingWords(expected, blocks), `${label}: blocks`).toEqual([]);
+  expect(real.missingWords(expected, parts.map((p) => p.text).join("\n")), `${label}: text`).toEqual([]);
   return parts;
 }
 
@@ -67,7 +59,7 @@ const buttonActions = (parts: readonly SlackMessagePart[]) =>
 
 describe("Slack rendering of the real curriculum and commands", () => {
   it("given every quiz item, each choice becomes a button that runs its /answer action", () => {
-    const quizzes = quizMessages();
+    const quizzes = real.quizMessages();
     expect(quizzes.length).toBeGreaterThan(0);
     for (const { label, message } of quizzes) {
       const parts = expectRenderable(label, message);
@@ -76,7 +68,7 @@ describe("Slack rendering of the real curriculum and commands", () => {
   });
 
   it("given every scheduled post, each renders within Slack's limits and a module post is one message", () => {
-    const { modules, others } = scheduledPosts(sampleCohort("C0123ABCDE"));
+    const { modules, others } = real.scheduledPosts(real.sampleCohort("C0123ABCDE"));
     for (const { label, message } of modules) {
       const [post, ...more] = expectRenderable(label, message);
       expect(more, label).toEqual([]);
@@ -89,7 +81,7 @@ describe("Slack rendering of the real curriculum and commands", () => {
   });
 
   it("given every command's examples, every week and every challenge, the replies render within limits", async () => {
-    for (const { label, message } of await commandReplies()) {
+    for (const { label, message } of await real.commandReplies()) {
       const parts = expectRenderable(label, message);
       for (const choice of message.choices ?? []) {
         if (!choice.input) continue;

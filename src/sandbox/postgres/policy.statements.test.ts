@@ -1,0 +1,212 @@
+/**
+ * The PostgreSQL submission policy refuses statement kinds that never run, ambiguous strings, writes in
+ * read-only tasks, and what does not parse or is too large.
+ */
+
+import { expect, it } from "vitest";
+import { describeRefusals, policyOptions, type Refused } from "../../../test/postgres-policy.js";
+import { checkSubmission } from "./policy.js";
+
+const r = String.raw;
+
+const statements: Refused[] = [
+  ["a DO block", "DO $$ BEGIN NULL; END $$", "write", "blocked", /DO blocks are not allowed/],
+  [
+    "COPY TO PROGRAM",
+    "COPY (SELECT 1) TO PROGRAM 'touch /tmp/pwned'",
+    "write",
+    "blocked",
+    /COPY is not allowed/,
+  ],
+  ["COPY FROM a file", "COPY accounts FROM '/etc/passwd'", "write", "blocked", /COPY/],
+  ["COPY TO STDOUT in a read-only task", "COPY t TO STDOUT", "read", "blocked", /COPY/],
+  [
+    "COPY after a comment holding a semicolon",
+    "SELECT 1; /* ; */ COPY t TO '/tmp/x'",
+    "write",
+    "blocked",
+    /COPY/,
+  ],
+  ["LOAD", "LOAD 'plpgsql'", "write", "blocked", /LOAD is not allowed/],
+  ["BEGIN", "BEGIN", "write", "blocked", /transaction control \(BEGIN\).*own transaction/],
+  [
+    "COMMIT before a DROP",
+    "COMMIT; DROP TABLE accounts",
+    "write",
+    "blocked",
+    /transaction control \(COMMIT\)/,
+  ],
+  ["END", "END; DELETE FROM accounts", "write", "blocked", /transaction control/],
+  ["ROLLBACK", "ROLLBACK", "write", "blocked", /transaction control \(ROLLBACK\)/],
+  ["SAVEPOINT", "DELETE FROM t; SAVEPOINT s", "write", "blocked", /SAVEPOINT/],
+  ["PREPARE TRANSACTION", "PREPARE TRANSACTION 'keep'", "write", "blocked", /PREPARE TRANSACTION/],
+  ["COMMIT PREPARED", "COMMIT PREPARED 'keep'", "write", "blocked", /COMMIT PREPARED/],
+  ["CREATE EXTENSION", "CREATE EXTENSION dblink", "write", "blocked", /extensions/],
+  ["DROP EXTENSION", "DROP EXTENSION plpgsql", "write", "blocked", /DROP EXTENSION/],
+  ["CREATE LANGUAGE", "CREATE OR REPLACE TRUSTED LANGUAGE x HANDLER h", "write", "blocked", /languages/],
+  [
+    "CREATE CONVERSION",
+    "CREATE CONVERSION c FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8859_1",
+    "write",
+    "blocked",
+    /CONVERSION/,
+  ],
+  [
+    "CREATE TRANSFORM",
+    "CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION f(internal))",
+    "write",
+    "blocked",
+    /TRANSFORM/,
+  ],
+  [
+    "CREATE ACCESS METHOD",
+    "CREATE ACCESS METHOD m TYPE TABLE HANDLER h",
+    "write",
+    "blocked",
+    /ACCESS METHOD/,
+  ],
+  [
+    "CREATE EVENT TRIGGER",
+    "CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f()",
+    "write",
+    "blocked",
+    /event triggers/,
+  ],
+  ["CREATE SERVER", "CREATE SERVER s FOREIGN DATA WRAPPER w", "write", "blocked", /foreign data/],
+  ["CREATE FOREIGN DATA WRAPPER", "CREATE FOREIGN DATA WRAPPER w", "write", "blocked", /foreign data/],
+  ["CREATE FOREIGN TABLE", "CREATE FOREIGN TABLE ft (a int) SERVER s", "write", "blocked", /foreign data/],
+  ["CREATE USER MAPPING", "CREATE USER MAPPING FOR public SERVER s", "write", "blocked", /foreign data/],
+  [
+    "IMPORT FOREIGN SCHEMA",
+    "IMPORT FOREIGN SCHEMA x FROM SERVER s INTO public",
+    "write",
+    "blocked",
+    /foreign data/,
+  ],
+  ["CREATE ROLE", "CREATE ROLE intruder SUPERUSER", "write", "blocked", /roles/],
+  ["ALTER USER", "ALTER USER postgres PASSWORD 'x'", "write", "blocked", /roles/],
+  ["DROP ROLE", "DROP ROLE r", "write", "blocked", /roles/],
+  ["GRANT", "GRANT ALL ON accounts TO PUBLIC", "write", "blocked", /GRANT and REVOKE/],
+  ["REVOKE", "REVOKE ALL ON t FROM public", "write", "blocked", /GRANT and REVOKE/],
+  ["a role GRANT", "GRANT pg_read_server_files TO public", "write", "blocked", /roles/],
+  [
+    "ALTER DEFAULT PRIVILEGES",
+    "ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO public",
+    "write",
+    "blocked",
+    /DEFAULT/,
+  ],
+  ["REASSIGN OWNED", "REASSIGN OWNED BY a TO b", "write", "blocked", /REASSIGN OWNED/],
+  ["DROP OWNED", "DROP OWNED BY a", "write", "blocked", /DROP OWNED/],
+  ["SECURITY LABEL", "SECURITY LABEL ON TABLE t IS 'x'", "write", "blocked", /SECURITY LABEL/],
+  ["CREATE TABLESPACE", "CREATE TABLESPACE x LOCATION '/tmp'", "write", "blocked", /tablespaces/],
+  [
+    "ALTER TABLE … SET TABLESPACE",
+    "ALTER TABLE t SET TABLESPACE pg_global",
+    "write",
+    "blocked",
+    /TABLESPACE/,
+  ],
+  ["ALTER TABLE … OWNER TO", "ALTER TABLE t OWNER TO someone", "write", "blocked", /OWNER TO/],
+  ["CREATE DATABASE", "CREATE DATABASE d", "write", "blocked", /databases/],
+  ["CHECKPOINT", "CHECKPOINT", "write", "blocked", /CHECKPOINT/],
+  ["CLUSTER", "CLUSTER t USING t_pkey", "write", "blocked", /CLUSTER/],
+  ["REINDEX", "REINDEX TABLE t", "write", "blocked", /REINDEX/],
+  ["VACUUM", "VACUUM t", "write", "blocked", /VACUUM/],
+  ["ANALYZE", "ANALYZE t", "write", "blocked", /ANALYZE/],
+  ["LISTEN", "LISTEN channel", "read", "blocked", /LISTEN/],
+  ["UNLISTEN", "UNLISTEN *", "read", "blocked", /UNLISTEN/],
+  ["NOTIFY", "NOTIFY ch, 'x'", "write", "blocked", /NOTIFY/],
+  ["CREATE PUBLICATION", "CREATE PUBLICATION p FOR ALL TABLES", "write", "blocked", /publications/],
+  [
+    "CREATE SUBSCRIPTION",
+    "CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p",
+    "write",
+    "blocked",
+    /subscriptions/,
+  ],
+  ["SHOW", "SHOW work_mem", "read", "blocked", /current_setting/],
+  ["DISCARD", "DISCARD ALL", "write", "blocked", /DISCARD/],
+  [
+    "CREATE SCHEMA with a GRANT inside",
+    "CREATE SCHEMA s CREATE TABLE t (a int) GRANT SELECT ON t TO public",
+    "write",
+    "blocked",
+    /CREATE SCHEMA/,
+  ],
+  ["a rule", "CREATE RULE r AS ON INSERT TO t DO ALSO NOTIFY ch", "write", "blocked", /rules/],
+  ["moving a table to pg_catalog", "ALTER TABLE t SET SCHEMA pg_catalog", "write", "blocked", /SET SCHEMA/],
+  ["renaming a schema", "ALTER SCHEMA public RENAME TO x", "write", "blocked", /schema/],
+  ["DROP SCHEMA", "DROP SCHEMA public CASCADE", "write", "blocked", /DROP SCHEMA/],
+  [
+    "REFRESH MATERIALIZED VIEW",
+    "REFRESH MATERIALIZED VIEW m",
+    "write",
+    "blocked",
+    /REFRESH MATERIALIZED VIEW/,
+  ],
+  // The ambiguity rule.
+  ["a backslash before the closing quote", r`SELECT 'a\', 'b'`, "read", "blocked", /ambiguous.*E'…'/],
+  [
+    "a string that would hide a statement with standard_conforming_strings off",
+    r`SELECT 'x\'' ; SELECT pg_sleep(1) ; --'`,
+    "write",
+    "blocked",
+    /ambiguous/,
+  ],
+  ["a doubled backslash before the closing quote", r`SELECT '\\'`, "read", "blocked", /ambiguous/],
+  ["a U&'' string with a backslash before a quote", r`SELECT U&'a\'`, "read", "blocked", /ambiguous/],
+  ["an N'' string with a backslash before a quote", r`SELECT N'x\'`, "read", "blocked", /ambiguous/],
+  ["a MySQL-style escaped quote", r`SELECT 'it\'s'`, "read", "syntax", /unterminated quoted string/],
+  // Read-only tasks.
+  [
+    "an INSERT in a read-only task",
+    "INSERT INTO t VALUES (1)",
+    "read",
+    "read-only",
+    /cannot execute INSERT in a read-only transaction/,
+  ],
+  [
+    "a DELETE in a CTE",
+    "WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x",
+    "read",
+    "read-only",
+    /DELETE/,
+  ],
+  ["SELECT … INTO", "SELECT 1 INTO t2", "read", "read-only", /SELECT … INTO/],
+  ["EXPLAIN ANALYZE of an UPDATE", "EXPLAIN ANALYZE UPDATE t SET a = 1", "read", "read-only", /UPDATE/],
+  ["CREATE TABLE in a read-only task", "CREATE TABLE t (a int)", "read", "read-only", /CREATE TABLE/],
+  ["a CALL in a read-only task", "CALL p()", "read", "read-only", /CALL/],
+  ["PREPARE in a read-only task", "PREPARE p AS SELECT 1", "read", "blocked", /one query/],
+  ["two statements in a read-only task", "SELECT 1; SELECT 2", "read", "blocked", /only one SQL statement/],
+  // Syntax and size.
+  ["an unterminated string", "SELECT 'abc", "read", "syntax", /unterminated quoted string/],
+  ["an unterminated nested comment", "SELECT 1 /* /* */", "read", "syntax", /unterminated \/\* comment/],
+  ["an unterminated dollar quote", "SELECT $a$ x $b$", "read", "syntax", /unterminated dollar-quoted string/],
+  ["a NUL character", "SELECT 1\0", "read", "syntax", /NUL/],
+  ["a lone surrogate", "SELECT '\uD800'", "read", "syntax", /invalid character/],
+  ["a syntax error", "SELECT 1 FROM", "read", "syntax", /syntax error at end of input/],
+  ["only a comment", "  -- nothing here", "read", "syntax", /empty/],
+  ["257 nested parentheses", `SELECT ${"(".repeat(257)}1${")".repeat(257)}`, "read", "too-large", /256/],
+  [
+    "10,000 nested arrays",
+    `SELECT ${"ARRAY[".repeat(10_000)}1${"]".repeat(10_000)}`,
+    "read",
+    "too-large",
+    /256/,
+  ],
+  ["20,000 chained additions", `SELECT 1${"+1".repeat(20_000)}`, "read", "too-large", /nested too deeply/],
+  ["20,000 NOTs", `SELECT ${"NOT ".repeat(20_000)}true`, "read", "too-large", /nested too deeply/],
+];
+
+describeRefusals(
+  "postgres submission policy: statements, ambiguity, read-only tasks, syntax and size",
+  statements,
+  75,
+  () => {
+    it("given more statements than allowed in a write task, refuses them as too large", () => {
+      const result = checkSubmission("SELECT 1; SELECT 2; SELECT 3", policyOptions("write", 2));
+      expect(result).toEqual({ ok: false, reason: "too-large", message: "at most 2 statements are allowed" });
+    });
+  },
+);

@@ -1,27 +1,28 @@
 import { expect } from "vitest";
 import type { CommandContext } from "../src/core/commands/command.js";
 import { handleText } from "../src/core/dispatch.js";
-import type { Attempt } from "../src/core/ports/answers.js";
 import type { Cohort } from "../src/core/ports/cohorts.js";
 import type { Actor, Member } from "../src/core/ports/identity.js";
 import type { Board } from "../src/core/ports/progress.js";
 import type { Store } from "../src/core/ports/store.js";
 import { defaultModuleSchedule } from "../src/core/schedules/timeline.js";
-import { decideAttempt, recordAnswer } from "../src/core/services/record-answer.js";
+import { recordAnswer } from "../src/core/services/record-answer.js";
 import type { OpenDatabase } from "../src/db/client.js";
 import { rebuildAggregatesAtOnce } from "../src/db/rebuild.js";
 import { createStore } from "../src/db/store.js";
+import {
+  type Answer,
+  answer as answerWith,
+  at,
+  standings as standingsOf,
+} from "./contract/store/learners.js";
 import { actor, type TestCore, tempDatabase } from "./helpers.js";
 
 // Learners, cohorts and answers on a real SQLite file, for the progress store's tests in src/db.
 
-export const all: Board = { kind: "all" };
-export const week = (n: number): Board => ({ kind: "week", week: n });
-export const track = (trackId: string): Board => ({ kind: "track", trackId });
+// Boards, instants and answers are the store contract suite's own (test/contract/store/learners.ts).
+export { type Answer, all, at, track, week } from "./contract/store/learners.js";
 export const minute = 60_000;
-const base = Date.parse("2026-03-04T10:00:00Z");
-/** `n` minutes after the base instant. */
-export const at = (n: number) => new Date(base + n * minute);
 
 export interface World {
   database: OpenDatabase;
@@ -68,39 +69,11 @@ export async function springWithFourLearners(w: World) {
   return { spring, ana, bo, cy, di };
 }
 
-export interface Answer {
-  question?: string;
-  points?: number;
-  correct?: boolean;
-  minute: number;
-  week?: number;
-  day?: string;
-  eventKey?: string;
-}
-
 /** Records one answer with the core's decision, for the week and day given (the store takes them as told). */
-export function answer(w: World, learner: Member, a: Answer) {
-  const correct = a.correct ?? (a.points ?? 10) > 0;
-  const attempt: Attempt = {
-    spaceId: learner.spaceId,
-    memberId: learner.id,
-    questionId: a.question ?? `q-${a.minute}`,
-    response: correct ? "right" : "wrong",
-    correct,
-    eventKey: a.eventKey ?? null,
-    at: at(a.minute),
-  };
-  const clock = { week: a.week ?? 1, day: a.day ?? at(a.minute).toISOString().slice(0, 10) };
-  const offer = { points: correct ? (a.points ?? 10) : 0, reason: "test" };
-  return w.store.answers.record(attempt, (before) =>
-    decideAttempt(before, before.cohortId, clock, correct, offer),
-  );
-}
+export const answer = (w: World, learner: Member, a: Answer) => answerWith(w.store, learner, a);
 
 /** The board as `[name, points]` pairs, best first. */
-export async function standings(w: World, cohort: Cohort, board: Board): Promise<[string, number][]> {
-  return (await w.store.progress.top(cohort.id, board, 1000)).map((s) => [s.member.displayName, s.points]);
-}
+export const standings = (w: World, cohort: Cohort, board: Board) => standingsOf(w.store, cohort, board);
 
 const aggregateTables = [
   "board_entries",

@@ -42,7 +42,10 @@ export function freshAnswers(curriculum: Curriculum, generated: Generated, seed:
           if (item?.kind !== "single") continue;
           nextOffset.set(memberId, k + 1);
           const wrong = item.choices.find((c) => c.id !== item.answer)?.id ?? item.answer;
-          lines.push({ memberId, line: `/answer ${item.id} ${handedOut++ % 2 === 0 ? item.answer : wrong}` });
+          lines.push({
+            memberId,
+            line: `/answer ${item.id} key:${handedOut++ % 2 === 0 ? item.answer : wrong}`,
+          });
           break;
         }
       }

@@ -93,18 +93,18 @@ function countingMetrics(): Metrics & { outcomes: Record<CommandOutcome, number>
   return metrics;
 }
 
-/** What a learner types for an item, right or deliberately wrong. */
+/** What a learner sends for an item, right or deliberately wrong: choices as a button sends them. */
 function responseFor(item: QuizItem, right: boolean): string {
   switch (item.kind) {
     case "single": {
       const wrong = item.choices.find((c) => c.id !== item.answer)?.id ?? item.answer;
-      return right ? item.answer : wrong;
+      return `key:${right ? item.answer : wrong}`;
     }
     case "multiple": {
-      if (right) return item.answer.join(",");
+      if (right) return `key:${item.answer.join(",")}`;
       const outsider = item.choices.find((c) => !item.answer.includes(c.id));
       // With every choice right, leaving one out is wrong.
-      return outsider ? outsider.id : item.answer.slice(1).join(",");
+      return `key:${outsider ? outsider.id : item.answer.slice(1).join(",")}`;
     }
     case "true-false":
       return String(right ? item.answer : !item.answer);

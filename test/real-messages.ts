@@ -40,7 +40,7 @@ export function sampleCohort(channelExternalId: string): Cohort {
 export function quizMessages(curriculum: Curriculum = realCurriculum()): LabelledMessage[] {
   return curriculum.bank.items.map((item) => ({
     label: item.id,
-    message: quizMessage(item, `Question · week ${item.week} · ${item.id}`),
+    message: quizMessage(item, `Question · week ${item.week} · ${item.id}`, "learner:terminal:local:ana"),
   }));
 }
 
@@ -70,14 +70,14 @@ export function scheduledPosts(cohort: Cohort, curriculum: Curriculum = realCurr
           label: `daily ${item.id}`,
           message: dailyQuestionPost(item, cohort, new Date("2026-03-04T18:00:00Z")),
         },
-        { label: `results ${item.id}`, message: dailyResultsPost(item, tally) },
+        { label: `results ${item.id}`, message: dailyResultsPost(item, cohort, tally) },
       ]),
     ],
   };
 }
 
 /**
- * The replies to every command's examples, every week and lane, every challenge and track, and help
+ * The replies to every command's examples, every week, lane and deep dive, every challenge and track, and help
  * for every command, in a cohort where `ana` is on a track (submissions left out: no sandboxes here).
  */
 export async function commandReplies(): Promise<LabelledMessage[]> {
@@ -95,6 +95,9 @@ export async function commandReplies(): Promise<LabelledMessage[]> {
     ...core.commands.flatMap((command) => command.examples).filter((line) => !line.startsWith("/submit")),
     ...Array.from({ length: TOTAL_WEEKS }, (_, i) => `/week ${i + 1}`),
     ...data.weeks.flatMap((w) => (w.lanes.length > 1 ? w.lanes.map((l) => `/week ${w.week} ${l.lane}`) : [])),
+    ...data.weeks.flatMap((w) =>
+      w.lanes.flatMap((l) => l.topics.filter((t) => t.deepDive).map((t) => `/week ${w.week} ${t.id}`)),
+    ),
     ...data.bank.challenges.map((challenge) => `/challenge ${challenge.id}`),
     ...data.tracks.map((track) => `/track show ${track.id}`),
     ...core.commands.map((command) => `/help ${command.name}`),

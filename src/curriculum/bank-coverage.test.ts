@@ -74,4 +74,33 @@ describe("the question bank", () => {
     );
     expect(missing).toEqual([]);
   });
+
+  it("given the whole bank, has at least 68 challenges and 356 quiz items, and a challenge for at least 80 of the 92 seed topics", () => {
+    const topics = weeks.flatMap((w) => w.lanes.flatMap((l) => l.topics.map((t) => t.id)));
+    const practised = topics.filter((topic) => bank.challenges.some((c) => c.topics.includes(topic)));
+    expect({
+      challenges: bank.challenges.length >= 68,
+      items: bank.items.length >= 356,
+      topics: topics.length,
+      practised: practised.length >= 80,
+    }).toEqual({ challenges: true, items: true, topics: 92, practised: true });
+  });
+
+  it("given the NoSQL and PostgreSQL lanes of weeks 5–12, the NoSQL lane has at least as many quiz items", () => {
+    const laneOf = new Map(
+      weeks.flatMap((w) => w.lanes.flatMap((l) => l.topics.map((t) => [t.id, l.lane] as const))),
+    );
+    const count = (lane: string) =>
+      bank.items.filter((i) => i.topics.some((t) => laneOf.get(t) === lane)).length;
+    expect(count("nosql")).toBeGreaterThanOrEqual(count("postgres"));
+  });
+
+  it("given every challenge, it is also graded on at least one hidden variant", () => {
+    expect(bank.challenges.filter((c) => c.variants.length === 0).map((c) => c.id)).toEqual([]);
+  });
+
+  it("given the topics, at least 30 carry a deep dive", () => {
+    const dives = weeks.flatMap((w) => w.lanes.flatMap((l) => l.topics.filter((t) => t.deepDive)));
+    expect(dives.length).toBeGreaterThanOrEqual(30);
+  });
 });

@@ -3,16 +3,18 @@ import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { Challenge, type DatasetSpec } from "../core/curriculum/bank.js";
 import type { Curriculum } from "../core/curriculum/schema.js";
+import { compareResults } from "../core/grading/compare.js";
 import { type Grade, Grader } from "../core/grading/grader.js";
 import { silentLogger } from "../core/ports/logger.js";
 import { defaultLimits } from "../core/sandbox.js";
 import { defaultCurriculumDir } from "../paths.js";
 import { closeSandboxes, createSandboxes } from "../sandbox/sandboxes.js";
+import { hardCodedCopy } from "./hard-coded.js";
 import { formatCurriculumError, loadCurriculum } from "./load.js";
 
 const USAGE = `Usage:
   npm run challenge -- list [--json]                          every quiz item and challenge: id, week, kind, engine
-  npm run challenge -- test [path]                            reference and alternative solutions pass, wrong answers fail
+  npm run challenge -- test [path]                            references and alternatives pass on the dataset and every variant, wrong answers fail
   npm run challenge -- grade <file-or-id> --answer <file> [--json]   grade one answer`;
 
 function fail(message: string, code = 2): never {
@@ -61,6 +63,56 @@ function findChallenge(ref: string, curriculum: Curriculum): Challenge {
 
 function describe(grade: Grade): string {
   return grade.verdict === "pass" ? "pass" : `${grade.verdict}: ${grade.feedback}`;
+}
+
+/**
+ * What is wrong with one challenge: on its dataset and on every variant the solution and alternatives
+ * pass; each variant changes the reference's result (else a hard-coded answer would pass) and a copy of
+ * the visible result is caught; every wrong answer, run on all of them, fails on at least one.
+ */
+async function checkChallenge(
+  grader: Grader,
+  challenge: Challenge,
+  datasets: readonly DatasetSpec[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  const where = (index: number) => (index === 0 ? "" : ` on variant ${index}`);
+  const solutions: [string, string][] = [
+    ["solution", challenge.solution],
+    ...challenge.alternatives.map((q, i) => [`alternative ${i + 1}`, q] as [string, string]),
+  ];
+  for (let index = 0; index <= challenge.variants.length; index++) {
+    for (const [label, query] of solutions) {
+      const grade = await grader.gradeOn(challenge, query, index);
+      if (grade.verdict !== "pass")
+        problems.push(`${label} should pass${where(index)} but got ${describe(grade)}`);
+    }
+  }
+  const visible = await grader.referenceOn(challenge, 0);
+  if (challenge.variants.length === 0) problems.push("has no variant: a hard-coded answer would pass");
+  for (let index = 1; index <= challenge.variants.length && visible?.ok; index++) {
+    const other = await grader.referenceOn(challenge, index);
+    if (other?.ok && compareResults(visible.result, other.result, { ordered: challenge.ordered }).same)
+      problems.push(
+        `variant ${index} gives the reference the same result as the dataset: a hard-coded answer would pass`,
+      );
+  }
+  const dataset = datasets.find((d) => d.id === challenge.dataset);
+  const copy =
+    dataset && challenge.variants.length > 0 ? await hardCodedCopy(grader, challenge, dataset) : undefined;
+  if (copy?.ok && (await grader.grade(challenge, copy.query)).verdict === "pass")
+    problems.push("a hard-coded copy of the visible result passes: make a variant change what it checks");
+  // A wrong answer runs on the dataset and on every variant; it must fail on at least one of them.
+  for (const [i, wrong] of challenge.wrong.entries()) {
+    const grades: Grade[] = [];
+    for (let index = 0; index <= challenge.variants.length; index++)
+      grades.push(await grader.gradeOn(challenge, wrong.query, index));
+    const unavailable = grades.find((grade) => grade.verdict === "unavailable");
+    if (unavailable) problems.push(`wrong answer ${i + 1}: ${describe(unavailable)}`);
+    else if (grades.every((grade) => grade.verdict === "pass"))
+      problems.push(`wrong answer ${i + 1} passes (${wrong.why})`);
+  }
+  return problems;
 }
 
 async function main(): Promise<void> {
@@ -124,19 +176,7 @@ async function main(): Promise<void> {
     let passed = 0;
     let failed = 0;
     for (const challenge of challenges) {
-      const problems: string[] = [];
-      for (const [label, query] of [
-        ["solution", challenge.solution],
-        ...challenge.alternatives.map((q, i) => [`alternative ${i + 1}`, q] as const),
-      ] as const) {
-        const grade = await grader.grade(challenge, query);
-        if (grade.verdict !== "pass") problems.push(`${label} should pass but got ${describe(grade)}`);
-      }
-      for (const [i, wrong] of challenge.wrong.entries()) {
-        const grade = await grader.grade(challenge, wrong.query);
-        if (grade.verdict === "pass") problems.push(`wrong answer ${i + 1} passes (${wrong.why})`);
-        if (grade.verdict === "unavailable") problems.push(`wrong answer ${i + 1}: ${grade.feedback}`);
-      }
+      const problems = await checkChallenge(grader, challenge, datasets);
       if (problems.length === 0) {
         passed++;
         process.stdout.write(`✓ ${challenge.id} (${challenge.engine})\n`);

@@ -231,6 +231,21 @@ function checkBank(curriculum: Curriculum, itemFiles: Map<string, string>, error
         message: `dataset "${dataset.id}" is for ${dataset.engine}, not ${challenge.engine}`,
       });
     }
+    challenge.variants.forEach((variant, i) => {
+      if (challenge.engine !== "mongodb") return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(variant.setup);
+      } catch (cause) {
+        parsed = cause;
+      }
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed) || parsed instanceof Error)
+        errors.push({
+          file,
+          path: `variants[${i}].setup`,
+          message: "a MongoDB variant is a JSON object of collection name → documents",
+        });
+    });
     if (challenge.writes && !challenge.check) {
       errors.push({
         file,

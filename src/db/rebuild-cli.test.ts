@@ -22,7 +22,7 @@ describe("npm run db:rebuild", () => {
       await handleText(t.core, actor(user), "/cohort join spring");
       for (const item of items) {
         if (item.kind !== "single") continue;
-        const reply = await handleText(t.core, actor(user), `/answer ${item.id} ${item.answer}`);
+        const reply = await handleText(t.core, actor(user), `/answer ${item.id} key:${item.answer}`);
         expect(reply?.text).toMatch(/^Right!/);
       }
     }

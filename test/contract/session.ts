@@ -18,8 +18,9 @@ function singleChoice(count: number) {
     .slice(0, count)
     .map((item) => {
       if (item.kind !== "single") throw new Error("not single");
-      const wrong = ["a", "b", "c", "d"].find((letter) => letter !== item.answer) ?? "a";
-      return { id: item.id, right: item.answer, wrong };
+      // Answered as a button sends them (by the bank's choice id): each platform shows its own order of letters.
+      const wrong = item.choices.find((choice) => choice.id !== item.answer)?.id ?? "a";
+      return { id: item.id, right: `key:${item.answer}`, wrong: `key:${wrong}` };
     });
   if (items.length < count) throw new Error(`weeks 1–2 have fewer than ${count} single-choice items`);
   return items;

@@ -74,10 +74,11 @@ export function answerableItems(): QuizItem[] {
 export function choiceFor(item: QuizItem, right: boolean): string {
   if (item.kind === "true-false") return String(right ? item.answer : !item.answer);
   if (item.kind !== "single") throw new Error(`${item.id} is not answered by one choice`);
-  if (right) return item.answer;
+  // As a button sends it: the bank's choice id, whatever order each learner is shown.
+  if (right) return `key:${item.answer}`;
   const wrong = item.choices.find((choice) => choice.id !== item.answer);
   if (!wrong) throw new Error(`${item.id} has no wrong choice`);
-  return wrong.id;
+  return `key:${wrong.id}`;
 }
 
 /**

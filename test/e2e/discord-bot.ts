@@ -177,7 +177,8 @@ export function answerButtons(message: Pick<StoredMessage, "body">): { right: st
       : item.kind === "true-false"
         ? choice === String(item.answer)
         : false;
-  const right = ids.find((id) => isRight(id.split(" ")[2] ?? ""));
+  // A button sends the bank's choice id ("key:b"); true/false buttons send the word.
+  const right = ids.find((id) => isRight((id.split(" ")[2] ?? "").replace(/^key:/, "")));
   if (!right) throw new Error(`No single right button for ${questionId} (a ${item.kind} question)`);
   return { right, wrong: ids.filter((id) => id !== right) };
 }

@@ -132,7 +132,7 @@ describe("the command vocabulary on Discord", () => {
     expect(question.ephemeral).toBe(true);
     const ids = buttonsOf(question).map((button) => button.custom_id);
     expect(ids.length).toBeGreaterThanOrEqual(2);
-    for (const id of ids) expect(id).toMatch(/^run:\/answer [\w-]+ \w+$/);
+    for (const id of ids) expect(id).toMatch(/^run:\/answer [\w-]+ (key:[a-h]|true|false)$/);
   });
 
   it("given a quiz question, pressing the right button scores and /leaderboard all shows the points", async () => {

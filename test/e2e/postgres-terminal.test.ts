@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { realCurriculum, tempDir } from "../helpers.js";
+import { actor, realCurriculum, tempDir } from "../helpers.js";
 import { postgresDatabase, type TestDatabase } from "../postgres/database.js";
+import { shownLetter } from "../shown-letter.js";
 import { runBot } from "./bot.js";
 
 const dropped: TestDatabase[] = [];
@@ -14,6 +15,9 @@ function session(): string {
   const items = realCurriculum()
     .bank.items.filter((i) => i.week === 1 && i.kind === "single")
     .slice(0, 3);
+  // Each terminal learner sees the choices in an order of their own.
+  const letter = (user: string, itemId: string, choiceId: string) =>
+    shownLetter(realCurriculum().bank, itemId, choiceId, { learner: actor(user) });
   const lines = [
     "/cohort create spring 2026-03-02 UTC",
     "@ana /cohort join spring",
@@ -24,10 +28,10 @@ function session(): string {
     if (item.kind !== "single") continue;
     const wrong = item.choices.find((c) => c.id !== item.answer)?.id ?? "a";
     lines.push(
-      `@ana /answer ${item.id} ${item.answer}`,
-      `@bo /answer ${item.id} ${i === 1 ? wrong : item.answer}`,
+      `@ana /answer ${item.id} ${letter("ana", item.id, item.answer)}`,
+      `@bo /answer ${item.id} ${letter("bo", item.id, i === 1 ? wrong : item.answer)}`,
     );
-    lines.push(`@bo /answer ${item.id} ${item.answer}`);
+    lines.push(`@bo /answer ${item.id} ${letter("bo", item.id, item.answer)}`);
   }
   lines.push(
     "@ana /leaderboard",

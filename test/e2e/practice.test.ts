@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { LOCAL_MODERATOR } from "../../src/adapters/terminal/events/line.js";
 import { basePoints } from "../../src/core/rules/scoring.js";
-import { realCurriculum, tempDir } from "../helpers.js";
+import { actor, realCurriculum, tempDir } from "../helpers.js";
+import { shownLetter } from "../shown-letter.js";
 import { runBot } from "./bot.js";
 
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -12,6 +14,8 @@ describe("practice through the terminal chat", () => {
     const { bank } = realCurriculum();
     const item = bank.items.find((i) => i.kind === "single");
     if (item?.kind !== "single") throw new Error("the bank has no single-choice item");
+    // The letter the terminal's own user sees for the key, in the order shown to them.
+    const right = shownLetter(bank, item.id, item.answer, { learner: actor(LOCAL_MODERATOR) });
     const picks = [
       "store-customers-without-orders",
       "pg-wireless-products-jsonb",
@@ -24,8 +28,8 @@ describe("practice through the terminal chat", () => {
     });
     const script = [
       `/quiz ${item.week}`,
-      `/answer ${item.id} ${item.answer}`,
-      `/answer ${item.id} ${item.answer}`,
+      `/answer ${item.id} ${right}`,
+      `/answer ${item.id} ${right}`,
       ...picks.flatMap((c) => [
         `/submit ${c.id} ${oneLine(c.wrong[0]?.query ?? "")}`,
         `/submit ${c.id} ${oneLine(c.solution)}`,

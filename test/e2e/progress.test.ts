@@ -14,8 +14,9 @@ function items(difficulty: QuizItem["difficulty"], count: number) {
     .slice(0, count)
     .map((item) => {
       if (item.kind !== "single") throw new Error("not single");
-      const wrong = ["a", "b", "c", "d"].find((letter) => letter !== item.answer);
-      return { id: item.id, right: item.answer, wrong: wrong ?? "a" };
+      // Answered as buttons send them: by the bank's choice ids.
+      const wrong = item.choices.find((choice) => choice.id !== item.answer)?.id ?? "a";
+      return { id: item.id, right: `key:${item.answer}`, wrong: `key:${wrong}` };
     });
   if (found.length < count)
     throw new Error(`weeks 1–2 have fewer than ${count} ${difficulty} single-choice items`);

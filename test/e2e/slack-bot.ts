@@ -243,7 +243,8 @@ export function answerButtons(blocks: readonly unknown[]): { right: SlackButton;
       : item.kind === "true-false"
         ? choice === String(item.answer)
         : false;
-  const right = answers.find((button) => isRight(button.value?.split(" ")[2] ?? ""));
+  // A button sends the bank's choice id ("key:b"); true/false buttons send the word.
+  const right = answers.find((button) => isRight((button.value?.split(" ")[2] ?? "").replace(/^key:/, "")));
   if (!right) throw new Error(`No single right button for ${questionId} (a ${item.kind} question)`);
   return { right, wrong: answers.filter((button) => button !== right) };
 }

@@ -56,12 +56,17 @@ describe("the command vocabulary on Slack", () => {
       type: "header",
       text: { type: "plain_text", text: expect.stringMatching(/^Week 2 · /) },
     });
-    const links = buttonsIn(week.post.body.blocks ?? []);
+    const buttons = buttonsIn(week.post.body.blocks ?? []);
+    const links = buttons.filter((button) => button.url !== undefined);
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) {
       expect(link.action_id).toMatch(/^link:\d+$/);
       expect(link.url).toMatch(/^https:\/\//);
     }
+    // The other buttons open the week's deep dives.
+    const dives = buttons.filter((button) => button.url === undefined);
+    expect(dives.length).toBeGreaterThan(0);
+    for (const dive of dives) expect(dive.value).toMatch(/^\/week 2 [\w-]+$/);
 
     const current = await bot.command(grace, "week");
     expect(current.post.body.blocks?.[0]).toMatchObject({

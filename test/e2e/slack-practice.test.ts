@@ -60,7 +60,7 @@ describe("practice and progress on Slack", () => {
     expect(buttons.length).toBeGreaterThanOrEqual(2);
     for (const [index, button] of buttons.entries()) {
       expect(button.action_id).toBe(`quorum:run:${index}`);
-      expect(button.value).toMatch(/^\/answer [\w-]+ \w+$/);
+      expect(button.value).toMatch(/^\/answer [\w-]+ (key:[a-h]|true|false)$/);
     }
   });
 

@@ -84,7 +84,7 @@ describe("terminal chat, end to end", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("✗ Unknown command /frobnicate.");
     expect(run.stdout).toContain(
-      "✗ /week: week must be from 1 to 20.\nUsage: /week [week] [lane] · e.g. /week 1",
+      "✗ /week: week must be from 1 to 20.\nUsage: /week [week] [part] · e.g. /week 1",
     );
     expect(run.stdout).toContain('✗ There is no track called "nobody".');
     expect(run.stdout).toMatch(/━━ Week 2 · /);

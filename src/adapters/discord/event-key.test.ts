@@ -23,7 +23,7 @@ describe("Discord event keys", () => {
     const slash = fake.slash({
       user: ana,
       name: "answer",
-      options: { question: item.id, choice: item.answer },
+      options: { question: item.id, choice: `key:${item.answer}` },
     });
     expect(textOf(await slash.final())).toMatch(/^Right!/);
 

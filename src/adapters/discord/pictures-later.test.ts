@@ -46,7 +46,7 @@ async function boardWithPoints(discord: FakeDiscord) {
       user: ana,
       permissions: memberPermissions,
       name: "answer",
-      options: { question: item.id, choice: item.answer },
+      options: { question: item.id, choice: `key:${item.answer}` },
     })
     .final();
   expect(answered.body.embeds?.[0]?.description).toMatch(/^Right!/);

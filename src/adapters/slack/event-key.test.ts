@@ -32,7 +32,7 @@ describe("Slack event keys", () => {
     const typed = await slack.slashCommand({
       user: ada,
       channel: general,
-      text: `answer ${first.id} ${first.answer}`,
+      text: `answer ${first.id} key:${first.answer}`,
     });
     expect((await typed.responses(1))[0]?.body.text).toMatch(/Right!/);
 
@@ -40,7 +40,7 @@ describe("Slack event keys", () => {
       user: ada,
       channel: general,
       actionId: "quorum:run:0",
-      value: `/answer ${second.id} ${second.answer}`,
+      value: `/answer ${second.id} key:${second.answer}`,
     });
     expect((await pressed.responses(1))[0]?.body.text).toMatch(/Right!/);
 

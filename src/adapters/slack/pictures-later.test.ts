@@ -25,7 +25,7 @@ async function boardWithPoints(fake: FakeSlack, slack: SlackSender): Promise<voi
   if (item?.kind !== "single") throw new Error("no single-choice item");
   await command(fake, slack, "olive", "cohort create spring 2026-03-02 UTC");
   await command(fake, slack, "ada", "cohort join spring");
-  expect((await command(fake, slack, "ada", `answer ${item.id} ${item.answer}`)).text).toMatch(/Right!/);
+  expect((await command(fake, slack, "ada", `answer ${item.id} key:${item.answer}`)).text).toMatch(/Right!/);
 }
 
 describe("Slack replies whose picture is still drawing", () => {

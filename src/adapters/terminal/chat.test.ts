@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { HeldPictures } from "../../../test/fakes/pictures.js";
-import { realCurriculum, tempDir, testCore } from "../../../test/helpers.js";
+import { actor, realCurriculum, tempDir, testCore } from "../../../test/helpers.js";
+import { shownLetter } from "../../../test/shown-letter.js";
 import type { Core } from "../../core/dispatch.js";
 import { runTerminalChat } from "./chat.js";
 import { TerminalConsole } from "./console.js";
@@ -46,7 +47,7 @@ function boardScript(): string {
   return [
     "/cohort create spring 2026-03-02 UTC",
     "@ana /cohort join spring",
-    `@ana /answer ${item.id} ${item.answer}`,
+    `@ana /answer ${item.id} ${shownLetter(realCurriculum().bank, item.id, item.answer, { learner: actor("ana") })}`,
     "@ana /leaderboard",
     "",
   ].join("\n");
@@ -92,5 +93,29 @@ describe("the terminal chat, piped", () => {
     const out = chat.written();
     expect(out).toContain("The picture is left out: many are being drawn right now.");
     expect(out).not.toContain("🖼");
+  });
+
+  it("given numeric short answers written another way, accepts the number in the key's unit and rejects a near miss", async () => {
+    const attempts: [string, string, "Right!" | "Not quite"][] = [
+      ["w11-work-mem-worst-case", "6,400", "Right!"],
+      ["w11-work-mem-worst-case", "6400", "Right!"],
+      ["w11-work-mem-worst-case", "6400 MB", "Right!"],
+      ["w11-work-mem-worst-case", "6400 GB", "Not quite"],
+      ["w11-work-mem-worst-case", "640", "Not quite"],
+      ["w14-chain-availability", "99.50", "Right!"],
+      ["w14-chain-availability", "99.5 %", "Right!"],
+      ["w14-chain-availability", "99.4", "Not quite"],
+      ["w12-cache-hit-ratio", "99.0%", "Right!"],
+      ["w12-cache-hit-ratio", "90%", "Not quite"],
+      ["w16-littles-law-pool", "10 connections", "Right!"],
+      ["w16-littles-law-pool", "10 servers", "Not quite"],
+      ["w16-littles-law-pool", "11", "Not quite"],
+    ];
+    // A learner per attempt: a quiz question counts once.
+    const script = attempts.map(([id, given], i) => `@learner${i} /answer ${id} ${given}`).join("\n");
+    const chat = pipedChat(`${script}\n`);
+    await chat.done;
+    const verdicts = [...chat.written().matchAll(/Right!|Not quite/g)].map((m) => m[0]);
+    expect(verdicts).toEqual(attempts.map(([, , verdict]) => verdict));
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
+import { dailyOrderSeed, orderSeed } from "../rules/choice-order.js";
 import { firstReview } from "../rules/review.js";
 import { describeAnswer, markAnswer, quizPoints, speedBonus } from "../rules/scoring.js";
 import { recordAnswer } from "../services/record-answer.js";
@@ -31,16 +32,17 @@ export const answer = {
         "/quiz gives you the next one, with its id.",
       );
     }
-    const marked = markAnswer(item, choice);
+    const now = ctx.clock.now();
+    const found = await ctx.store.identities.find(ctx.actor);
+    const cohortId = found?.member.cohortId ?? null;
+    // The cohort's open question of the day shows one order to the channel and pays a bonus for a quick right answer.
+    const daily = cohortId === null ? undefined : await ctx.store.deliveries.open(cohortId, item.id, now);
+    const seed = daily && cohortId !== null ? dailyOrderSeed(cohortId) : orderSeed(ctx.actor);
+    const marked = markAnswer(item, choice, seed);
     if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
 
-    const now = ctx.clock.now();
-    const identity =
-      (await ctx.store.identities.find(ctx.actor)) ?? (await ctx.store.identities.ensure(ctx.actor, now));
+    const identity = found ?? (await ctx.store.identities.ensure(ctx.actor, now));
     const { member } = identity;
-    // The cohort's open question of the day pays a bonus for a quick right answer.
-    const daily =
-      member.cohortId === null ? undefined : await ctx.store.deliveries.open(member.cohortId, item.id, now);
     const bonus = daily && marked.value.correct ? speedBonus(daily.deliveredAt, now) : 0;
     const recorded = await recordAnswer(
       ctx,
@@ -84,7 +86,7 @@ export const answer = {
     }
     return {
       tone: "warning",
-      text: `Not quite: the answer is ${describeAnswer(item)}.`,
+      text: `Not quite: the answer is ${describeAnswer(item, seed)}.`,
       sections: why,
       footer: "It comes back tomorrow in /review. Next: /quiz",
     };

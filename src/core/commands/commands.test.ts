@@ -22,7 +22,7 @@ describe("commands against a real SQLite file", () => {
     const before = tableCounts(database);
     const cases: [string, string, RegExp][] = [
       ["ana", "/nonsense", /Unknown command \/nonsense/],
-      ["ana", "/week 0", /week must be from 1 to 20[\s\S]*Usage: \/week \[week\] \[lane\]/],
+      ["ana", "/week 0", /week must be from 1 to 20[\s\S]*Usage: \/week \[week\] \[part\]/],
       ["ana", "/week 21", /week must be from 1 to 20/],
       ["ana", "/week three", /week must be a week number/],
       ["ana", "/week 3 postgres", /Week 3 has one lane for everyone/],
@@ -68,6 +68,24 @@ describe("commands against a real SQLite file", () => {
     expect(reply?.footer).toMatch(/\/week 7 nosql/);
     const nosql = await handleText(core, actor("ana"), "/week 7 nosql");
     expect(nosql?.sections?.some((s) => /aggregation pipeline/i.test(s.heading))).toBe(true);
+  });
+
+  it("given a topic with a deep dive, the module points to it with a button and /week <n> <topic> opens it", async () => {
+    const { core } = testCore();
+    const module = await handleText(core, actor("bo"), "/week 5");
+    const button = module?.choices?.find(
+      (c) => c.label === "Deep dive: Transactions and ACID" || c.action.args.part === "pg-transactions-acid",
+    );
+    expect(button?.action).toEqual({ command: "week", args: { week: "5", part: "pg-transactions-acid" } });
+    expect(module?.sections?.map((s) => s.text).join("\n")).toContain(
+      "Deep dive: /week 5 pg-transactions-acid",
+    );
+    const dive = await handleText(core, actor("bo"), "/week 5 pg-transactions-acid");
+    expect(dive?.title).toMatch(/^Week 5 · .* · deep dive$/);
+    expect((dive?.text ?? "").length).toBeGreaterThan(1_500);
+    expect(all(await handleText(core, actor("bo"), "/week 5 pg-nothing"))).toMatch(
+      /Week 5 has no lane or topic "pg-nothing"[\s\S]*pg-transactions-acid/,
+    );
   });
 
   it("given a learner with no track, week 7 shows both lanes with their links", async () => {

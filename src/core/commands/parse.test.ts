@@ -75,18 +75,20 @@ describe("parseLine", () => {
 });
 
 describe("argument specs derived from zod", () => {
-  it("given the week command, reads names, optionality, types and choices off its schema", () => {
+  it("given the week command, reads names, optionality and types off its schema", () => {
     const week = commands.find((c) => c.name === "week");
     expect(week && argSpecs(week)).toEqual([
       expect.objectContaining({ name: "week", required: false, type: "integer", rest: false }),
-      expect.objectContaining({
-        name: "lane",
-        required: false,
-        type: "string",
-        choices: ["postgres", "nosql"],
-      }),
+      expect.objectContaining({ name: "part", required: false, type: "string", rest: false }),
     ]);
-    expect(week && usage(week)).toBe("/week [week] [lane]");
+    expect(week && usage(week)).toBe("/week [week] [part]");
+  });
+
+  it("given an enum argument, reads its choices off the schema", () => {
+    const streaks = commands.find((c) => c.name === "cohort streaks");
+    expect(streaks && argSpecs(streaks)).toEqual([
+      expect.objectContaining({ name: "unit", required: true, type: "string", choices: ["daily", "weekly"] }),
+    ]);
   });
 
   it("given every command, each summary fits Discord's 100-character limit", () => {

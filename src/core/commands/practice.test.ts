@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actor, tableCounts, testCore } from "../../../test/helpers.js";
+import { shownLetter } from "../../../test/shown-letter.js";
 import type { Bank, Challenge, QuizItem } from "../curriculum/bank.js";
 import { handleText } from "../dispatch.js";
 import type { Grade } from "../grading/grader.js";
@@ -58,12 +59,16 @@ const challenge: Challenge = {
   writes: false,
   solution: "SELECT 1",
   alternatives: [],
+  variants: [],
   wrong: [{ query: "SELECT 2", why: "for the test" }],
   hints: ["Start from customers and LEFT JOIN orders.", "count(o.id) counts only matched orders."],
   explanation: "The LEFT JOIN keeps customers without orders; count(o.id) gives them 0.",
 };
 
 const bank: Bank = { items, challenges: [challenge], datasets: [] };
+/** The letter a terminal learner sees for a choice of w01-left. */
+const letter = (user: string, choiceId: string) =>
+  shownLetter(bank, "w01-left", choiceId, { learner: actor(user) });
 
 /** A grader that answers from a script, so the command's scoring is tested on its own. */
 function scriptedGrader(grades: Grade[]) {
@@ -88,11 +93,17 @@ describe("quiz and answer", () => {
     await say(t, "ana", "/track join dba");
     const first = await handleText(t.core, actor("ana"), "/quiz 1");
     expect(first?.title).toBe("Quiz · week 1 · easy · 3 left · w01-left");
-    expect(first?.choices?.map((c) => c.action)).toEqual([
-      { command: "answer", args: { question: "w01-left", choice: "a" } },
-      { command: "answer", args: { question: "w01-left", choice: "b" } },
+    expect(
+      first?.choices
+        ?.map((c) => c.action)
+        .sort((x, y) => (x.args.choice ?? "").localeCompare(y.args.choice ?? "")),
+    ).toEqual([
+      { command: "answer", args: { question: "w01-left", choice: "key:a" } },
+      { command: "answer", args: { question: "w01-left", choice: "key:b" } },
     ]);
-    expect(await say(t, "ana", "/answer w01-left b")).toMatch(/Right! \+10 points \(10 in all\)/);
+    expect(await say(t, "ana", `/answer w01-left ${letter("ana", "b")}`)).toMatch(
+      /Right! \+10 points \(10 in all\)/,
+    );
     expect((await handleText(t.core, actor("ana"), "/quiz 1"))?.title).toBe(
       "Quiz · week 1 · medium · 2 left · w01-having",
     );
@@ -105,9 +116,11 @@ describe("quiz and answer", () => {
 
   it("given an answer twice, the second counts nothing and says so", async () => {
     const t = testCore("2026-03-04T10:00:00Z", { bank, grader: scriptedGrader([]) });
-    await say(t, "bo", "/answer w01-left a");
+    await say(t, "bo", `/answer w01-left ${letter("bo", "a")}`);
     const before = tableCounts(t.database);
-    expect(await say(t, "bo", "/answer w01-left b")).toMatch(/You already answered w01-left \(not right\)/);
+    expect(await say(t, "bo", `/answer w01-left ${letter("bo", "b")}`)).toMatch(
+      /You already answered w01-left \(not right\)/,
+    );
     expect(tableCounts(t.database)).toEqual(before);
   });
 
@@ -190,7 +203,7 @@ describe("review", () => {
     expect(await say(t, "ana", "/review")).toMatch(
       /Nothing to review: questions you miss in \/quiz come back here/,
     );
-    expect(await say(t, "ana", "/answer w01-left a")).toMatch(
+    expect(await say(t, "ana", `/answer w01-left ${letter("ana", "a")}`)).toMatch(
       /Not quite[\s\S]*comes back tomorrow in \/review/,
     );
     expect(await say(t, "ana", "/review")).toMatch(
@@ -200,18 +213,22 @@ describe("review", () => {
     t.clock.set("2026-03-05T10:00:00Z");
     const due = await handleText(t.core, actor("ana"), "/review");
     expect(due?.title).toBe("Review · week 1 · w01-left");
-    expect(due?.choices?.map((c) => c.action)).toEqual([
-      { command: "review", args: { question: "w01-left", choice: "a" } },
-      { command: "review", args: { question: "w01-left", choice: "b" } },
+    expect(
+      due?.choices
+        ?.map((c) => c.action)
+        .sort((x, y) => (x.args.choice ?? "").localeCompare(y.args.choice ?? "")),
+    ).toEqual([
+      { command: "review", args: { question: "w01-left", choice: "key:a" } },
+      { command: "review", args: { question: "w01-left", choice: "key:b" } },
     ]);
     expect(due?.footer).toBe("Answer with /review w01-left <choice>");
-    expect(await say(t, "ana", "/review w01-left b")).toMatch(
+    expect(await say(t, "ana", `/review w01-left ${letter("ana", "b")}`)).toMatch(
       /Right! It comes back Sun 2026-03-08 10:00 UTC/,
     );
 
     for (const at of ["2026-03-08T10:00:00Z", "2026-03-16T10:00:00Z", "2026-04-07T10:00:00Z"]) {
       t.clock.set(at);
-      await say(t, "ana", "/review w01-left b");
+      await say(t, "ana", `/review w01-left ${letter("ana", "b")}`);
     }
     expect(await say(t, "ana", "/review")).toMatch(/Nothing to review: questions you miss/);
     // Reviews teach and keep a streak going, but never score.
@@ -225,9 +242,11 @@ describe("review", () => {
 
   it("given a question that is not in your reviews, says so and writes nothing", async () => {
     const t = testCore("2026-03-04T10:00:00Z", { bank, grader: scriptedGrader([]) });
-    await say(t, "bo", "/answer w01-left b");
+    await say(t, "bo", `/answer w01-left ${letter("bo", "b")}`);
     const before = tableCounts(t.database);
-    expect(await say(t, "bo", "/review w01-left b")).toMatch(/"w01-left" is not in your reviews/);
+    expect(await say(t, "bo", `/review w01-left ${letter("bo", "b")}`)).toMatch(
+      /"w01-left" is not in your reviews/,
+    );
     expect(tableCounts(t.database)).toEqual(before);
   });
 });

@@ -4,12 +4,12 @@ import { handleText } from "../dispatch.js";
 import { withPicturesDrawn } from "../messages.js";
 import { csvField, progressCsv } from "./stats.js";
 
-/** Single-choice items with their right letter, enough for a learner to answer one a day for weeks. */
+/** Single-choice items with their right answer as a button sends it, enough to answer one a day for weeks. */
 const singles = realCurriculum()
   .bank.items.filter((i) => i.kind === "single")
   .map((i) => ({
     id: i.id,
-    right: i.kind === "single" ? i.answer : "a",
+    right: i.kind === "single" ? `key:${i.answer}` : "a",
     difficulty: i.difficulty,
     topics: i.topics,
   }));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
+import { orderSeed } from "../rules/choice-order.js";
 import { afterReview, isLearnt } from "../rules/review.js";
 import { describeAnswer, markAnswer } from "../rules/scoring.js";
 import { formatInZone } from "../rules/zoned.js";
@@ -44,7 +45,10 @@ export const review = {
           footer: "/quiz gives you a new question",
         };
       }
-      return quizMessage(item, `Review · week ${item.week} · ${item.id}`, { name, input });
+      return quizMessage(item, `Review · week ${item.week} · ${item.id}`, orderSeed(ctx.actor), {
+        name,
+        input,
+      });
     }
 
     const item = items.find((i) => i.id === question.toLowerCase());
@@ -53,7 +57,7 @@ export const review = {
       return problem(`"${question}" is not in your reviews.`, "/review shows the next question due.");
     }
     if (!choice) return problem("Add your answer after the question id.", `e.g. /review ${item.id} b`);
-    const marked = markAnswer(item, choice);
+    const marked = markAnswer(item, choice, orderSeed(ctx.actor));
     if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
 
     // A review answer is an activity and, when right, counts the item as known (no points: it scored once already).
@@ -97,7 +101,7 @@ export const review = {
     }
     return {
       tone: "warning",
-      text: `Not quite: the answer is ${describeAnswer(item)}. It comes back ${when}.`,
+      text: `Not quite: the answer is ${describeAnswer(item, orderSeed(ctx.actor))}. It comes back ${when}.`,
       sections: why,
       footer: "/review for the next one",
     };

@@ -89,6 +89,21 @@ export const DatasetSpec = z.strictObject({
 });
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
 
+/**
+ * Another state of a challenge's dataset, graded like the dataset itself and never shown: an answer
+ * must compute its result, not spell out the visible one.
+ */
+const Variant = z.strictObject({
+  /** For authors: what differs from the dataset. */
+  about: text(10, 300),
+  /**
+   * sqlite/postgres: SQL run after the dataset's setup; redis: commands run after it, one per line;
+   * mongodb: a JSON object whose collections replace the dataset's collections of the same name.
+   */
+  setup: text(5, 100_000),
+});
+export type Variant = z.infer<typeof Variant>;
+
 const WrongAnswer = z.strictObject({
   query: text(1, 8000),
   /** Why it is wrong: what the grader should catch. */
@@ -110,6 +125,13 @@ export const Challenge = z
     prompt: text(40, 2000),
     /** Row order is graded only when the task asks for an order. */
     ordered: z.boolean(),
+    /**
+     * The result columns the asked order is on, in order; rows tied on all of them may come in any
+     * order. Without it an ordered result must match row for row.
+     */
+    orderBy: z.array(z.string().min(1)).min(1).optional(),
+    /** Other states of the dataset the answer is also graded on; never shown to the learner. */
+    variants: z.array(Variant).default([]),
     /** Tasks that change data; the `check` query's result is graded instead of the query's own. */
     writes: z.boolean().default(false),
     check: text(1, 4000).optional(),
@@ -134,6 +156,8 @@ export const Challenge = z
     explanation: text(40, 2000),
   })
   .superRefine((challenge, ctx) => {
+    if (challenge.orderBy && !challenge.ordered)
+      ctx.addIssue({ code: "custom", path: ["orderBy"], message: "orderBy needs ordered: true" });
     if (challenge.plan && challenge.plan.query === undefined && challenge.check === undefined)
       ctx.addIssue({
         code: "custom",

@@ -34,6 +34,8 @@ export const Topic = z.strictObject({
   title: prose(3, 80),
   /** Markdown, written for this module. */
   explanation: prose(200, 1600),
+  /** Markdown: a longer read the module links to, opened with `/week <n> <topic>`. */
+  deepDive: prose(1500, 5200).optional(),
 });
 export type Topic = z.infer<typeof Topic>;
 

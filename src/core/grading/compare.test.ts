@@ -35,6 +35,59 @@ describe("comparing results by value", () => {
     ).toEqual({ same: true });
   });
 
+  it("given rows tied on the asked order, accepts them in either order and still rejects a wrong order on the keys", () => {
+    // Ordered by revenue, most first: Bo and Cy tie at 50.
+    const expected = rs(
+      ["name", "revenue"],
+      [
+        ["Ana", 90],
+        ["Bo", 50],
+        ["Cy", 50],
+        ["Di", 10],
+      ],
+    );
+    const options = { ordered: true, orderBy: ["revenue"] };
+    const swapped = rs(
+      ["name", "revenue"],
+      [
+        ["Ana", 90],
+        ["Cy", 50],
+        ["Bo", 50],
+        ["Di", 10],
+      ],
+    );
+    expect(compareResults(expected, swapped, options)).toEqual({ same: true });
+    expect(compareResults(expected, expected, options)).toEqual({ same: true });
+    const ascending = rs(
+      ["name", "revenue"],
+      [
+        ["Di", 10],
+        ["Bo", 50],
+        ["Cy", 50],
+        ["Ana", 90],
+      ],
+    );
+    expect(compareResults(expected, ascending, options)).toEqual({
+      same: false,
+      feedback: "The rows are right, but not in the order the task asks for: check ORDER BY.",
+    });
+    const wrongValue = rs(
+      ["name", "revenue"],
+      [
+        ["Ana", 90],
+        ["Cy", 50],
+        ["Bo", 55],
+        ["Di", 10],
+      ],
+    );
+    expect(compareResults(expected, wrongValue, options)).toEqual({
+      same: false,
+      feedback: "Row 2 differs: expected (Bo, 50), got (Bo, 55).",
+    });
+    // Without order keys the whole row is the key: the tie's order counts.
+    expect(compareResults(expected, swapped, { ordered: true }).same).toBe(false);
+  });
+
   it("given the same rows in another order where order matters, says to check ORDER BY", () => {
     const expected = rs(["name"], [["Ana"], ["Bo"]]);
     expect(compareResults(expected, rs(["name"], [["Bo"], ["Ana"]]), { ordered: true })).toEqual({

@@ -54,7 +54,7 @@ function plural(n: number, word: string): string {
 export function compareResults(
   expected: ResultSet,
   actual: ResultSet,
-  options: { ordered: boolean },
+  options: { ordered: boolean; orderBy?: readonly string[] },
 ): Comparison {
   // An empty result has no columns on engines that return documents: say what matters, that nothing came back.
   if (actual.rows.length === 0 && expected.rows.length > 0) {
@@ -78,10 +78,14 @@ export function compareResults(
       feedback: `Your query returned ${plural(actual.rows.length, "row")}; the answer has ${expected.rows.length}. Check the filter and the join.`,
     };
   }
-  const expectedKeys = expected.rows.map(rowKey);
-  const actualKeys = actual.rows.map(rowKey);
-
   if (options.ordered) {
+    const keyColumns = (options.orderBy ?? []).map((name) => expected.columns.indexOf(name));
+    const [expectedRows, actualRows] =
+      keyColumns.length > 0
+        ? settleTies(expected.rows, actual.rows, keyColumns)
+        : [expected.rows, actual.rows];
+    const expectedKeys = expectedRows.map(rowKey);
+    const actualKeys = actualRows.map(rowKey);
     const firstDiff = expectedKeys.findIndex((key, i) => key !== actualKeys[i]);
     if (firstDiff === -1) return { same: true };
     const sameRows = [...expectedKeys].sort().join("\n") === [...actualKeys].sort().join("\n");
@@ -93,11 +97,14 @@ export function compareResults(
     }
     return {
       same: false,
-      feedback: `Row ${firstDiff + 1} differs: expected ${showRow(expected.rows[firstDiff] ?? [])}, got ${showRow(
-        actual.rows[firstDiff] ?? [],
+      feedback: `Row ${firstDiff + 1} differs: expected ${showRow(expectedRows[firstDiff] ?? [])}, got ${showRow(
+        actualRows[firstDiff] ?? [],
       )}.`,
     };
   }
+
+  const expectedKeys = expected.rows.map(rowKey);
+  const actualKeys = actual.rows.map(rowKey);
 
   // Unordered: compare as multisets; name the first row the learner lacks and one they have too many of.
   const counts = new Map<string, number>();
@@ -118,6 +125,35 @@ export function compareResults(
       surplus ?? [],
     )}, which the answer doesn't${missing ? `, and lacks ${showRow(missing)}` : ""}.`,
   };
+}
+
+/**
+ * Rows tied on every order key may come in any order: within each run of expected rows that share their
+ * keys, both results are put in one canonical order, so only the order on the keys is graded.
+ */
+function settleTies(
+  expected: readonly (readonly Cell[])[],
+  actual: readonly (readonly Cell[])[],
+  keyColumns: readonly number[],
+): [(readonly Cell[])[], (readonly Cell[])[]] {
+  const orderKey = (row: readonly Cell[]) =>
+    JSON.stringify(keyColumns.map((i) => normaliseCell(row[i] ?? null)));
+  const canonical = (rows: readonly (readonly Cell[])[]) =>
+    [...rows].sort((a, b) => rowKey(a).localeCompare(rowKey(b)));
+  const settledExpected = [...expected];
+  const settledActual = [...actual];
+  let start = 0;
+  while (start < expected.length) {
+    const key = orderKey(expected[start] ?? []);
+    let end = start + 1;
+    while (end < expected.length && orderKey(expected[end] ?? []) === key) end++;
+    if (end - start > 1) {
+      settledExpected.splice(start, end - start, ...canonical(expected.slice(start, end)));
+      settledActual.splice(start, end - start, ...canonical(actual.slice(start, end)));
+    }
+    start = end;
+  }
+  return [settledExpected, settledActual];
 }
 
 /** Plan requirements: every `includes` pattern must match some plan line, no `excludes` pattern may. */

@@ -63,6 +63,7 @@ function challenge(id: string, topics: string[]): Challenge {
     writes: false,
     solution: "SELECT 1",
     alternatives: [],
+    variants: [],
     wrong: [],
     hints: [],
     explanation: prose,

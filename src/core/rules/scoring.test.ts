@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QuizItem } from "../curriculum/bank.js";
-import { challengePoints, markAnswer, normaliseShortAnswer, speedBonus } from "./scoring.js";
+import { shownChoices } from "./choice-order.js";
+import { challengePoints, describeAnswer, markAnswer, normaliseShortAnswer, speedBonus } from "./scoring.js";
 
 const base = {
   week: 1,
@@ -24,15 +25,45 @@ describe("marking answers", () => {
       ],
       answer: ["a", "c"],
     };
-    expect(markAnswer(item, "c, A")).toEqual({ ok: true, value: { correct: true, response: "a,c" } });
-    expect(markAnswer(item, "a")).toEqual({ ok: true, value: { correct: false, response: "a" } });
-    expect(markAnswer(item, "a,z")).toMatchObject({ ok: false });
+    expect(markAnswer(item, "key:c, A", "ana")).toEqual({
+      ok: true,
+      value: { correct: true, response: "a,c" },
+    });
+    expect(markAnswer(item, "key:a", "ana")).toEqual({ ok: true, value: { correct: false, response: "a" } });
+    expect(markAnswer(item, "a,z", "ana")).toMatchObject({ ok: false });
+  });
+
+  it("given typed letters, reads them in the order that learner was shown and names the key in it", () => {
+    const item: QuizItem = {
+      ...base,
+      id: "s1",
+      kind: "single",
+      choices: ["a", "b", "c", "d"].map((id) => ({ id, text: `choice ${id}` })),
+      answer: "c",
+    };
+    for (const seed of ["ana", "bo", "cy"]) {
+      const shown = shownChoices(item, seed);
+      const keyLetter = shown.find((c) => c.id === "c")?.letter ?? "";
+      expect(markAnswer(item, keyLetter.toUpperCase(), seed)).toEqual({
+        ok: true,
+        value: { correct: true, response: "c" },
+      });
+      const other = shown.find((c) => c.id !== "c")?.letter ?? "";
+      expect(markAnswer(item, other, seed)).toMatchObject({ ok: true, value: { correct: false } });
+      expect(describeAnswer(item, seed)).toBe(`${keyLetter.toUpperCase()}: choice c`);
+    }
   });
 
   it("given a short answer with other case, spacing or punctuation, accepts it", () => {
     expect(normaliseShortAnswer('  "Left   Outer JOIN." ')).toBe("left outer join");
     const item: QuizItem = { ...base, id: "s", kind: "short", answer: ["LEFT JOIN", "LEFT OUTER JOIN"] };
-    expect(markAnswer(item, "left outer join")).toMatchObject({ ok: true, value: { correct: true } });
+    expect(markAnswer(item, "left outer join", "ana")).toMatchObject({ ok: true, value: { correct: true } });
+  });
+
+  it("given a numeric key, accepts the number written another way and rejects a near miss", () => {
+    const item: QuizItem = { ...base, id: "n", kind: "short", answer: ["6400 MB"] };
+    expect(markAnswer(item, "6,400", "ana")).toMatchObject({ ok: true, value: { correct: true } });
+    expect(markAnswer(item, "6400 GB", "ana")).toMatchObject({ ok: true, value: { correct: false } });
   });
 });
 

@@ -1,5 +1,7 @@
 import type { Difficulty, QuizItem } from "../curriculum/bank.js";
 import { err, ok, type Result } from "../result.js";
+import { shownChoices } from "./choice-order.js";
+import { matchesNumber } from "./numeric-answer.js";
 
 export const basePoints: Record<Difficulty, number> = { easy: 10, medium: 20, hard: 30 };
 /** For a challenge solved at the first submission. */
@@ -43,37 +45,51 @@ export interface Marked {
   response: string;
 }
 
-/** Reads a learner's answer for an item; an answer that cannot be read is a problem to explain, not a wrong answer. */
-export function markAnswer(item: QuizItem, raw: string): Result<Marked, string> {
+/** What a button sends: the bank's choice ids themselves, whatever order the learner saw. */
+export const KEY_PREFIX = "key:";
+
+/**
+ * Reads a learner's answer for an item; an answer that cannot be read is a problem to explain, not a
+ * wrong answer. Typed letters are the letters of the order `seed` shows; a button's `key:` answer names
+ * the bank's choice ids.
+ */
+export function markAnswer(item: QuizItem, raw: string, seed: string): Result<Marked, string> {
   const text = raw.trim();
   switch (item.kind) {
-    case "single": {
-      const choice = text.toLowerCase().replace(/[().\s]/g, "");
-      if (!item.choices.some((c) => c.id === choice)) {
-        return err(`answer with one letter: ${item.choices.map((c) => c.id).join(", ")}`);
-      }
-      return ok({ correct: choice === item.answer, response: choice });
-    }
+    case "single":
     case "multiple": {
+      const shown = shownChoices(item, seed);
+      const byKey = text.toLowerCase().startsWith(KEY_PREFIX);
       const letters = [
         ...new Set(
-          text
+          (byKey ? text.slice(KEY_PREFIX.length) : text)
             .toLowerCase()
             .replace(/[^a-z]/g, "")
-            .split(""),
+            .split("")
+            .filter(Boolean),
         ),
-      ].sort();
-      const ids = new Set(item.choices.map((c) => c.id));
-      if (letters.length === 0 || letters.some((l) => !ids.has(l))) {
+      ];
+      const ids = letters.map((l) =>
+        byKey ? item.choices.find((c) => c.id === l)?.id : shown.find((c) => c.letter === l)?.id,
+      );
+      const readable = letters.length > 0 && ids.every((id) => id !== undefined);
+      if (item.kind === "single") {
+        const [id] = ids;
+        if (!readable || ids.length !== 1 || id === undefined)
+          return err(`answer with one letter: ${shown.map((c) => c.letter).join(", ")}`);
+        return ok({ correct: id === item.answer, response: id });
+      }
+      if (!readable) {
         return err(
-          `answer with every right letter, e.g. ${item.choices
+          `answer with every right letter, e.g. ${shown
             .slice(0, 2)
-            .map((c) => c.id)
+            .map((c) => c.letter)
             .join(",")}`,
         );
       }
+      const picked = (ids as string[]).sort();
       const expected = [...item.answer].sort();
-      return ok({ correct: letters.join(",") === expected.join(","), response: letters.join(",") });
+      return ok({ correct: picked.join(",") === expected.join(","), response: picked.join(",") });
     }
     case "true-false": {
       const word = text.toLowerCase();
@@ -84,22 +100,34 @@ export function markAnswer(item: QuizItem, raw: string): Result<Marked, string> 
     case "short": {
       const given = normaliseShortAnswer(text);
       if (given === "") return err("type your answer after the item id");
-      return ok({ correct: item.answer.some((a) => normaliseShortAnswer(a) === given), response: given });
+      const correct = item.answer.some((a) => normaliseShortAnswer(a) === given || matchesNumber(a, text));
+      return ok({ correct, response: given });
     }
   }
 }
 
-/** The right answer in words, for the reply after a wrong one. */
-export function describeAnswer(item: QuizItem): string {
+/** A stored response ("b", "a,c", "true", words) as the order `seed` shows it: "C", "A, D". */
+export function showResponse(item: QuizItem, response: string, seed: string): string {
+  if (item.kind !== "single" && item.kind !== "multiple") return response;
+  const shown = shownChoices(item, seed);
+  return response
+    .split(",")
+    .map((id) => shown.find((c) => c.id === id)?.letter.toUpperCase() ?? id)
+    .sort()
+    .join(", ");
+}
+
+/** The right answer in words, with its letters in the order `seed` shows, for the reply after a wrong one. */
+export function describeAnswer(item: QuizItem, seed: string): string {
   switch (item.kind) {
-    case "single": {
-      const choice = item.choices.find((c) => c.id === item.answer);
-      return `${item.answer.toUpperCase()}: ${choice?.text ?? ""}`;
-    }
-    case "multiple":
-      return item.answer
-        .map((id) => `${id.toUpperCase()}: ${item.choices.find((c) => c.id === id)?.text ?? ""}`)
+    case "single":
+    case "multiple": {
+      const keys = Array.isArray(item.answer) ? item.answer : [item.answer];
+      return shownChoices(item, seed)
+        .filter((c) => keys.includes(c.id))
+        .map((c) => `${c.letter.toUpperCase()}: ${c.text}`)
         .join("; ");
+    }
     case "true-false":
       return item.answer ? "true" : "false";
     case "short":

@@ -57,7 +57,9 @@ export async function postMessage(deps: BoardDeps, target: PostTarget): Promise<
       // The question that closed at this post's due time.
       const delivery = await store.deliveries.closedAt(cohort.id, post.dueAt);
       const item = delivery && curriculum.bank.items.find((i) => i.id === delivery.questionId);
-      return item && delivery ? dailyResultsPost(item, await store.deliveries.tally(delivery)) : undefined;
+      return item && delivery
+        ? dailyResultsPost(item, cohort, await store.deliveries.tally(delivery))
+        : undefined;
     }
   }
 }

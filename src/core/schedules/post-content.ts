@@ -4,8 +4,9 @@ import type { Curriculum } from "../curriculum/schema.js";
 import type { Message } from "../messages.js";
 import type { Cohort, CohortSummary } from "../ports/cohorts.js";
 import type { Post, PostKind } from "../ports/posts.js";
+import { dailyOrderSeed } from "../rules/choice-order.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
-import { describeAnswer } from "../rules/scoring.js";
+import { describeAnswer, showResponse } from "../rules/scoring.js";
 import { formatInZone } from "../rules/zoned.js";
 import { quizMessage } from "../services/question-message.js";
 
@@ -21,9 +22,12 @@ export function modulePost(curriculum: Curriculum, cohort: Cohort, week: number)
       heading: twoLanes
         ? `${lane.lane === "postgres" ? "PostgreSQL" : "NoSQL"} lane · ${lane.title}`
         : lane.title,
-      text: [...lane.topics.map((topic) => `- ${topic.title}`), `- Hands-on: *${lane.exercise.title}*`].join(
-        "\n",
-      ),
+      text: [
+        ...lane.topics.map(
+          (topic) => `- ${topic.title}${topic.deepDive ? ` · deep dive: /week ${week} ${topic.id}` : ""}`,
+        ),
+        `- Hands-on: *${lane.exercise.title}*`,
+      ].join("\n"),
     })),
     links: module.lanes.flatMap((lane) =>
       lane.links.slice(0, 2).map((l) => ({ label: l.title, url: l.url })),
@@ -98,7 +102,11 @@ export function givenUpNotice(post: Post, cohort: Cohort, reason: string, paused
 
 /** The question of the day in the cohort channel: one button per choice, for everyone. */
 export function dailyQuestionPost(item: QuizItem, cohort: Cohort, closesAt: Date): Message {
-  const asked = quizMessage(item, `Question of the day · week ${item.week} · ${item.id}`);
+  const asked = quizMessage(
+    item,
+    `Question of the day · week ${item.week} · ${item.id}`,
+    dailyOrderSeed(cohort.id),
+  );
   return {
     ...asked,
     visibility: "public",
@@ -109,17 +117,22 @@ export function dailyQuestionPost(item: QuizItem, cohort: Cohort, closesAt: Date
 /** When the question closes: how the cohort answered, the right answer, and why. */
 export function dailyResultsPost(
   item: QuizItem,
+  cohort: Cohort,
   tally: readonly { response: string; correct: boolean; count: number }[],
 ): Message {
   const total = tally.reduce((n, t) => n + t.count, 0);
   const right = tally.filter((t) => t.correct).reduce((n, t) => n + t.count, 0);
-  const lines = tally.map((t) => `- ${t.response}${t.correct ? " ✓" : ""}: ${t.count}`);
+  // Letters as the channel saw them in the question of the day.
+  const seed = dailyOrderSeed(cohort.id);
+  const lines = tally.map(
+    (t) => `- ${showResponse(item, t.response, seed)}${t.correct ? " ✓" : ""}: ${t.count}`,
+  );
   return {
     title: `Results · ${item.id}`,
     text:
       total === 0
-        ? `Nobody answered this one. The answer: ${describeAnswer(item)}.`
-        : `${total} ${total === 1 ? "answer" : "answers"}, ${right} right. The answer: ${describeAnswer(item)}.`,
+        ? `Nobody answered this one. The answer: ${describeAnswer(item, seed)}.`
+        : `${total} ${total === 1 ? "answer" : "answers"}, ${right} right. The answer: ${describeAnswer(item, seed)}.`,
     sections: [
       ...(lines.length ? [{ heading: "How you answered", text: lines.join("\n") }] : []),
       { heading: "Why", text: item.explanation },

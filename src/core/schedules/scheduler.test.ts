@@ -349,13 +349,19 @@ describe("the question of the day", () => {
       expect(posted?.footer).toMatch(/Answer with \/answer/);
     }
 
+    // Letters as the channel sees them: the button that sends a key is labelled with its shown letter.
+    const letterOf = (key: string) =>
+      posted?.choices
+        ?.find((c) => c.action.args.choice === `key:${key}`)
+        ?.label.slice(0, 1)
+        .toLowerCase() ?? "?";
     const right =
       item?.kind === "single"
-        ? item.answer
+        ? letterOf(item.answer)
         : item?.kind === "true-false"
           ? String(item.answer)
           : item?.kind === "multiple"
-            ? item.answer.join(",")
+            ? item.answer.map(letterOf).join(",")
             : (item?.answer[0] ?? "");
     t.clock.set("2026-03-03T08:30:00Z");
     expect(await say(t, "ana", `/answer ${id} ${right}`)).toMatch(

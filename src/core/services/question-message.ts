@@ -4,6 +4,8 @@ import { answer } from "../commands/answer.js";
 import type { Command } from "../commands/command.js";
 import type { QuizItem } from "../curriculum/bank.js";
 import type { Choice, Message } from "../messages.js";
+import { shownChoices } from "../rules/choice-order.js";
+import { KEY_PREFIX } from "../rules/scoring.js";
 
 /** A command that takes a question id and an answer to it: /answer, or /review for a question due again. */
 export type Answering = Pick<
@@ -11,15 +13,20 @@ export type Answering = Pick<
   "name" | "input"
 >;
 
-/** The item as a private question with one button per choice; a button runs `by` (default /answer) with that choice. */
-export function quizMessage(item: QuizItem, heading: string, by: Answering = answer): Message {
+/**
+ * The item as a private question with one button per choice, in the order `seed` sees them; a button
+ * runs `by` (default /answer) with the bank's id of its choice.
+ */
+export function quizMessage(item: QuizItem, heading: string, seed: string, by: Answering = answer): Message {
   const choice = (id: string, label: string): Choice => ({
     label,
     action: actionFor(by, { question: item.id, choice: id }),
   });
   const choices: Choice[] =
     item.kind === "single" || item.kind === "multiple"
-      ? item.choices.map((c) => choice(c.id, `${c.id.toUpperCase()}. ${c.text}`))
+      ? shownChoices(item, seed).map((c) =>
+          choice(`${KEY_PREFIX}${c.id}`, `${c.letter.toUpperCase()}. ${c.text}`),
+        )
       : item.kind === "true-false"
         ? [choice("true", "True"), choice("false", "False")]
         : [];

@@ -18,11 +18,17 @@ import { isWrite, validate, writeMethods } from "./pipeline.js";
 import type { Doc, EngineReply, EngineRequest, RunMessage } from "./protocol.js";
 import { QueryError } from "./query-error.js";
 import { AttemptState } from "./state.js";
+import type { TextIndexes } from "./text-index.js";
 
 // Defence in depth against prototype pollution: nothing may add to or change the shared prototypes.
 for (const proto of [Object.prototype, Array.prototype, Function.prototype]) Object.freeze(proto);
 
-const datasets = new Map<string, Map<string, readonly Doc[]>>();
+interface HeldDataset {
+  collections: Map<string, readonly Doc[]>;
+  textIndexes: TextIndexes;
+}
+
+const datasets = new Map<string, HeldDataset>();
 
 function firstLine(message: string): string {
   const line = (message.split("\n")[0] ?? "").trim();
@@ -65,7 +71,7 @@ function run(msg: RunMessage): Outcome {
     }
     // The plan shown is of the task's own (trusted) query, never the learner's text.
     const plan = msg.planQuery === null ? null : describe(parseProgram(msg.planQuery));
-    const state = new AttemptState(base);
+    const state = new AttemptState(base.collections, base.textIndexes);
     let output = execute(query[0] as Statement, state);
     for (const statement of query.slice(1)) output = execute(statement, state);
     for (const statement of check) output = execute(statement, state);
@@ -79,7 +85,10 @@ function run(msg: RunMessage): Outcome {
 function handle(msg: EngineRequest): EngineReply {
   if (msg.type === "load") {
     for (const id of msg.evict) datasets.delete(id);
-    datasets.set(msg.datasetId, new Map(Object.entries(msg.collections)));
+    datasets.set(msg.datasetId, {
+      collections: new Map(Object.entries(msg.dataset.collections)),
+      textIndexes: msg.dataset.textIndexes,
+    });
     return { type: "loaded" };
   }
   return { type: "done", outcome: run(msg) };

@@ -11,6 +11,7 @@ import { checkFieldName } from "./operators.js";
 import type { Call, Statement } from "./parse.js";
 import { aggregatePipeline, findPipeline } from "./pipeline.js";
 import { type AttemptState, mingoOptions } from "./state.js";
+import { planText, withoutScore } from "./text-search.js";
 import { executeWrite, type Output } from "./write.js";
 
 /** mingo's lazy iterator as a JavaScript iterable, so only the rows kept are computed where possible. */
@@ -22,6 +23,28 @@ function* lazy(it: { next(): { value?: unknown; done: boolean } }): Generator<un
   }
 }
 
+function* withoutScores(docs: Iterable<unknown>): Generator<unknown> {
+  for (const doc of docs) yield withoutScore(doc);
+}
+
+/** A read pipeline as mingo runs it, after text search (text-search.ts) has prepared it. */
+function read(statement: Statement, state: AttemptState, pipeline: AnyObject[], findProjection = false) {
+  const plan = planText(
+    state.collection(statement.collection),
+    pipeline,
+    state.textIndex(statement.collection),
+    findProjection,
+  );
+  const it = new Aggregator(plan.pipeline, mingoOptions(state, ProcessingMode.CLONE_INPUT)).stream(
+    plan.docs as AnyObject[],
+  );
+  return {
+    size: () => it.size(),
+    // Scored documents carry a hidden field: removed from whatever is returned.
+    docs: (): Iterable<unknown> => (plan.scored ? withoutScores(lazy(it)) : lazy(it)),
+  };
+}
+
 /** Runs one statement; returns what it produces. */
 export function execute(statement: Statement, state: AttemptState): Output {
   const [first] = statement.calls as [Call, ...Call[]];
@@ -30,24 +53,27 @@ export function execute(statement: Statement, state: AttemptState): Output {
     const inner = { ...statement, calls: statement.calls.slice(0, -1) };
     return { docs: describe([inner]).map((plan) => ({ plan })) };
   }
-  const docs = () => state.collection(statement.collection);
-  const readOpts = () => mingoOptions(state, ProcessingMode.CLONE_INPUT);
   switch (first.method) {
     case "find": {
       const { pipeline, terminal } = findPipeline(statement);
-      const it = new Aggregator(pipeline, readOpts()).stream(docs());
+      const it = read(
+        statement,
+        state,
+        pipeline,
+        Object.keys(objectArg(first, 1, "the projection")).length > 0,
+      );
       if (terminal === "count") return { count: it.size() };
-      return { docs: lazy(it) };
+      return { docs: it.docs() };
     }
     case "findOne": {
       argCount(first, 0, 2);
       const pipeline: AnyObject[] = [{ $match: objectArg(first, 0, "the filter") }, { $limit: 1 }];
       const projection = objectArg(first, 1, "the projection");
       if (Object.keys(projection).length > 0) pipeline.push({ $project: projection });
-      return { docs: new Aggregator(pipeline, readOpts()).run(docs()) };
+      return { docs: read(statement, state, pipeline, Object.keys(projection).length > 0).docs() };
     }
     case "aggregate":
-      return { docs: lazy(new Aggregator(aggregatePipeline(statement), readOpts()).stream(docs())) };
+      return { docs: read(statement, state, aggregatePipeline(statement)).docs() };
     case "countDocuments":
     case "count": {
       argCount(first, 0, 2);
@@ -55,11 +81,11 @@ export function execute(statement: Statement, state: AttemptState): Output {
       const opts = objectArg(first, 1, "the options");
       if (typeof opts.skip === "number" && opts.skip > 0) pipeline.push({ $skip: opts.skip });
       if (typeof opts.limit === "number" && opts.limit > 0) pipeline.push({ $limit: opts.limit });
-      return { count: new Aggregator(pipeline, readOpts()).stream(docs()).size() };
+      return { count: read(statement, state, pipeline).size() };
     }
     case "estimatedDocumentCount":
       argCount(first, 0, 1);
-      return { count: docs().length };
+      return { count: state.collection(statement.collection).length };
     case "distinct": {
       argCount(first, 1, 2);
       const field = first.args[0];
@@ -75,7 +101,7 @@ export function execute(statement: Statement, state: AttemptState): Output {
         { $sort: { _id: 1 } },
         { $project: { _id: 0, value: "$_id" } },
       ];
-      return { docs: new Aggregator(pipeline, readOpts()).run(docs()) };
+      return { docs: read(statement, state, pipeline).docs() };
     }
     default:
       return executeWrite(statement, first, state);

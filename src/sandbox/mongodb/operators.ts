@@ -33,10 +33,13 @@ import type {
   QueryOperator,
   WindowOperator,
 } from "mingo/types";
+import { accumulatorReplacements, expressionReplacements } from "./accumulators.js";
+import { $lookup } from "./lookup.js";
 import { QueryError } from "./query-error.js";
+import { RuntimeError } from "./runtime-error.js";
+import { $meta } from "./text-search.js";
 
-/** An engine-side failure (not a problem with the text): reported as "runtime". */
-export class RuntimeError extends Error {}
+export { RuntimeError };
 
 /** mingo's operator signatures, without its per-operator argument types. */
 type Expression = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -176,6 +179,20 @@ const replacements: Record<string, Expression> = {
 /** Operators that run JavaScript or write outside the attempt: not even registered in the context. */
 const unsafeOperators = new Set(["$where", "$function", "$accumulator", "$out", "$merge"]);
 
+/**
+ * mingo's $setWindowFields computes each output field through an internal `{ $function: { body, args } }`
+ * whose body is one of its own closures, and registers mingo's $function (which needs scripts on) when
+ * none is. This one runs only a body that is already a function: learner text is parsed as data (JSON5)
+ * and refused when it names $function, and datasets are JSON, so neither can supply one.
+ */
+const internalFunction: Expression = (obj, expr, options) => {
+  if (!isDocument(expr) || typeof expr.body !== "function") {
+    throw new RuntimeError("$function is not available: it runs JavaScript");
+  }
+  const args = evalExpr(obj, expr.args, options);
+  return (expr.body as (...values: unknown[]) => unknown)(...(Array.isArray(args) ? args : []));
+};
+
 function safe<T>(ops: object): Record<`$${string}`, T> {
   const out: Record<`$${string}`, T> = {};
   for (const [name, op] of Object.entries(ops)) {
@@ -186,14 +203,25 @@ function safe<T>(ops: object): Record<`$${string}`, T> {
   return out;
 }
 
-/** Every mingo operator except the unsafe ones, with the object builders replaced by the safe ones above. */
+/**
+ * Every mingo operator except the unsafe ones, with the object builders replaced by the safe ones above,
+ * the operators mingo answers differently from MongoDB replaced (accumulators.ts, and lookup.ts for the
+ * concise $lookup), `$meta` for text scores (text-search.ts) and the internal $function of $setWindowFields.
+ */
 export const safeContext = Context.init({
   accumulator: {
     ...safe<AccumulatorOperator>(accumulatorOps),
+    ...accumulatorReplacements,
     $mergeObjects: $mergeObjectsAccumulator as AccumulatorOperator,
   },
-  expression: { ...safe<ExpressionOperator>(expressionOps), ...safe<ExpressionOperator>(replacements) },
-  pipeline: safe<PipelineOperator>(pipelineOps),
+  expression: {
+    ...safe<ExpressionOperator>(expressionOps),
+    ...expressionReplacements,
+    ...safe<ExpressionOperator>(replacements),
+    $meta: $meta as ExpressionOperator,
+    $function: internalFunction as ExpressionOperator,
+  },
+  pipeline: { ...safe<PipelineOperator>(pipelineOps), $lookup: $lookup as unknown as PipelineOperator },
   projection: safe<ProjectionOperator>(projectionOps),
   query: safe<QueryOperator>(queryOps),
   window: safe<WindowOperator>(windowOps),

@@ -1,10 +1,17 @@
 /** The requests the MongoDB sandbox sends its engine children (child.ts), and their answers. */
 import type { Outcome } from "../kit/outcome.js";
+import type { TextIndexes } from "./text-index.js";
 
 export type Doc = Record<string, unknown>;
 
-/** A dataset as the worker receives it: collection name → documents (Dates already revived). */
+/** Collection name → documents (Dates already revived). */
 export type Collections = Record<string, Doc[]>;
+
+/** A dataset as the worker receives it: its collections and the text indexes it declares. */
+export interface MongoDataset {
+  collections: Collections;
+  textIndexes: TextIndexes;
+}
 
 export interface RunMessage {
   type: "run";
@@ -19,7 +26,7 @@ export interface RunMessage {
 }
 
 export type EngineRequest =
-  | { type: "load"; datasetId: string; collections: Collections; evict: string[] }
+  | { type: "load"; datasetId: string; dataset: MongoDataset; evict: string[] }
   | RunMessage;
 
 export type EngineReply = { type: "loaded" } | { type: "done"; outcome: Outcome };

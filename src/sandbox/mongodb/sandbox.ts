@@ -15,8 +15,8 @@ import { ChildDatasets, DatasetCache } from "../kit/datasets.js";
 import { engineSandbox } from "../kit/engine-sandbox.js";
 import { answerOutcome, deathOutcome, fail, type Result } from "../kit/outcome.js";
 import type { SandboxPool } from "../pool/pool.js";
-import { buildCollections } from "./dataset.js";
-import type { Collections, EngineReply } from "./protocol.js";
+import { buildDataset } from "./dataset.js";
+import type { EngineReply, MongoDataset } from "./protocol.js";
 
 export interface MongodbSandboxOptions {
   /** The pool the engine children belong to (default: a pool of its own, closed with the sandbox). */
@@ -36,13 +36,13 @@ export interface MongodbSandboxOptions {
 export function createMongodbSandbox(options: MongodbSandboxOptions = {}): Sandbox {
   const maxResultBytes = options.maxResultBytes ?? 4 * 1024 * 1024;
   /** Parsed datasets kept by the sandbox, and by each child. */
-  const datasets = new DatasetCache<Collections>(32);
+  const datasets = new DatasetCache<MongoDataset>(32);
   const held = new ChildDatasets({ count: 8 });
 
   /** Parses a setup (trusted, but checked: a bad one is a failure, not a throw). */
-  function parse(id: string, setup: string): Result<Collections> {
+  function parse(id: string, setup: string): Result<MongoDataset> {
     try {
-      const value = buildCollections(setup);
+      const value = buildDataset(setup);
       options.onDatasetBuild?.(id);
       return { ok: true, value };
     } catch (error) {
@@ -51,7 +51,7 @@ export function createMongodbSandbox(options: MongodbSandboxOptions = {}): Sandb
     }
   }
 
-  const sandbox = engineSandbox<EngineReply, Collections>({
+  const sandbox = engineSandbox<EngineReply, MongoDataset>({
     engine: "mongodb",
     pool: options.pool,
     lane: { size: options.poolSize, queueCapacity: options.queueCapacity, startTimeoutMs: 20_000 },
@@ -59,11 +59,11 @@ export function createMongodbSandbox(options: MongodbSandboxOptions = {}): Sandb
       const { id, setup } = request.dataset;
       return datasets.get(id, async () => parse(id, setup));
     },
-    attempt: async (child, request, limits, collections) => {
+    attempt: async (child, request, limits, dataset) => {
       const datasetId = request.dataset.id;
       if (!held.has(child, datasetId)) {
         const evict = held.evictFor(child);
-        const loaded = await child.request({ type: "load", datasetId, collections, evict }, 30_000);
+        const loaded = await child.request({ type: "load", datasetId, dataset, evict }, 30_000);
         if (!loaded.ok) return deathOutcome(loaded.death, limits);
         held.hold(child, datasetId);
       }

@@ -6,14 +6,22 @@ import type { ProcessingMode } from "mingo/core";
 import type { Options } from "mingo/types";
 import { safeContext } from "./operators.js";
 import type { Doc } from "./protocol.js";
+import type { TextIndex, TextIndexes } from "./text-index.js";
 
 /** The collections one attempt sees: cloned from the cached dataset the first time each is touched. */
 export class AttemptState {
   readonly #base: ReadonlyMap<string, readonly Doc[]>;
   readonly #copies = new Map<string, Doc[]>();
+  readonly #textIndexes: TextIndexes;
 
-  constructor(base: ReadonlyMap<string, readonly Doc[]>) {
+  constructor(base: ReadonlyMap<string, readonly Doc[]>, textIndexes: TextIndexes = {}) {
     this.#base = base;
+    this.#textIndexes = textIndexes;
+  }
+
+  /** The collection's text index, if the dataset declares one. */
+  textIndex(name: string): TextIndex | undefined {
+    return Object.hasOwn(this.#textIndexes, name) ? this.#textIndexes[name] : undefined;
   }
 
   collection(name: string): Doc[] {

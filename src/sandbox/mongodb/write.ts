@@ -11,6 +11,7 @@ import type { Call, Statement } from "./parse.js";
 import type { Doc } from "./protocol.js";
 import { QueryError } from "./query-error.js";
 import { type AttemptState, mingoOptions } from "./state.js";
+import { filterMentionsText } from "./text-search.js";
 
 /** What a statement produces: documents (read lazily where mingo allows) or a count. */
 export type Output = { docs: Iterable<unknown> } | { count: number };
@@ -80,6 +81,11 @@ function seedFromFilter(filter: AnyObject): AnyObject {
 }
 
 export function executeWrite(statement: Statement, call: Call, state: AttemptState): Output {
+  if (!call.method.startsWith("insert") && filterMentionsText(call.args[0])) {
+    throw new RuntimeError(
+      "$text is available here in reads only: find, findOne, countDocuments, distinct and the first $match of aggregate",
+    );
+  }
   const name = statement.collection;
   const docs = state.collection(name);
   const opts = writeOptions(state);

@@ -64,7 +64,7 @@ export interface ScanOptions {
   type: TypeName | null;
 }
 
-const TYPE_NAMES = new Set<string>(["string", "list", "set", "zset", "hash"]);
+const TYPE_NAMES = new Set<string>(["string", "list", "set", "zset", "hash", "stream"]);
 
 export function scanOptions(a: string[], first: number, allowType: boolean): ScanOptions {
   const c = at(a, first - 1);

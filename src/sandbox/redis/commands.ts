@@ -3,6 +3,10 @@ import { hashCommands } from "./cmd-hashes.js";
 import { keyCommands } from "./cmd-keys.js";
 import { listCommands } from "./cmd-lists.js";
 import { setCommands } from "./cmd-sets.js";
+import { streamGroupCommands } from "./cmd-stream-groups.js";
+import { streamInfoCommands } from "./cmd-stream-info.js";
+import { readBlocks, streamReadCommands } from "./cmd-stream-read.js";
+import { streamCommands } from "./cmd-streams.js";
 import { stringCommands } from "./cmd-strings.js";
 import { zsetCommands } from "./cmd-zsets.js";
 import { zsetCombineCommands } from "./cmd-zsets-combine.js";
@@ -17,6 +21,10 @@ export const commands: ReadonlyMap<string, Command> = new Map(
     ...hashCommands,
     ...zsetCommands,
     ...zsetCombineCommands,
+    ...streamCommands,
+    ...streamReadCommands,
+    ...streamGroupCommands,
+    ...streamInfoCommands,
   ].map((c) => [c.name, c]),
 );
 
@@ -106,19 +114,6 @@ const groups: [string[], (name: string) => string][] = [
   ],
   [
     [
-      "xadd",
-      "xrange",
-      "xrevrange",
-      "xlen",
-      "xdel",
-      "xtrim",
-      "xgroup",
-      "xack",
-      "xclaim",
-      "xautoclaim",
-      "xpending",
-      "xinfo",
-      "xsetid",
       "geoadd",
       "geodist",
       "geohash",
@@ -150,7 +145,7 @@ const groups: [string[], (name: string) => string][] = [
       "lcs",
     ],
     (n) =>
-      `${n} is not supported by the sandbox (streams, geo, HyperLogLog, bitmaps, SORT and random picks are out of scope)`,
+      `${n} is not supported by the sandbox (geo, HyperLogLog, bitmaps, SORT and random picks are out of scope)`,
   ],
 ];
 
@@ -158,8 +153,13 @@ const blockedMessages = new Map<string, (name: string) => string>(
   groups.flatMap(([names, message]) => names.map((n) => [n, message] as const)),
 );
 
-/** The reason a command is refused, or null if it is not on the blocked list. */
-export function blockedReason(name: string): string | null {
-  const message = blockedMessages.get(name.toLowerCase());
+/**
+ * The reason a command is refused, or null if it may run. XREAD and XREADGROUP block only with
+ * BLOCK; without it they answer at once and may run.
+ */
+export function blockedReason(name: string, args: string[]): string | null {
+  const lower = name.toLowerCase();
+  if ((lower === "xread" || lower === "xreadgroup") && !readBlocks(args)) return null;
+  const message = blockedMessages.get(lower);
   return message ? message(name.toUpperCase()) : null;
 }

@@ -89,7 +89,9 @@ describe("what may run", () => {
     ["CONFIG SET dir /tmp", "server"],
     ["BLPOP q 0", "blocking"],
     ["MULTI\nFLUSHDB\nEXEC", "whole databases"],
-    ["XADD s * a 1", "not supported"],
+    ["GEOADD g 13.36 38.11 Palermo", "not supported"],
+    ["XREAD BLOCK 0 STREAMS s $", "blocking"],
+    ["XREADGROUP GROUP g c COUNT 1 BLOCK 5000 STREAMS s >", "blocking"],
   ])("given %j, refuses it as blocked before anything runs", (query, words) => {
     const outcome = failure(query);
     expect(outcome.reason).toBe("blocked");

@@ -68,7 +68,7 @@ function prepare(text: string, label: string, allowWrites: boolean, limits: Scri
   if (parsed.lines.length === 0) return emptyText(label);
   for (const { line, argv } of parsed.lines) {
     const name = decode(argv[0] ?? "");
-    const blocked = blockedReason(name);
+    const blocked = blockedReason(name, argv.slice(1));
     if (blocked) return fail("blocked", `${label} line ${line}: ${blocked}`);
     if (!allowWrites && commands.get(name.toLowerCase())?.write) {
       return fail(

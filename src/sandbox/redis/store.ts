@@ -27,6 +27,7 @@
  *   growth, stays within the budget; the growth is charged when the new value is stored.
  */
 import { err, type Reply, Status } from "./reply.js";
+import { cloneStream, type StreamValue, streamCopyCost } from "./stream.js";
 
 /** The most one value may hold: a key name, a string, one element of a collection. */
 export const MAX_VALUE_BYTES = 1024 * 1024;
@@ -58,7 +59,7 @@ export interface ZSetValue {
   m: Map<string, number>;
   sorted: string[] | null;
 }
-export type Value = StrValue | ListValue | SetValue | HashValue | ZSetValue;
+export type Value = StrValue | ListValue | SetValue | HashValue | ZSetValue | StreamValue;
 export type TypeName = Value["type"];
 type ValueOf<T extends TypeName> = Extract<Value, { type: T }>;
 
@@ -122,6 +123,8 @@ export function sizeOf(v: Value): number {
     case "zset":
       for (const s of v.m.keys()) n += cost.zsetMember(s);
       return n;
+    case "stream":
+      return v.bytes; // kept up to date by every change (stream.ts)
   }
 }
 
@@ -141,6 +144,8 @@ export function copyCost(v: Value): number {
       return v.m.size * cost.hashField("", "");
     case "zset":
       return v.m.size * cost.zsetMember("");
+    case "stream":
+      return streamCopyCost(v);
   }
 }
 
@@ -156,6 +161,8 @@ export function cloneValue(v: Value): Value {
       return { type: "hash", m: new Map(v.m) };
     case "zset":
       return { type: "zset", m: new Map(v.m), sorted: v.sorted ? v.sorted.slice() : null };
+    case "stream":
+      return cloneStream(v);
   }
 }
 
@@ -371,8 +378,9 @@ export class Store {
     return true;
   }
 
-  /** Collections never stay empty in Redis: the key goes with the last element. */
+  /** Collections never stay empty in Redis: the key goes with the last element (a stream stays). */
   dropIfEmpty(key: string, v: Value): void {
+    if (v.type === "stream") return;
     const size = v.type === "list" ? v.items.length : v.type === "string" ? 1 : v.m.size;
     if (size === 0) this.delete(key);
   }

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { problem, success } from "../messages.js";
-import { dailyOrderSeed, orderSeed } from "../rules/choice-order.js";
 import { firstReview } from "../rules/review.js";
 import { describeAnswer, markAnswer, quizPoints, speedBonus } from "../rules/scoring.js";
 import { recordAnswer } from "../services/record-answer.js";
+import { shownOrder } from "../services/shown-order.js";
 import type { Command } from "./command.js";
 import { answerArg, questionIdArg } from "./practice-args.js";
 
@@ -34,10 +34,8 @@ export const answer = {
     }
     const now = ctx.clock.now();
     const found = await ctx.store.identities.find(ctx.actor);
-    const cohortId = found?.member.cohortId ?? null;
-    // The cohort's open question of the day shows one order to the channel and pays a bonus for a quick right answer.
-    const daily = cohortId === null ? undefined : await ctx.store.deliveries.open(cohortId, item.id, now);
-    const seed = daily && cohortId !== null ? dailyOrderSeed(cohortId) : orderSeed(ctx.actor);
+    // The cohort's open question of the day is read in the channel's order and pays a bonus for a quick right answer.
+    const { seed, daily } = await shownOrder(ctx, found?.member.cohortId ?? null, item.id, now);
     const marked = markAnswer(item, choice, seed);
     if (!marked.ok) return problem(`I can't read "${choice}" as an answer to ${item.id}: ${marked.error}.`);
 

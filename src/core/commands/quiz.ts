@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { QuizItem } from "../curriculum/bank.js";
 import { problem } from "../messages.js";
-import { dailyOrderSeed, orderSeed } from "../rules/choice-order.js";
 import { TOTAL_WEEKS } from "../rules/schedule.js";
 import { viewLearner } from "../services/learner.js";
 import { quizMessage } from "../services/question-message.js";
+import { shownOrder } from "../services/shown-order.js";
 import type { Command } from "./command.js";
 import { weekArg } from "./week-arg.js";
 
@@ -61,10 +61,7 @@ export const quiz = {
     const now = ctx.clock.now();
     await ctx.store.answers.deliver(space.id, member.id, next.id, week, now);
     const left = items.filter((item) => !history.has(item.id)).length;
-    // While it is the cohort's open question of the day, it shows the channel's order, which /answer reads.
-    const daily =
-      member.cohortId !== null && (await ctx.store.deliveries.open(member.cohortId, next.id, now));
-    const seed = daily && member.cohortId !== null ? dailyOrderSeed(member.cohortId) : orderSeed(ctx.actor);
+    const { seed } = await shownOrder(ctx, member.cohortId, next.id, now);
     return quizMessage(next, `Quiz · week ${week} · ${next.difficulty} · ${left} left · ${next.id}`, seed);
   },
 } satisfies Command<typeof input>;

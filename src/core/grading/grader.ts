@@ -45,6 +45,12 @@ function explainFailure(reason: FailureReason, message: string, limits: Limits):
   }
 }
 
+/** The grade when the grader itself could not run: the attempt does not count. */
+const unavailable = (limits: Limits): Grade => ({
+  verdict: "unavailable",
+  feedback: explainFailure("unavailable", "", limits),
+});
+
 /** Said when an answer holds on the visible dataset but not on a variant; the variant is never shown. */
 export const HELD_ONLY_ON_VISIBLE_DATA =
   "Your query gives the right result on the data you can see, but not on another version of these tables that every answer is also checked on. Compute the answer from the data rather than writing its values into the query.";
@@ -107,8 +113,7 @@ export class Grader {
   /** Grades on dataset `index` alone (0: the challenge's own; i: its i-th variant), for authors' checks. */
   async gradeOn(challenge: Challenge, query: string, index: number): Promise<Grade> {
     const found = this.datasetsOf(challenge);
-    if (!found || index >= found.datasets.length)
-      return { verdict: "unavailable", feedback: explainFailure("unavailable", "", this.options.limits) };
+    if (!found || index >= found.datasets.length) return unavailable(this.options.limits);
     return this.compare(
       challenge,
       query,
@@ -135,8 +140,7 @@ export class Grader {
     learner: string | undefined,
   ): Promise<Grade> {
     const found = this.datasetsOf(challenge);
-    if (!found)
-      return { verdict: "unavailable", feedback: explainFailure("unavailable", "", this.options.limits) };
+    if (!found) return unavailable(this.options.limits);
     const [visibleData, ...variants] = found.datasets as [DatasetSpec, ...DatasetSpec[]];
     const visible = await this.compare(challenge, query, learner, found.sandbox, visibleData, 0);
     if (visible.verdict !== "pass") return visible;
@@ -166,11 +170,10 @@ export class Grader {
         { challenge: challenge.id, dataset: dataset.id, reason: expected.reason, message: expected.message },
         "reference solution failed",
       );
-      return { verdict: "unavailable", feedback: explainFailure("unavailable", "", limits) };
+      return unavailable(limits);
     }
     if (!actual.ok) {
-      if (actual.reason === "unavailable")
-        return { verdict: "unavailable", feedback: explainFailure("unavailable", "", limits) };
+      if (actual.reason === "unavailable") return unavailable(limits);
       if (actual.reason === "busy") return { verdict: "unavailable", feedback: actual.message };
       return {
         verdict: "error",
@@ -192,7 +195,7 @@ export class Grader {
         { challenge: challenge.id, column: unknownKey },
         "orderBy names a column the reference does not return",
       );
-      return { verdict: "unavailable", feedback: explainFailure("unavailable", "", limits) };
+      return unavailable(limits);
     }
     const compared = compareResults(expected.result, result, {
       ordered: challenge.ordered,

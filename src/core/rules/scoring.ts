@@ -58,7 +58,6 @@ export function markAnswer(item: QuizItem, raw: string, seed: string): Result<Ma
   switch (item.kind) {
     case "single":
     case "multiple": {
-      const shown = shownChoices(item, seed);
       const byKey = text.toLowerCase().startsWith(KEY_PREFIX);
       const letters = [
         ...new Set(
@@ -69,23 +68,21 @@ export function markAnswer(item: QuizItem, raw: string, seed: string): Result<Ma
             .filter(Boolean),
         ),
       ];
+      // A button names the bank's ids; only typed letters need the order they were shown in.
+      const shown = byKey ? [] : shownChoices(item, seed);
       const ids = letters.map((l) =>
         byKey ? item.choices.find((c) => c.id === l)?.id : shown.find((c) => c.letter === l)?.id,
       );
+      const shownLetters = item.choices.map((_, i) => String.fromCharCode(97 + i));
       const readable = letters.length > 0 && ids.every((id) => id !== undefined);
       if (item.kind === "single") {
         const [id] = ids;
         if (!readable || ids.length !== 1 || id === undefined)
-          return err(`answer with one letter: ${shown.map((c) => c.letter).join(", ")}`);
+          return err(`answer with one letter: ${shownLetters.join(", ")}`);
         return ok({ correct: id === item.answer, response: id });
       }
       if (!readable) {
-        return err(
-          `answer with every right letter, e.g. ${shown
-            .slice(0, 2)
-            .map((c) => c.letter)
-            .join(",")}`,
-        );
+        return err(`answer with every right letter, e.g. ${shownLetters.slice(0, 2).join(",")}`);
       }
       const picked = (ids as string[]).sort();
       const expected = [...item.answer].sort();

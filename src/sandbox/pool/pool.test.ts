@@ -1,8 +1,19 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childPids, peakWhile } from "../../../test/process-memory.js";
 import type { Dataset, Engine, Limits, RunOutcome } from "../../core/sandbox.js";
 import { closeSandboxes, createSandboxes, type Sandboxes } from "../sandboxes.js";
 import { processLimitMb } from "./limits.js";
+
+/** Whether a process is still running: not gone, not a zombie waiting to be reaped. */
+function runningStill(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
+  } catch {
+    return false;
+  }
+}
 
 const limits: Limits = { timeMs: 2_000, maxRows: 100, maxQueryBytes: 16_384, memoryMb: 256 };
 
@@ -121,6 +132,8 @@ describe("the sandbox pool when an engine process dies", () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const pid of before) process.kill(pid, "SIGKILL");
+    // A signal is delivered asynchronously: wait until each killed process has really died (a zombie, or gone).
+    while ([...before].some(runningStill)) await new Promise((resolve) => setTimeout(resolve, 10));
     const outcome = await endless;
     expect(outcome.ok).toBe(false);
     // The others died idle, as to an out-of-memory killer, and may not be reaped yet: the pool

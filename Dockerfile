@@ -27,6 +27,7 @@ COPY package.json ./
 COPY migrations ./migrations
 COPY migrations-postgres ./migrations-postgres
 COPY curriculum ./curriculum
+COPY assets ./assets
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -20,23 +20,7 @@ import { fakeUser, memberPermissions, startFakeDiscord } from "../test/fakes/dis
 import { slackSender, startFakeSlack } from "../test/fakes/slack/index.js";
 import { fixedClock } from "../test/fixed-clock.js";
 import { benchLearner, commandCore } from "./core.js";
-import { type BenchOptions, measure, printTable, type Row } from "./measure.js";
-
-/** Median and 99th percentile of `rounds` sequential runs, in milliseconds. */
-async function percentiles(
-  rounds: number,
-  fn: () => Promise<unknown>,
-): Promise<{ p50: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99) };
-}
+import { type BenchOptions, measure, percentiles, printTable, type Row } from "./measure.js";
 
 function tripLine(name: string, t: { p50: number; p99: number }, base: { p50: number; p99: number }): void {
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1).padStart(6)}×`;

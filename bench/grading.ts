@@ -92,7 +92,7 @@ const timesBefore = (n: number) => `${Number(n.toFixed(2))}× before`;
 
 /** Grading time per engine against a baseline of the same run and issue 15's "before"; what cloned datasets save. */
 export async function benchGrading({ quick }: BenchOptions): Promise<void> {
-  const rounds = quick ? 30 : 80;
+  const rounds = quick ? 20 : 80;
   const datasetRounds = quick ? 10 : 20;
   const loaded = loadCurriculum(defaultCurriculumDir);
   if (!loaded.ok) throw new Error("curriculum does not load");

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { benchAdapters } from "./adapters.js";
 import { benchCommands } from "./commands.js";
+import { benchDashboard } from "./dashboard.js";
 import { benchFootprint } from "./footprint.js";
 import { printGoals } from "./goals.js";
 import { benchGrading } from "./grading.js";
@@ -22,6 +23,7 @@ const planning = await benchSchedule(options);
 await benchPostgres(options, planning);
 await benchGrading(options);
 await benchAdapters(options);
+await benchDashboard(options);
 await benchPictures(options);
 await benchFootprint();
 

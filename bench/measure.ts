@@ -36,3 +36,19 @@ export function printTable(title: string, baseline: string, rows: Row[]): void {
     );
   }
 }
+
+/** Median and 99th percentile of `rounds` sequential runs, in milliseconds. */
+export async function percentiles(
+  rounds: number,
+  fn: () => Promise<unknown>,
+): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}

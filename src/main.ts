@@ -4,10 +4,12 @@ import type { SlackAdapter } from "./adapters/slack/adapter.js";
 import { runTerminalChat } from "./adapters/terminal/chat.js";
 import { TerminalConsole } from "./adapters/terminal/console.js";
 import { terminalOutbox } from "./adapters/terminal/outbox.js";
+import type { dashboardListener } from "./adapters/web/listener.js";
 import { formatConfigError, loadConfig } from "./config/load.js";
 import { commands } from "./core/commands/registry.js";
 import type { Core } from "./core/dispatch.js";
 import { Grader } from "./core/grading/grader.js";
+import type { ChannelDirectory } from "./core/ports/channels.js";
 import { systemClock } from "./core/ports/clock.js";
 import type { Platform } from "./core/ports/identity.js";
 import type { ChatOutbox } from "./core/ports/outbox.js";
@@ -23,6 +25,7 @@ import { startDailyBackups } from "./runtime/backups.js";
 import { shiftedClock } from "./runtime/clock.js";
 import { openStoreDatabase, type StoreDatabase } from "./runtime/database.js";
 import { type OpsServer, startOpsServer } from "./runtime/http.js";
+import { answer } from "./runtime/http-guard.js";
 import { createLogger, wantsPrettyLogs } from "./runtime/logger.js";
 import { secretScrubber } from "./runtime/logger-text.js";
 import { createPrometheusMetrics } from "./runtime/metrics.js";
@@ -247,6 +250,9 @@ async function main(): Promise<void> {
     const adapters: Record<string, () => boolean> = {};
     if (discord) adapters.discord = () => discord.connected();
     if (slack) adapters.slack = () => slack.connected();
+    // The dashboard needs its own address for links; with HTTP_PORT=0 that is known only once listening.
+    let pages: ReturnType<typeof dashboardListener> | undefined;
+    const { publicUrl, ...listen } = config.http;
     try {
       ops = await startOpsServer(
         {
@@ -254,13 +260,41 @@ async function main(): Promise<void> {
           metrics: prometheus.render,
           metricsContentType: prometheus.contentType,
         },
-        { ...config.http, logger },
+        {
+          ...listen,
+          logger,
+          pages: (req, res) =>
+            pages ? pages(req, res) : answer(res, 503, "starting; try again in a moment"),
+        },
       );
     } catch (error) {
       await release();
       fail([`HTTP_PORT ${config.http.port}: could not listen: ${(error as Error).message}.`]);
     }
-    logger.info({ host: config.http.host, port: ops.port }, "http listening (/healthz, /readyz, /metrics)");
+    // Hono and the pages load only with the listener: a bot without HTTP_PORT starts without them.
+    const web = await import("./adapters/web/listener.js");
+    const url = web.dashboardUrl(publicUrl, config.http.host, ops.port);
+    core.settings.dashboardUrl = url;
+    const directories: Partial<Record<Platform, ChannelDirectory>> = {
+      ...(discord ? { discord: discord.channels } : {}),
+      ...(slack ? { slack: slack.channels } : {}),
+    };
+    pages = web.dashboardListener(core, {
+      publicUrl: url,
+      channels: {
+        // A chat platform's channel is checked by that platform; the terminal has no channel ids to check.
+        check: (target) =>
+          directories[target.platform]?.check(target) ??
+          Promise.resolve({ ok: true, channelExternalId: target.channelExternalId }),
+      },
+    });
+    if (!publicUrl && config.http.host !== "127.0.0.1" && config.http.host !== "localhost") {
+      logger.warn({ url }, "PUBLIC_URL is not set: /dashboard links point at this machine's own address");
+    }
+    logger.info(
+      { host: config.http.host, dashboard: url, port: ops.port },
+      "http listening (/healthz, /readyz, /metrics, and the dashboard)",
+    );
   }
 
   if (!terminalOnly) {

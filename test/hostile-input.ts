@@ -334,6 +334,7 @@ const messageKeys = new Set([
   "footer",
   "tone",
   "visibility",
+  "field",
 ]);
 
 /** A string with half of a surrogate pair: invalid UTF-16, which no platform can encode. */
@@ -385,6 +386,7 @@ export function messageProblems(message: unknown): string[] {
   string("title", m.title);
   string("text", m.text);
   string("footer", m.footer);
+  string("field", m.field);
   if (m.tone !== undefined && !["info", "success", "warning", "error"].includes(m.tone)) {
     problems.push(`tone ${String(m.tone)}`);
   }

@@ -53,6 +53,14 @@ export const httpEnv = {
     .trim()
     .min(1, "must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0")
     .default("127.0.0.1"),
+  PUBLIC_URL: optional(
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "must be the dashboard's address as people open it, e.g. https://quorum.example.org",
+      })
+      .transform((url) => url.replace(/\/+$/, "")),
+  ),
 };
 
 export interface RuntimeConfig {
@@ -67,8 +75,8 @@ export interface RuntimeConfig {
   senderLeaseMs: number;
   /** Start the clock at this instant (tests and demos); it then runs at real speed. */
   clockStart: Date | undefined;
-  /** Health, readiness and metrics over HTTP; off when unset. */
-  http: { port: number; host: string } | undefined;
+  /** Health, readiness, metrics and the dashboard over HTTP; off when unset. */
+  http: { port: number; host: string; publicUrl: string | undefined } | undefined;
   /** Tests only: stop the process at a named point, to prove recovery. */
   failpoint: "after-claim" | undefined;
 }
@@ -84,6 +92,9 @@ export function runtimeConfig(e: Parsed<typeof runtimeEnv> & Parsed<typeof httpE
     senderLeaseMs: e.SENDER_LEASE_SECONDS * 1000,
     clockStart: e.QUORUM_CLOCK_START === undefined ? undefined : new Date(e.QUORUM_CLOCK_START),
     failpoint: e.QUORUM_FAILPOINT,
-    http: e.HTTP_PORT === undefined ? undefined : { port: e.HTTP_PORT, host: e.HTTP_HOST },
+    http:
+      e.HTTP_PORT === undefined
+        ? undefined
+        : { port: e.HTTP_PORT, host: e.HTTP_HOST, publicUrl: e.PUBLIC_URL },
   };
 }

@@ -3,12 +3,17 @@ import { formFor, withTyped } from "./commands/action.js";
 import { argSpecs, usage } from "./commands/args.js";
 import type { AnyCommand, CommandContext } from "./commands/command.js";
 import { type ParsedLine, parseLine } from "./commands/parse.js";
-import { type Action, type ChoiceInput, type Message, problem } from "./messages.js";
+import { type Action, about, type ChoiceInput, type Message, problem } from "./messages.js";
 import type { Actor } from "./ports/identity.js";
 import type { CommandOutcome } from "./ports/metrics.js";
 
 /** Everything a command may use except who is asking and which event asks; built once in main. */
-export type Core = Omit<CommandContext, "actor" | "eventKey">;
+export type Core = Omit<CommandContext, "actor" | "eventKey" | "cohortId">;
+
+/** What a call is about beyond who makes it: a dashboard page names its cohort. */
+export interface CallScope {
+  cohortId?: number;
+}
 
 function usageHint(command: AnyCommand): string {
   const example = command.examples[0];
@@ -44,9 +49,10 @@ export async function invoke(
   command: AnyCommand,
   raw: Record<string, unknown>,
   eventKey: string | null = null,
+  scope: CallScope = {},
 ): Promise<Message> {
   const started = performance.now();
-  const run = () => handle(core, actor, command, raw, eventKey);
+  const run = () => handle(core, actor, command, raw, eventKey, scope);
   const done = core.gate ? await core.gate.run(run) : await run();
   const { message, outcome } = done ?? { message: drainingReply, outcome: "draining" as const };
   core.metrics?.commandHandled(command.name, outcome, (performance.now() - started) / 1000);
@@ -59,7 +65,14 @@ async function handle(
   command: AnyCommand,
   raw: Record<string, unknown>,
   eventKey: string | null,
+  scope: CallScope,
 ): Promise<{ message: Message; outcome: CommandOutcome }> {
+  // The dashboard's rights follow the platform's: a moderator demoted there loses them at their next command.
+  if (core.settings.dashboardUrl !== undefined) {
+    await core.store.web
+      .recheckModerator(actor)
+      .catch((error: unknown) => core.logger.warn({ err: error }, "dashboard rights not rechecked"));
+  }
   if (command.audience === "moderator" && !actor.isModerator) {
     return {
       message: problem(`/${command.name} is for moderators.`, "Ask a moderator of this server to run it."),
@@ -70,10 +83,12 @@ async function handle(
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const what = first ? describeIssue(command, first, raw) : "the arguments are not valid";
-    return { message: problem(`/${command.name}: ${what}.`, usageHint(command)), outcome: "invalid" };
+    const message = problem(`/${command.name}: ${what}.`, usageHint(command));
+    const field = first?.path[0];
+    return { message: typeof field === "string" ? about(field, message) : message, outcome: "invalid" };
   }
   try {
-    const message = await command.run(parsed.data, { ...core, actor, eventKey });
+    const message = await command.run(parsed.data, { ...core, actor, eventKey, ...scope });
     // A message that does not say who sees it follows its command's usual way.
     return {
       message: { ...message, visibility: message.visibility ?? command.replies ?? "public" },

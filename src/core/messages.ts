@@ -27,6 +27,8 @@ export interface Message {
   tone?: Tone;
   /** Private replies are seen only by the person who asked (ephemeral on Discord and Slack). */
   visibility?: "public" | "private";
+  /** The argument a refusal is about, so a web form can show it beside that field; chat ignores it. */
+  field?: string;
 }
 
 export type Tone = "info" | "success" | "warning" | "error";
@@ -112,6 +114,11 @@ export function problem(text: string, hint?: string): Message {
     text: hint === undefined ? text : `${text}\n${hint}`,
     visibility: "private",
   };
+}
+
+/** The same refusal, marked as being about one argument. */
+export function about(field: string, message: Message): Message {
+  return { ...message, field };
 }
 
 export function success(text: string, extra: Omit<Message, "text" | "tone"> = {}): Message {

@@ -39,6 +39,7 @@ export function answerStore(db: Db): AnswerStore {
       memberId: sql.placeholder("memberId"),
       questionId: sql.placeholder("questionId"),
       response: sql.placeholder("response"),
+      feedback: sql.placeholder("feedback"),
       correct: sql.placeholder("correct"),
       scored: sql.placeholder("scored"),
       eventKey: sql.placeholder("eventKey"),
@@ -77,6 +78,25 @@ export function answerStore(db: Db): AnswerStore {
       ),
     )
     .prepare();
+  // The ids go in as one JSON array: one prepared statement for any number of challenges.
+  const challengeAttemptsQuery = db
+    .select({
+      questionId: answers.questionId,
+      at: answers.createdAt,
+      correct: answers.correct,
+      query: answers.response,
+      feedback: answers.feedback,
+    })
+    .from(answers)
+    .where(
+      and(
+        eq(answers.memberId, sql.placeholder("memberId")),
+        sql`${answers.questionId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`,
+      ),
+    )
+    .orderBy(desc(answers.createdAt), desc(answers.id))
+    .limit(sql.placeholder("limit"))
+    .prepare();
   const totalQuery = db
     .select({ total: sum(pointsLedger.points) })
     .from(pointsLedger)
@@ -108,6 +128,7 @@ export function answerStore(db: Db): AnswerStore {
       memberId: attempt.memberId,
       questionId: attempt.questionId,
       response: attempt.response,
+      feedback: attempt.feedback ?? null,
       correct: attempt.correct,
       scored,
       eventKey: attempt.eventKey,
@@ -167,6 +188,10 @@ export function answerStore(db: Db): AnswerStore {
     },
     async totalPoints(memberId) {
       return Number(totalQuery.get({ memberId })?.total ?? 0);
+    },
+    async challengeAttempts(memberId, challengeIds, limit) {
+      if (challengeIds.length === 0 || limit <= 0) return [];
+      return challengeAttemptsQuery.all({ memberId, ids: JSON.stringify(challengeIds), limit });
     },
     async deliver(spaceId, memberId, questionId, week, at) {
       db.insert(questionsDelivered).values({ spaceId, memberId, questionId, week, deliveredAt: at }).run();

@@ -42,6 +42,15 @@ export function identityStore(db: Db): IdentityStore {
       const member = space && findMember(space.id, actor.userExternalId);
       return space && member ? { space: toSpace(space), member: toMember(member) } : undefined;
     },
+    async byMemberId(memberId): Promise<Identity | undefined> {
+      const found = db
+        .select({ space: spaces, member: members })
+        .from(members)
+        .innerJoin(spaces, eq(spaces.id, members.spaceId))
+        .where(eq(members.id, memberId))
+        .get();
+      return found && { space: toSpace(found.space), member: toMember(found.member) };
+    },
     async ensure(actor, at): Promise<Identity> {
       return db.transaction((tx) => {
         const space = tx

@@ -3,6 +3,7 @@ import type { Board, ProgressRow, ProgressStore, Standing } from "../core/ports/
 import { emptyStreak, type StreakState, type StreakUnit } from "../core/rules/streak.js";
 import { boardKey, DAY_MS, dayOf } from "./board-rules.js";
 import type { Db } from "./client.js";
+import { cohortReportStore } from "./cohort-report-store.js";
 import { toMember } from "./rows.js";
 import {
   activityDays,
@@ -116,6 +117,7 @@ export function progressStore(db: Db): ProgressStore {
   };
 
   return {
+    ...cohortReportStore(db),
     async top(cohortId, board, limit): Promise<Standing[]> {
       const rows = topQuery.all({ cohortId, board: boardKey(board), limit });
       return rows.map((row, i) => ({

@@ -221,6 +221,8 @@ export const answers = sqliteTable(
       onDelete: "set null",
     }),
     response: text("response").notNull(),
+    /** What the grader told the learner about a challenge submission (the learner's own page shows it). */
+    feedback: text("feedback"),
     correct: integer("correct", { mode: "boolean" }).notNull(),
     /** True for the one attempt per member and question that earned points. */
     scored: integer("scored", { mode: "boolean" }).notNull().default(false),
@@ -398,3 +400,4 @@ export const seenRequests = sqliteTable("seen_requests", {
   key: text("key").primaryKey(),
   forgetAfter: integer("forget_after", { mode: "timestamp_ms" }).notNull(),
 });
+export * from "./schema-web.js";

@@ -11,6 +11,7 @@ import { reviewStore } from "./review-store.js";
 import { scheduleStore } from "./schedule-store.js";
 import { senderStore } from "./sender-store.js";
 import { trackStore } from "./track-store.js";
+import { webAccessStore } from "./web-access-store.js";
 
 /** The core's store on SQLite: one store per port, each in its own file. */
 export function createStore(db: Db): Store {
@@ -26,5 +27,6 @@ export function createStore(db: Db): Store {
     answers: answerStore(db),
     reviews: reviewStore(db),
     deliveries: deliveryStore(db),
+    web: webAccessStore(db),
   };
 }

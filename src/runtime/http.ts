@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../core/ports/logger.js";
-import { guardedServer, listenerLimits, listenOn, pathOf } from "./http-guard.js";
+import { guardedServer, listenerLimits, listenOn, pathOf, type RequestHandler } from "./http-guard.js";
 
 export interface Check {
   ok: boolean;
@@ -28,9 +28,18 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
 
 const json = "application/json; charset=utf-8";
 
-async function route(endpoints: OpsEndpoints, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  endpoints: OpsEndpoints,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pages: RequestHandler | undefined,
+): Promise<void> {
   const path = pathOf(req);
   const known = path === "/healthz" || path === "/readyz" || path === "/metrics";
+  if (!known && pages) {
+    await pages(req, res);
+    return;
+  }
   if (!known) {
     send(res, 404, json, JSON.stringify({ error: "not found; try /healthz, /readyz or /metrics" }), false);
     return;
@@ -59,13 +68,16 @@ async function route(endpoints: OpsEndpoints, req: IncomingMessage, res: ServerR
   }
 }
 
-/** Health, readiness and Prometheus metrics on one small HTTP listener for operators and probes. */
+/**
+ * Health, readiness and Prometheus metrics on one small HTTP listener for operators and probes;
+ * every other path goes to `pages` (the web dashboard) when given.
+ */
 export async function startOpsServer(
   endpoints: OpsEndpoints,
-  options: { host: string; port: number; logger: Logger },
+  options: { host: string; port: number; logger: Logger; pages?: RequestHandler },
 ): Promise<OpsServer> {
   // Probes open a connection per request; a short keep-alive lets shutdown close promptly.
-  const server: Server = guardedServer((req, res) => route(endpoints, req, res), {
+  const server: Server = guardedServer((req, res) => route(endpoints, req, res, options.pages), {
     logger: options.logger,
     listener: "ops",
     limits: { ...listenerLimits, keepAliveTimeoutMs: 1_000 },

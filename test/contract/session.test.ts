@@ -8,6 +8,8 @@ const verdicts = [
   "created",
   "Welcome to",
   "You joined",
+  "dashboard is off",
+  "no dashboard session open",
   "Right!",
   "already answered",
   "Not quite",

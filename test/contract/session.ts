@@ -34,8 +34,8 @@ function sqliteChallenge() {
 }
 
 /**
- * The scripted session every adapter must play out identically: a cohort, three learners, right,
- * wrong and repeated answers, a graded challenge, and the boards at the end.
+ * The scripted session every adapter must play out identically: a cohort, three learners, the
+ * dashboard switched off, right, wrong and repeated answers, a graded challenge, and the boards at the end.
  */
 export function contractSession(): Step[] {
   const [q1, q2, q3] = singleChoice(3);
@@ -48,6 +48,9 @@ export function contractSession(): Step[] {
     { as: "cy", line: "/cohort join spring" },
     { as: "ana", line: "/track join dba" },
     { as: "bo", line: "/track join sql-developer" },
+    // No listener here: every platform says the dashboard is off, and signing out ends nothing.
+    { as: "ana", line: "/dashboard" },
+    { as: "bo", line: "/dashboard signout" },
     { as: "ana", line: `/answer ${q1.id} ${q1.right}` },
     { as: "ana", line: `/answer ${q1.id} ${q1.right}` },
     { as: "bo", line: `/answer ${q1.id} ${q1.wrong}` },

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits } from "discord.js";
 import type { Core } from "../../core/dispatch.js";
+import type { ChannelDirectory } from "../../core/ports/channels.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { ChatOutbox } from "../../core/ports/outbox.js";
 import { discordChannels } from "./channels.js";
@@ -24,6 +25,8 @@ export interface DiscordOptions {
 export interface DiscordAdapter {
   /** Scheduled posts and notices, for the scheduler's outbound queue. */
   outbox: ChatOutbox;
+  /** Whether a channel is one of its server's: the dashboard's channel form asks too. */
+  channels: ChannelDirectory;
   /** Connects to the gateway and starts answering interactions with this core. */
   start(core: Core): Promise<void>;
   /** True while the gateway session is up (discord.js reconnects by itself). */
@@ -44,6 +47,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     ...(options.shards ? { shards: options.shards.ids, shardCount: options.shards.count } : {}),
   });
   const roles = discordTrackRoles(client);
+  const channels = discordChannels(client);
   const moderatorRoles = watchModeratorRoles(client, options.moderatorRole, logger);
 
   client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
@@ -55,8 +59,9 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
 
   return {
     outbox: discordOutbox(client),
+    channels,
     async start(core) {
-      const served: Core = { ...core, roles, channels: discordChannels(client) };
+      const served: Core = { ...core, roles, channels };
       client.on(Events.InteractionCreate, (interaction) => {
         const handled = handleInteraction(interaction, {
           core: served,

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { App, HTTPReceiver } from "@slack/bolt";
 import type { Core } from "../../core/dispatch.js";
+import type { ChannelDirectory } from "../../core/ports/channels.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { ChatOutbox } from "../../core/ports/outbox.js";
 import { SlackPeople } from "./actor.js";
@@ -29,6 +30,8 @@ export interface SlackOptions {
 }
 
 export interface SlackAdapter {
+  /** Whether a channel is one of its workspace's: the dashboard's channel form asks too. */
+  channels: ChannelDirectory;
   outbox: ChatOutbox;
   /** Checks the token (auth.test), then listens: Socket Mode, or HTTP on the port at /slack/events. */
   start(core: Core): Promise<void>;
@@ -75,6 +78,7 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
 
   return {
     outbox: slackOutbox(app.client, channels),
+    channels,
     async start(core) {
       const deps: SlackDeps = {
         core: { ...core, channels },

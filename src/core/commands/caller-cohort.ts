@@ -18,6 +18,7 @@ export interface CohortContext {
 /** The caller's cohort with its schedules; the reply to give when there is none. */
 export async function callerCohort(ctx: CommandContext): Promise<Result<CohortContext, Message>> {
   const identity = await ctx.store.identities.find(ctx.actor);
+  if (identity && ctx.cohortId !== undefined) return namedCohort(ctx, identity, ctx.cohortId);
   const cohort =
     identity?.member.cohortId == null ? undefined : await ctx.store.cohorts.get(identity.member.cohortId);
   if (!identity || !cohort) {
@@ -28,6 +29,29 @@ export async function callerCohort(ctx: CommandContext): Promise<Result<CohortCo
       ),
     );
   }
+  return ok(await withSchedules(ctx, identity, cohort));
+}
+
+/** A cohort a dashboard page names: only in the caller's own space, and only their own unless they moderate it. */
+async function namedCohort(
+  ctx: CommandContext,
+  identity: Identity,
+  cohortId: number,
+): Promise<Result<CohortContext, Message>> {
+  const cohort = await ctx.store.cohorts.get(cohortId);
+  const visible =
+    cohort !== undefined &&
+    cohort.spaceId === identity.space.id &&
+    (ctx.actor.isModerator || identity.member.cohortId === cohort.id);
+  if (!visible) return err(problem("There is no such cohort here.", "Pick one from the list of cohorts."));
+  return ok(await withSchedules(ctx, identity, cohort));
+}
+
+async function withSchedules(
+  ctx: CommandContext,
+  identity: Identity,
+  cohort: Cohort,
+): Promise<CohortContext> {
   const schedules = await ctx.store.schedules.forCohort(cohort.id);
   // Cohorts saved before schedules existed follow the default until a moderator sets one.
   const module = schedules.find((s) => s.kind === "module") ?? {
@@ -37,5 +61,5 @@ export async function callerCohort(ctx: CommandContext): Promise<Result<CohortCo
     skips: [],
   };
   const progress = progressAt(timelineOf(module), ctx.clock.now());
-  return ok({ identity, cohort, schedules, module, progress });
+  return { identity, cohort, schedules, module, progress };
 }

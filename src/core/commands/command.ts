@@ -16,6 +16,8 @@ import type { WorkGate } from "../work-gate.js";
 export interface Settings {
   /** The zone a cohort gets when its moderator names none. */
   defaultTimezone: string;
+  /** Where people open the web dashboard; unset when the HTTP listener is off. */
+  dashboardUrl?: string;
 }
 
 /** What a handler may use; built by the adapter-independent dispatcher for each call. */
@@ -23,6 +25,8 @@ export interface CommandContext {
   actor: Actor;
   /** The platform's id for the event being handled, so a replay of it stores nothing; null where there is none. */
   eventKey: string | null;
+  /** The cohort a dashboard page acts on; commands from chat act on the caller's own. */
+  cohortId?: number;
   curriculum: Curriculum;
   store: Store;
   clock: Clock;

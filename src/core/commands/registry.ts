@@ -6,6 +6,8 @@ import { cohortInfo } from "./cohort-info.js";
 import { cohortJoin } from "./cohort-join.js";
 import { cohortStreaks } from "./cohort-streaks.js";
 import type { AnyCommand } from "./command.js";
+import { dashboard } from "./dashboard.js";
+import { dashboardSignout } from "./dashboard-signout.js";
 import { help } from "./help.js";
 import { leaderboard } from "./leaderboard.js";
 import { quiz } from "./quiz.js";
@@ -44,6 +46,8 @@ export const commands: readonly AnyCommand[] = [
   streak,
   leaderboard,
   timezone,
+  dashboard,
+  dashboardSignout,
   stats,
   trackList,
   trackJoin,

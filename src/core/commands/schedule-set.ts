@@ -1,4 +1,4 @@
-import { problem, success } from "../messages.js";
+import { about, problem, success } from "../messages.js";
 import { moduleFires, nextFire, shortestGapMs, WRAP_UP } from "../rules/schedule.js";
 import { formatInZone } from "../rules/zoned.js";
 import { timelineOf } from "../schedules/timeline.js";
@@ -32,12 +32,18 @@ export const scheduleSet = {
     const now = ctx.clock.now();
     const first = nextFire(cron, zone, now);
     if (!first || first.getTime() - now.getTime() > 366 * DAY_MS) {
-      return problem(`"${spec}" never fires in the coming year.`, "Try mon 09:00 or 0 9 * * 1.");
+      return about(
+        "when",
+        problem(`"${spec}" never fires in the coming year.`, "Try mon 09:00 or 0 9 * * 1."),
+      );
     }
     if (shortestGapMs(cron, zone, now) < DAY_GAP_MS) {
-      return problem(
-        `"${spec}" fires more than once a day, and each fire starts a new week.`,
-        "Weekly is usual (e.g. mon 09:00); for nudges in between use /schedule remind, e.g. /schedule remind wed 18:00.",
+      return about(
+        "when",
+        problem(
+          `"${spec}" fires more than once a day, and each fire starts a new week.`,
+          "Weekly is usual (e.g. mon 09:00); for nudges in between use /schedule remind, e.g. /schedule remind wed 18:00.",
+        ),
       );
     }
     if (progress.state === "finished")

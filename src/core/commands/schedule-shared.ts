@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Message, problem } from "../messages.js";
+import { about, type Message, problem } from "../messages.js";
 import type { Cohort } from "../ports/cohorts.js";
 import { err, ok, type Result } from "../result.js";
 import { type CohortProgress, WRAP_UP } from "../rules/schedule.js";
@@ -23,9 +23,12 @@ export function zoneOrProblem(zone: string, example: string): Result<string, Mes
   const resolved = resolveTimeZone(zone);
   if (resolved.ok) return ok(resolved.value);
   return err(
-    problem(
-      `"${zone}" is not a time zone I know.`,
-      `Closest: ${resolved.error.suggestions.join(", ")} — e.g. ${example}`,
+    about(
+      "tz",
+      problem(
+        `"${zone}" is not a time zone I know.`,
+        `Closest: ${resolved.error.suggestions.join(", ")} — e.g. ${example}`,
+      ),
     ),
   );
 }
@@ -82,7 +85,10 @@ export function readWhen(
   const when = parseWhen(split.when);
   if (!when.ok)
     return err(
-      problem(`Can't schedule "${split.when}": ${when.error.reason}.`, `Try ${when.error.example}.`),
+      about(
+        "when",
+        problem(`Can't schedule "${split.when}": ${when.error.reason}.`, `Try ${when.error.example}.`),
+      ),
     );
   return ok({ ...when.value, spec: split.when, zone: zone.value });
 }

@@ -1,4 +1,4 @@
-import { type Message, problem, success } from "../messages.js";
+import { about, type Message, problem, success } from "../messages.js";
 import type { Cohort } from "../ports/cohorts.js";
 import type { Schedule } from "../ports/schedules.js";
 import { nextFire, shortestGapMs } from "../rules/schedule.js";
@@ -46,8 +46,9 @@ export async function runSideSchedule(
   if (!parsed.ok) return parsed.error;
   const { spec, zone, cron } = parsed.value;
   const first = nextFire(cron, zone, now);
-  if (!first) return problem(`"${spec}" never fires.`, side.words.neverFires);
-  if (shortestGapMs(cron, zone, now) < side.minGapMs) return problem(...side.words.tooOften(spec));
+  if (!first) return about("when", problem(`"${spec}" never fires.`, side.words.neverFires));
+  if (shortestGapMs(cron, zone, now) < side.minGapMs)
+    return about("when", problem(...side.words.tooOften(spec)));
   await saveSideSchedule(ctx, cohort.id, side.kind, parsed.value, module, first);
   return success(side.words.saved(cohort, parsed.value, first));
 }

@@ -60,6 +60,7 @@ export const submit = {
         // The text itself is the learner's work; it is stored for them, never logged.
         response: query.slice(0, 16_384),
         correct: passed,
+        ...(grade.verdict === "pass" ? {} : { feedback: grade.feedback.slice(0, 4_096) }),
         eventKey: ctx.eventKey,
         at: now,
       },

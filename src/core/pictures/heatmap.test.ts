@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parseCalendarDate } from "../rules/time.js";
-import { activityLevel, type HeatmapChart, heatmapRange, heatmapShades, heatmapSvg } from "./heatmap.js";
+import {
+  activityLevel,
+  activitySummary,
+  type HeatmapChart,
+  heatmapRange,
+  heatmapShades,
+  heatmapSvg,
+  pageHeatmapShades,
+} from "./heatmap.js";
 
 interface Cell {
   date: string;
@@ -125,5 +133,55 @@ describe("heat-map picture", () => {
     expect(svg.match(/class="legend"/g)).toHaveLength(5);
     expect(svg).toContain(">Less<");
     expect(svg).toContain(">More<");
+  });
+
+  it("given any chart, announces one image with a title and the figures as its label", () => {
+    const svg = heatmapSvg(chart("2026-03-18", { "2026-03-16": 3, "2026-03-17": 5, "2026-01-05": 5 }));
+    const root = /^<svg [^>]*>/.exec(svg)?.[0] ?? "";
+    expect(root).toContain('role="img"');
+    expect(root).toContain(
+      'aria-label="ana · 12-day streak. From 2025-12-29 to 2026-03-18: active on 3 of 80 days, 13 activities in all; busiest day 2026-03-17 with 5 activities."',
+    );
+    expect(svg.split("\n")[1]).toBe("<title>ana · 12-day streak</title>");
+  });
+
+  it("given a hostile title, escapes it in the label and the title too", () => {
+    const svg = heatmapSvg({ ...chart("2026-03-18"), title: `"><script>x</script>` });
+    expect(svg).toContain('aria-label="&quot;&gt;&lt;script&gt;x&lt;/script&gt;. From');
+    expect(svg).toContain("<title>&quot;&gt;&lt;script&gt;x&lt;/script&gt;</title>");
+    expect(svg).not.toContain("<script");
+  });
+
+  it("given the page theme, draws light and fluid: no card, no drawn title, page shades and width 100%", () => {
+    const counts = { "2026-03-17": 7 };
+    const page = heatmapSvg({ ...chart("2026-03-18", counts), theme: "page" });
+    const chat = heatmapSvg(chart("2026-03-18", counts));
+    expect(page).toMatch(/^<svg [^>]*width="100%" class="heatmap" viewBox="0 0 \d+ \d+"/);
+    expect(/^<svg [^>]*>/.exec(page)?.[0]).not.toContain("height=");
+    expect(page).not.toContain('font-weight="bold"');
+    expect(page).not.toContain("#161b22");
+    expect(cellsOf(page).find((c) => c.date === "2026-03-17")?.fill).toBe(pageHeatmapShades[4]);
+    expect(cellsOf(page).map((c) => c.date)).toEqual(cellsOf(chat).map((c) => c.date));
+    expect(chat).toMatch(/^<svg [^>]*width="\d+" height="\d+"/);
+  });
+
+  it("given counts inside and outside the range, sums only the days drawn and names the latest busiest day", () => {
+    const counts = new Map([
+      ["2026-03-01", 50],
+      ["2026-03-10", 4],
+      ["2026-03-12", 4],
+      ["2026-03-13", 0],
+      ["2026-03-20", 9],
+    ]);
+    expect(activitySummary(counts, "2026-03-09", "2026-03-18")).toEqual({
+      days: 10,
+      activeDays: 2,
+      activities: 8,
+      busiest: { date: "2026-03-12", count: 4 },
+    });
+    expect(activitySummary(new Map(), "2026-03-09", "2026-03-18")).toMatchObject({
+      activeDays: 0,
+      busiest: null,
+    });
   });
 });

@@ -7,7 +7,6 @@ import {
   escapeXml,
   palette,
   px,
-  svgDocument,
   textWidth,
 } from "./svg.js";
 
@@ -22,7 +21,11 @@ export interface HeatmapChart {
   weeks: number;
   /** Activities per local day (YYYY-MM-DD); a day not in the map had none. */
   counts: ReadonlyMap<string, number>;
+  /** "chat" (default): the dark card drawn as a PNG; "page": light, for the web dashboard. */
+  theme?: HeatmapTheme;
 }
+
+export type HeatmapTheme = "chat" | "page";
 
 const MAX_HEATMAP_WEEKS = 53;
 
@@ -99,32 +102,134 @@ function monthLabels(firstMonday: string, weeks: number): { column: number; labe
   return labels;
 }
 
-/** A GitHub-style activity grid: one column per week (Monday on top), shaded by activities per day. */
+/** What a day's cells and labels are drawn in: a dark card for chat, or light on a web page. */
+interface HeatmapColours {
+  /** The card behind the grid; none on a page, whose own background shows. */
+  card: { fill: string; stroke: string } | null;
+  muted: string;
+  shades: readonly string[];
+  /** Outlines empty days, where their shade alone is too close to the background. */
+  emptyStroke: string | null;
+  today: string;
+  fontFamily: string;
+}
+
+const themes: Record<HeatmapTheme, HeatmapColours> = {
+  chat: {
+    card: { fill: palette.card, stroke: palette.cardBorder },
+    muted: palette.muted,
+    shades: palette.shades,
+    emptyStroke: null,
+    today: palette.today,
+    fontFamily: "DejaVu Sans",
+  },
+  // Text passes 4.5:1 on white (#59636e is 6.1:1); the greens are GitHub's light contribution scale.
+  page: {
+    card: null,
+    muted: "#59636e",
+    shades: ["#eff2f5", "#aceebb", "#4ac26b", "#2da44e", "#116329"],
+    emptyStroke: "#d1d9e0",
+    today: "#1f2328",
+    fontFamily: "DejaVu Sans, system-ui, sans-serif",
+  },
+};
+
+/** The web page's shades, lightest activity first (the legend a page may repeat in text). */
+export const pageHeatmapShades: readonly string[] = themes.page.shades;
+
+export interface ActivitySummary {
+  /** Days drawn, from the range's first through endDate. */
+  days: number;
+  activeDays: number;
+  activities: number;
+  /** The day with the most activities (the latest of equals); null when none had any. */
+  busiest: { date: string; count: number } | null;
+}
+
+/** The figures a heat-map shows, as numbers: its text alternative. */
+export function activitySummary(
+  counts: ReadonlyMap<string, number>,
+  first: string,
+  last: string,
+): ActivitySummary {
+  const summary: ActivitySummary = { days: 0, activeDays: 0, activities: 0, busiest: null };
+  for (let date = first; date <= last; date = addDays(date, 1)) {
+    summary.days += 1;
+    const count = counts.get(date) ?? 0;
+    if (!(count >= 1)) continue;
+    summary.activeDays += 1;
+    summary.activities += count;
+    if (!summary.busiest || count >= summary.busiest.count) summary.busiest = { date, count };
+  }
+  return summary;
+}
+
+const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** One sentence for screen readers: the picture's title and what its cells add up to. */
+function altText(chart: HeatmapChart, first: string): string {
+  const { days, activeDays, activities, busiest } = activitySummary(chart.counts, first, chart.endDate);
+  const busiestText = busiest
+    ? `; busiest day ${busiest.date} with ${counted(busiest.count, "activity", "activities")}`
+    : "";
+  return `${cleanText(chart.title)}. From ${first} to ${chart.endDate}: active on ${activeDays} of ${counted(days, "day", "days")}, ${counted(activities, "activity", "activities")} in all${busiestText}.`;
+}
+
+/** The picture's root, announced as one image with its alternative text and a title. */
+function svgRoot(
+  width: number,
+  height: number,
+  colours: HeatmapColours,
+  alt: string,
+  title: string,
+  body: string[],
+): string {
+  const size =
+    colours.card === null ? `width="100%" class="heatmap"` : `width="${px(width)}" height="${px(height)}"`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" ${size} viewBox="0 0 ${px(width)} ${px(height)}" font-family="${colours.fontFamily}" role="img" aria-label="${escapeXml(alt)}">`,
+    `<title>${escapeXml(cleanText(title))}</title>`,
+    ...(colours.card
+      ? [
+          `<rect x="0.5" y="0.5" width="${px(width - 1)}" height="${px(height - 1)}" rx="12" fill="${colours.card.fill}" stroke="${colours.card.stroke}"/>`,
+        ]
+      : []),
+    ...body,
+    "</svg>",
+  ].join("\n");
+}
+
+/**
+ * A GitHub-style activity grid: one column per week (Monday on top), shaded by activities per day.
+ * For chat it is a dark card with its title drawn in; on a page, light, and titled by the page.
+ */
 export function heatmapSvg(chart: HeatmapChart): string {
+  const colours = themes[chart.theme ?? "chat"];
+  const onCard = colours.card !== null;
   const weeks = checkedWeeks(chart.weeks);
   const { first } = heatmapRange(chart.endDate, weeks);
   const gridWidth = weeks * PITCH - CELL_GAP;
   const gridHeight = 7 * PITCH - CELL_GAP;
   const gridX = PAD + DAY_LABEL_COLUMN;
-  const titleWidth = textWidth(cleanText(chart.title), TITLE_SIZE, "bold");
-  const subtitleWidth = textWidth(cleanText(chart.subtitle ?? ""), SUBTITLE_SIZE);
+  const titleWidth = onCard ? textWidth(cleanText(chart.title), TITLE_SIZE, "bold") : 0;
+  const subtitleWidth = onCard ? textWidth(cleanText(chart.subtitle ?? ""), SUBTITLE_SIZE) : 0;
   const width = Math.ceil(
     Math.max(gridX + gridWidth + PAD, Math.min(MAX_WIDTH, Math.max(titleWidth, subtitleWidth) + 2 * PAD)),
   );
   const lineWidth = width - 2 * PAD;
 
-  const heading = cardHeading(HEADING, chart, lineWidth);
+  const heading = onCard ? cardHeading(HEADING, chart, lineWidth) : { lines: [], bottom: PAD - 12 };
   const body = heading.lines;
   const gridY = heading.bottom + 12 + MONTH_LABEL_ROW;
 
   for (const { column, label } of monthLabels(first, weeks)) {
     body.push(
-      `<text class="month" x="${gridX + column * PITCH}" y="${gridY - 6}" font-size="${LABEL_SIZE}" fill="${palette.muted}">${label}</text>`,
+      `<text class="month" x="${gridX + column * PITCH}" y="${gridY - 6}" font-size="${LABEL_SIZE}" fill="${colours.muted}">${label}</text>`,
     );
   }
   for (const [row, label] of DAY_LABELS) {
     body.push(
-      `<text x="${gridX - 8}" y="${px(baseline(gridY + row * PITCH + CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">${label}</text>`,
+      `<text x="${gridX - 8}" y="${px(baseline(gridY + row * PITCH + CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${colours.muted}">${label}</text>`,
     );
   }
 
@@ -135,9 +240,14 @@ export function heatmapSvg(chart: HeatmapChart): string {
       if (date > chart.endDate) break;
       const count = chart.counts.get(date) ?? 0;
       const level = activityLevel(count);
-      const today = date === chart.endDate ? ` stroke="${palette.today}" stroke-width="1.5"` : "";
+      const outline =
+        date === chart.endDate
+          ? ` stroke="${colours.today}" stroke-width="1.5"`
+          : level === 0 && colours.emptyStroke
+            ? ` stroke="${colours.emptyStroke}"`
+            : "";
       body.push(
-        `<rect class="day" data-date="${date}" data-count="${escapeXml(String(count))}" data-level="${level}" x="${gridX + column * PITCH}" y="${gridY + row * PITCH}" width="${CELL}" height="${CELL}" rx="3" fill="${heatmapShades[level]}"${today}/>`,
+        `<rect class="day" data-date="${date}" data-count="${escapeXml(String(count))}" data-level="${level}" x="${gridX + column * PITCH}" y="${gridY + row * PITCH}" width="${CELL}" height="${CELL}" rx="3" fill="${colours.shades[level]}"${outline}/>`,
       );
     }
   }
@@ -145,19 +255,20 @@ export function heatmapSvg(chart: HeatmapChart): string {
   const legendY = gridY + gridHeight + 14;
   const legendRight = gridX + gridWidth;
   const moreWidth = 30;
-  const cellsX = legendRight - moreWidth - heatmapShades.length * LEGEND_PITCH;
+  const cellsX = legendRight - moreWidth - colours.shades.length * LEGEND_PITCH;
   body.push(
-    `<text x="${cellsX - 6}" y="${px(baseline(legendY + LEGEND_CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">Less</text>`,
+    `<text x="${cellsX - 6}" y="${px(baseline(legendY + LEGEND_CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${colours.muted}">Less</text>`,
   );
-  heatmapShades.forEach((shade, level) => {
+  colours.shades.forEach((shade, level) => {
+    const outline = level === 0 && colours.emptyStroke ? ` stroke="${colours.emptyStroke}"` : "";
     body.push(
-      `<rect class="legend" x="${cellsX + level * LEGEND_PITCH}" y="${legendY}" width="${LEGEND_CELL}" height="${LEGEND_CELL}" rx="2" fill="${shade}"/>`,
+      `<rect class="legend" x="${cellsX + level * LEGEND_PITCH}" y="${legendY}" width="${LEGEND_CELL}" height="${LEGEND_CELL}" rx="2" fill="${shade}"${outline}/>`,
     );
   });
   body.push(
-    `<text x="${legendRight}" y="${px(baseline(legendY + LEGEND_CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${palette.muted}">More</text>`,
+    `<text x="${legendRight}" y="${px(baseline(legendY + LEGEND_CELL / 2, LABEL_SIZE))}" font-size="${LABEL_SIZE}" text-anchor="end" fill="${colours.muted}">More</text>`,
   );
 
   const height = legendY + LEGEND_CELL + PAD;
-  return svgDocument(width, height, body);
+  return svgRoot(width, height, colours, altText(chart, first), chart.title, body);
 }

@@ -6,6 +6,8 @@ export interface Attempt {
   questionId: string;
   response: string;
   correct: boolean;
+  /** What the grader told the learner (challenges); their own dashboard page shows it. */
+  feedback?: string;
   /** The platform's id for the event (Discord interaction id, Slack trigger_id): replaying it stores nothing. */
   eventKey: string | null;
   at: Date;
@@ -61,6 +63,17 @@ export interface AttemptSummary {
   lastAt: Date | null;
 }
 
+/** One submission to a challenge, as its learner's own page shows it. */
+export interface ChallengeAttempt {
+  questionId: string;
+  at: Date;
+  correct: boolean;
+  /** The query the learner sent: theirs alone to see. */
+  query: string;
+  /** What the grader said; null for a pass, and for attempts stored before feedback was kept. */
+  feedback: string | null;
+}
+
 export interface AnswerStore {
   /**
    * In one transaction: reads the attempt's facts, asks `decide` (the core's rules, pure and
@@ -72,6 +85,15 @@ export interface AnswerStore {
   /** Every question the member has attempted, with the outcome. */
   history(memberId: number): Promise<Map<string, AttemptSummary>>;
   totalPoints(memberId: number): Promise<number>;
+  /**
+   * The member's attempts at the questions named (the bank's challenges; quiz answers share the
+   * table), newest first, at most `limit`.
+   */
+  challengeAttempts(
+    memberId: number,
+    challengeIds: readonly string[],
+    limit: number,
+  ): Promise<ChallengeAttempt[]>;
   /** Notes that a question was given to a member (for /quiz and /review). */
   deliver(spaceId: number, memberId: number, questionId: string, week: number, at: Date): Promise<void>;
 }

@@ -39,6 +39,8 @@ export interface IdentityStore {
   /** The actor's space, whether or not the actor has been seen in it. */
   findSpace(actor: Actor): Promise<Space | undefined>;
   find(actor: Actor): Promise<Identity | undefined>;
+  /** A member and their space by the member's id (a dashboard session names its member so). */
+  byMemberId(memberId: number): Promise<Identity | undefined>;
   ensure(actor: Actor, at: Date): Promise<Identity>;
   /** Members of the space whose external id is `query`, or whose display name is it (any case). */
   lookup(spaceId: number, query: string): Promise<Member[]>;

@@ -8,6 +8,7 @@ import type { RequestStore } from "./requests.js";
 import type { ReviewStore } from "./reviews.js";
 import type { ScheduleStore } from "./schedules.js";
 import type { TrackStore } from "./tracks.js";
+import type { WebAccessStore } from "./web-access.js";
 
 /** Everything the core keeps. Implementations keep their SQL to themselves (see src/db). */
 export interface Store {
@@ -22,4 +23,5 @@ export interface Store {
   answers: AnswerStore;
   reviews: ReviewStore;
   deliveries: DeliveryStore;
+  web: WebAccessStore;
 }

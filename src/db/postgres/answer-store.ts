@@ -1,5 +1,10 @@
 import type { Pool } from "pg";
-import type { AnswerStore, AttemptFacts, AttemptSummary } from "../../core/ports/answers.js";
+import type {
+  AnswerStore,
+  AttemptFacts,
+  AttemptSummary,
+  ChallengeAttempt,
+} from "../../core/ports/answers.js";
 import { emptyStreak } from "../../core/rules/streak.js";
 import { ledgerFactsOf } from "../ledger-entry.js";
 import { applyLedgerEntry, lockPlace, readStreaks } from "./aggregates.js";
@@ -59,8 +64,8 @@ export function answerStore(pool: Pool): AnswerStore {
         const scores = decision.points > 0;
         const stored = await row<{ id: number }>(
           conn,
-          `INSERT INTO answers (member_id, question_id, response, correct, scored, event_key, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          `INSERT INTO answers (member_id, question_id, response, correct, scored, event_key, created_at, feedback)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
           [
             attempt.memberId,
             attempt.questionId,
@@ -69,6 +74,7 @@ export function answerStore(pool: Pool): AnswerStore {
             scores,
             attempt.eventKey,
             attempt.at,
+            attempt.feedback ?? null,
           ],
           "answers-insert",
         );
@@ -127,6 +133,17 @@ export function answerStore(pool: Pool): AnswerStore {
         "answers-total",
       );
       return Number(found?.total ?? 0);
+    },
+    async challengeAttempts(memberId, challengeIds, limit) {
+      if (challengeIds.length === 0 || limit <= 0) return [];
+      return rows<ChallengeAttempt>(
+        pool,
+        `SELECT question_id AS "questionId", created_at AS at, correct, response AS query, feedback
+         FROM answers WHERE member_id = $1 AND question_id = ANY($2::text[])
+         ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [memberId, [...challengeIds], limit],
+        "answers-challenge-attempts",
+      );
     },
     async deliver(spaceId, memberId, questionId, week, at) {
       await pool.query(

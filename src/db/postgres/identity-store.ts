@@ -23,6 +23,14 @@ export function identityStore(db: PgDb): IdentityStore {
         .where(and(spaceOf(actor), eq(members.externalId, actor.userExternalId)));
       return found && { space: toSpace(found.space), member: toMember(found.member) };
     },
+    async byMemberId(memberId) {
+      const [found] = await db
+        .select({ space: spaces, member: members })
+        .from(members)
+        .innerJoin(spaces, eq(spaces.id, members.spaceId))
+        .where(eq(members.id, memberId));
+      return found && { space: toSpace(found.space), member: toMember(found.member) };
+    },
     async ensure(actor, at) {
       // Two single-statement upserts: a first message seen by two processes at once makes one of each.
       const [space] = await db

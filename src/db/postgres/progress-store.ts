@@ -3,6 +3,7 @@ import type { Board, ProgressRow, ProgressStore, Standing } from "../../core/por
 import { emptyStreak, type StreakState } from "../../core/rules/streak.js";
 import { boardKey, DAY_MS } from "../board-rules.js";
 import { toMember } from "../rows.js";
+import { cohortReportStore } from "./cohort-report-store.js";
 import type { members } from "./schema.js";
 import { row, rows } from "./tx.js";
 
@@ -78,6 +79,7 @@ type ReportRow = MemberRow & {
 
 export function progressStore(pool: Pool): ProgressStore {
   return {
+    ...cohortReportStore(pool),
     async top(cohortId, board, limit): Promise<Standing[]> {
       const found = await rows<MemberRow & EntryColumns>(
         pool,

@@ -19,6 +19,7 @@ import { cohorts, members, spaces } from "./schema-people.js";
 
 export * from "./schema-aggregates.js";
 export * from "./schema-people.js";
+export * from "./schema-web.js";
 
 export const schedules = pgTable(
   "schedules",
@@ -142,6 +143,8 @@ export const answers = pgTable(
       onDelete: "set null",
     }),
     response: text("response").notNull(),
+    /** What the grader told the learner about a challenge submission (the learner's own page shows it). */
+    feedback: text("feedback"),
     correct: boolean("correct").notNull(),
     /** True for the one attempt per member and question that earned points. */
     scored: boolean("scored").notNull().default(false),

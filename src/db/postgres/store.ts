@@ -11,6 +11,7 @@ import { reviewStore } from "./review-store.js";
 import { scheduleStore } from "./schedule-store.js";
 import { senderStore } from "./sender-store.js";
 import { trackStore } from "./track-store.js";
+import { webAccessStore } from "./web-access-store.js";
 
 /** The core's store on PostgreSQL: the same ports and meanings as createStore on SQLite. */
 export function createPostgresStore({ db, pool }: Pick<OpenPostgres, "db" | "pool">): Store {
@@ -26,5 +27,6 @@ export function createPostgresStore({ db, pool }: Pick<OpenPostgres, "db" | "poo
     senders: senderStore(pool),
     requests: requestStore(pool),
     deliveries: deliveryStore(pool),
+    web: webAccessStore(pool),
   };
 }

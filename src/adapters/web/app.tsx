@@ -15,8 +15,6 @@ import { scheduleRoutes } from "./routes/schedule.js";
 import { signInRoutes } from "./routes/signin.js";
 import { requireFormToken, requireModerator, requireSession } from "./session.js";
 
-/** Sign-in links one address may open per minute before it is told to wait. */
-const SIGN_INS_PER_MINUTE = 10;
 /** A form's fields are short; anything bigger is not one of ours. */
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -71,7 +69,7 @@ export function createWebApp(core: Core, options: WebOptions): Hono<WebEnv> {
     return c.body(found.body);
   });
 
-  signInRoutes(app, core, { secure, signInsPerMinute: options.signInsPerMinute ?? SIGN_INS_PER_MINUTE });
+  signInRoutes(app, core, secure);
 
   // A trailing "/*" also matches the bare path ("/cohorts/*" takes "/cohorts"): one registration each, so each check runs once.
   const signedIn = requireSession(core, secure);
@@ -92,7 +90,8 @@ export function createWebApp(core: Core, options: WebOptions): Hono<WebEnv> {
       cohortId: c.get("cohort").id,
     });
     const file = reply.files?.[0];
-    if (!file) return notice(c, 409, { heading: "No file", text: plainReply(reply.text) }, { viewer });
+    if (!file)
+      return notice(c, 409, { heading: "No file", text: reply.text ?? "Nothing to download." }, { viewer });
     c.header("content-type", `${file.mimeType}; charset=utf-8`);
     c.header("content-disposition", `attachment; filename="${file.name.replace(/[^\w.-]/g, "-")}"`);
     return c.body(new TextDecoder().decode(file.data));
@@ -111,8 +110,4 @@ export function createWebApp(core: Core, options: WebOptions): Hono<WebEnv> {
     });
   });
   return app;
-}
-
-function plainReply(text: string | undefined): string {
-  return text ?? "Nothing to download.";
 }

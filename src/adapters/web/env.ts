@@ -25,6 +25,4 @@ export interface WebOptions {
   channels?: ChannelDirectory;
   /** Where people open the dashboard; https there makes the cookie Secure. */
   publicUrl: string;
-  /** Sign-in attempts one address may make per minute. */
-  signInsPerMinute?: number;
 }

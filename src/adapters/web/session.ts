@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Core } from "../../core/dispatch.js";
-import type { Actor } from "../../core/ports/identity.js";
+import type { Actor, Identity } from "../../core/ports/identity.js";
 import { type OpenedSession, SESSION_TTL_MS, sameToken, sessionOf } from "../../core/services/web-access.js";
-import type { Viewer, WebEnv } from "./env.js";
+import type { WebEnv } from "./env.js";
 import { notice } from "./render.js";
 
 /** The session cookie: `__Host-` pins it to this origin over https (Secure, path /, no Domain). */
@@ -27,15 +27,15 @@ export function clearSessionCookie(c: Context, secure: boolean): void {
 }
 
 /** The actor the core sees for a signed-in browser: the member, with the rights the session holds. */
-export function actorOf(viewer: Pick<Viewer, "identity"> & { isModerator: boolean }): Actor {
-  const { space, member } = viewer.identity;
+function actorOf(identity: Identity, isModerator: boolean): Actor {
+  const { space, member } = identity;
   return {
     platform: space.platform,
     spaceExternalId: space.externalId,
     spaceName: space.name,
     userExternalId: member.externalId,
     displayName: member.displayName,
-    isModerator: viewer.isModerator,
+    isModerator,
   };
 }
 
@@ -54,7 +54,7 @@ export function requireSession(core: Core, secure: boolean): MiddlewareHandler<W
       });
     }
     c.set("sessionToken", token);
-    c.set("viewer", { session, identity, actor: actorOf({ identity, isModerator: session.isModerator }) });
+    c.set("viewer", { session, identity, actor: actorOf(identity, session.isModerator) });
     await next();
     // Pages of a session are one person's: no cache on the way may keep them.
     c.header("cache-control", "no-store");

@@ -11,6 +11,9 @@ import { clearSessionCookie, requireFormToken, requireSession, setSessionCookie 
 const PREVIEWERS =
   /slackbot|discordbot|twitterbot|facebookexternalhit|linkedinbot|whatsapp|telegrambot|skypeuripreview|embedly|googlebot|bingbot/i;
 
+/** Sign-in links one address may open per minute before it is told to wait. */
+const SIGN_INS_PER_MINUTE = 10;
+
 const refusals = {
   unknown: {
     status: 404,
@@ -30,16 +33,12 @@ const refusals = {
 } as const;
 
 /** Opening a link from /dashboard: a session cookie, then a clean address; sign-out ends it. */
-export function signInRoutes(
-  app: Hono<WebEnv>,
-  core: Core,
-  options: { secure: boolean; signInsPerMinute: number },
-): void {
+export function signInRoutes(app: Hono<WebEnv>, core: Core, secure: boolean): void {
   app.use(
     "/signin/*",
     rateLimiter<WebEnv>({
       windowMs: 60_000,
-      limit: options.signInsPerMinute,
+      limit: SIGN_INS_PER_MINUTE,
       standardHeaders: "draft-7",
       keyGenerator: (c) => getConnInfo(c).remote.address ?? "unknown",
       handler: (c) =>
@@ -67,14 +66,14 @@ export function signInRoutes(
         hint: "Run /dashboard in chat for a new link.",
       });
     }
-    setSessionCookie(c, redeemed.value, options.secure);
+    setSessionCookie(c, redeemed.value, secure);
     c.header("cache-control", "no-store");
     return c.redirect("/", 303);
   });
 
-  app.post("/signout", requireSession(core, options.secure), requireFormToken(), async (c) => {
+  app.post("/signout", requireSession(core, secure), requireFormToken(), async (c) => {
     await endSession(core, c.get("sessionToken"));
-    clearSessionCookie(c, options.secure);
+    clearSessionCookie(c, secure);
     return c.redirect("/signed-out", 303);
   });
 
